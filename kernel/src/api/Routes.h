@@ -1,0 +1,18 @@
+//
+// Routes.h — registration of every HTTP route the kernel serves, one function
+// per area so each file stays about one thing.
+//
+#pragma once
+
+namespace bourse {
+
+class Router;
+class Kernel;
+
+void addHealthRoutes(Router& router, Kernel& kernel);
+void addMarketRoutes(Router& router, Kernel& kernel);
+void addAdminRoutes(Router& router, Kernel& kernel);
+void addStreamRoute(Router& router, Kernel& kernel);
+void addStaticFiles(Router& router, Kernel& kernel);
+
+} // namespace bourse

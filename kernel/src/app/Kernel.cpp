@@ -1,0 +1,109 @@
+#include "app/Kernel.h"
+
+#include "api/Routes.h"
+#include "http/Router.h"
+#include "log/Log.h"
+#include "market/MarketData.h"
+#include "metrics/Metrics.h"
+#include "plugins/HostServices.h"
+#include "plugins/HttpClient.h"
+#include "plugins/PluginManager.h"
+#include "plugins/TimerService.h"
+#include "storage/AuditLog.h"
+#include "storage/Database.h"
+#include "storage/KvStore.h"
+#include "stream/StreamHub.h"
+#include "util/Clock.h"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Path.h>
+#include <Poco/Process.h>
+
+namespace bourse {
+
+Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
+    : _config(std::move(config)), _clock(clock ? std::move(clock) : std::make_shared<SystemClock>()) {
+    _metrics = std::make_unique<Metrics>();
+    _db = std::make_unique<Database>(_config.storage, _config.dataDir);
+    _kv = std::make_unique<KvStore>(*_db, *_clock);
+    _audit = std::make_unique<AuditLog>(*_db, *_clock);
+    _market = std::make_unique<MarketData>(*_db, _config.marketData, *_clock, *_metrics);
+    _timers = std::make_unique<TimerService>();
+    _http = std::make_unique<HttpClient>(*_metrics);
+    _stream = std::make_unique<StreamHub>(
+        StreamHub::Options{static_cast<std::size_t>(_config.stream.maxQueuedBytes),
+                           static_cast<std::size_t>(_config.stream.maxConnections), 256},
+        *_metrics);
+    _services = std::make_unique<HostServices>(HostServices{
+        *_clock, *_market, *_kv, *_timers, *_http,
+        [this](const std::string& pluginId, const std::string& topic, const std::string& json) {
+            log::info("plugin", "notification", {{"plugin", pluginId}, {"topic", topic}});
+            _stream->publish("events:operator",
+                             R"({"type":"notification","plugin":")" + pluginId + R"(","topic":")" + topic +
+                                 R"(","payload":)" + json + "}");
+        }});
+    const std::string runtimeDir = Poco::Path(Poco::Path(_config.dataDir).makeDirectory(), "run/plugins").toString();
+    _plugins = std::make_unique<PluginManager>(_config, *_services, *_market, *_audit, *_clock, *_metrics, runtimeDir);
+    _router = std::make_unique<Router>(*_metrics);
+}
+
+Kernel::~Kernel() { stop(); }
+
+void Kernel::start() {
+    if (_running) return;
+    _db->migrate();
+    _market->setListener([this](const std::string& channel, const std::string& json) { _stream->publish(channel, json); });
+    _stream->setChannelCheck([this](const std::string& key) {
+        // "ticks:SYM" / "candles:SYM:1m": the symbol must be a known instrument.
+        const auto first = key.find(':');
+        if (first == std::string::npos) return false;
+        const auto second = key.find(':', first + 1);
+        return _market->instrument(key.substr(first + 1, second == std::string::npos ? std::string::npos
+                                                                                    : second - first - 1))
+            .has_value();
+    });
+    _market->start();
+    _stream->start();
+    _plugins->startAll();
+    if (_config.watchPlugins) _plugins->startWatcher(_config.watchIntervalMs);
+
+    addHealthRoutes(*_router, *this);
+    addMarketRoutes(*_router, *this);
+    addAdminRoutes(*_router, *this);
+    addStreamRoute(*_router, *this);
+    addStaticFiles(*_router, *this);
+
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(_config.server.maxThreads);
+    params->setMaxQueued(_config.server.maxQueued);
+    params->setKeepAlive(true);
+    params->setMaxKeepAliveRequests(0);  // unlimited
+    params->setKeepAliveTimeout(Poco::Timespan(30, 0));
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(_config.server.host, static_cast<Poco::UInt16>(_config.server.port)),
+                                   1024);
+    _server = std::make_unique<Poco::Net::HTTPServer>(_router->factory(), socket, params);
+    _server->start();
+    _running = true;
+    log::info("kernel", "serving", {{"url", baseUrl()}, {"storage", _db->describe()},
+                                    {"pid", std::to_string(Poco::Process::id())}});
+}
+
+void Kernel::stop() {
+    if (!_running) return;
+    _running = false;
+    _server->stopAll(true);
+    _stream->stop();
+    _plugins->stopAll();
+    _timers->stop();
+    _http->stop();
+    _market->stop();
+    log::info("kernel", "stopped");
+}
+
+int Kernel::port() const { return _server ? _server->port() : _config.server.port; }
+
+std::string Kernel::baseUrl() const { return "http://" + _config.server.host + ":" + std::to_string(port()) + "/"; }
+
+} // namespace bourse

@@ -1,0 +1,77 @@
+//
+// Kernel.h — owns and wires every kernel service, in dependency order:
+// metrics → database → stores → market data → timers/HTTP client → plugins →
+// stream hub → HTTP server. start() brings them up, stop() takes them down in
+// reverse. Used by `bourse serve` and by in-process tests.
+//
+#pragma once
+
+#include "config/Config.h"
+
+#include <memory>
+#include <string>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace bourse {
+
+class AuditLog;
+class Clock;
+class Database;
+class HttpClient;
+class KvStore;
+class MarketData;
+class Metrics;
+class PluginManager;
+class Router;
+class StreamHub;
+class TimerService;
+struct HostServices;
+
+class Kernel {
+public:
+    /// `clock` may be null (system clock).
+    Kernel(Config config, std::shared_ptr<const Clock> clock = nullptr);
+    ~Kernel();
+    Kernel(const Kernel&) = delete;
+    Kernel& operator=(const Kernel&) = delete;
+
+    /// Migrates, loads plugins and starts serving. Throws on fatal errors
+    /// (database unreachable, port in use); plugin failures are not fatal.
+    void start();
+    void stop();
+
+    /// The bound port (useful with port 0).
+    [[nodiscard]] int port() const;
+    [[nodiscard]] std::string baseUrl() const;
+
+    [[nodiscard]] const Config& config() const noexcept { return _config; }
+    [[nodiscard]] const Clock& clock() const noexcept { return *_clock; }
+    [[nodiscard]] Metrics& metrics() noexcept { return *_metrics; }
+    [[nodiscard]] Database& database() noexcept { return *_db; }
+    [[nodiscard]] MarketData& market() noexcept { return *_market; }
+    [[nodiscard]] PluginManager& plugins() noexcept { return *_plugins; }
+    [[nodiscard]] StreamHub& stream() noexcept { return *_stream; }
+    [[nodiscard]] AuditLog& audit() noexcept { return *_audit; }
+
+private:
+    Config _config;
+    std::shared_ptr<const Clock> _clock;
+    std::unique_ptr<Metrics> _metrics;
+    std::unique_ptr<Database> _db;
+    std::unique_ptr<KvStore> _kv;
+    std::unique_ptr<AuditLog> _audit;
+    std::unique_ptr<MarketData> _market;
+    std::unique_ptr<TimerService> _timers;
+    std::unique_ptr<HttpClient> _http;
+    std::unique_ptr<HostServices> _services;
+    std::unique_ptr<PluginManager> _plugins;
+    std::unique_ptr<StreamHub> _stream;
+    std::unique_ptr<Router> _router;
+    std::unique_ptr<Poco::Net::HTTPServer> _server;
+    bool _running = false;
+};
+
+} // namespace bourse

@@ -1,0 +1,143 @@
+#include "config/Config.h"
+
+#include "config/YamlReader.h"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace bourse {
+
+const PluginConfig* Config::findPlugin(const std::string& id) const {
+    for (const auto& p : plugins)
+        if (p.id == id) return &p;
+    return nullptr;
+}
+
+namespace {
+
+std::string absolute(const std::string& p, const std::string& baseDir) {
+    if (p.empty()) return p;
+    Poco::Path path(p);
+    if (path.isAbsolute()) return path.toString();
+    return Poco::Path(Poco::Path(baseDir).makeDirectory(), path).toString();
+}
+
+bool isValidId(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const char c = id[i];
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
+    }
+    return true;
+}
+
+void readServer(const YamlReader& r, ServerConfig& s, const std::string& baseDir) {
+    r.allowOnly({"host", "port", "admin_token", "max_threads", "max_queued", "static_dir"});
+    s.host = r.string("host", s.host);
+    s.port = r.integer("port", s.port, 0, 65535);
+    s.adminToken = r.string("admin_token", "");
+    s.maxThreads = r.integer("max_threads", s.maxThreads, 1, 1024);
+    s.maxQueued = r.integer("max_queued", s.maxQueued, 1, 1 << 20);
+    s.staticDir = absolute(r.string("static_dir", ""), baseDir);
+}
+
+void readStorage(const YamlReader& r, StorageConfig& s) {
+    r.allowOnly({"driver", "sqlite", "postgresql", "pool_size"});
+    s.driver = r.oneOf("driver", s.driver, {"sqlite", "postgresql"});
+    s.poolSize = r.integer("pool_size", s.poolSize, 1, 256);
+    if (auto sq = r.child("sqlite")) {
+        sq->allowOnly({"path"});
+        s.sqlitePath = sq->string("path", s.sqlitePath);
+    }
+    if (auto pg = r.child("postgresql")) {
+        pg->allowOnly({"dsn"});
+        s.postgresDsn = pg->string("dsn", "");
+    }
+    if (s.driver == "postgresql" && s.postgresDsn.empty())
+        r.fail("postgresql.dsn", "required when driver is postgresql");
+}
+
+PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dirs) {
+    r.allowOnly({"id", "library", "enabled", "config", "secrets"});
+    PluginConfig p;
+    p.where = r.where();
+    p.id = r.requiredString("id");
+    if (!isValidId(p.id)) r.fail("id", "'" + p.id + "' is not a valid plugin id ([a-z0-9][a-z0-9._-]{0,63})");
+    p.library = r.requiredString("library");
+    p.libraryPath = resolvePluginLibrary(p.library, dirs);
+    p.enabled = r.boolean("enabled", true);
+    p.configJson = r.json("config");
+    if (auto s = r.child("secrets")) p.secrets = s->stringMap();
+    return p;
+}
+
+} // namespace
+
+std::string resolvePluginLibrary(const std::string& library, const std::vector<std::string>& dirs) {
+    auto exists = [](const std::string& f) {
+        Poco::File file(f);
+        return file.exists() && file.isFile();
+    };
+    if (library.find('/') != std::string::npos) return exists(library) ? library : "";
+    for (const auto& d : dirs) {
+        for (const std::string& candidate : {d + "/" + library + ".so", d + "/" + library})
+            if (exists(candidate)) return Poco::Path(candidate).absolute().toString();
+    }
+    return "";
+}
+
+Config parseConfig(const std::string& yaml, const std::string& fileLabel, const std::string& baseDir,
+                   const std::vector<std::string>& defaultPluginDirs) {
+    const YamlReader root = YamlReader::parse(yaml, fileLabel);
+    root.allowOnly({"data_dir", "server", "storage", "market_data", "stream", "logging", "plugin_dirs",
+                    "watch_plugins", "watch_interval_ms", "plugins"});
+    Config c;
+    c.file = fileLabel;
+    c.dataDir = absolute(root.string("data_dir", c.dataDir), baseDir);
+    if (auto s = root.child("server")) readServer(*s, c.server, baseDir);
+    if (auto s = root.child("storage")) readStorage(*s, c.storage);
+    if (auto m = root.child("market_data")) {
+        m->allowOnly({"tick_retention_hours", "candle_retention_days", "flush_interval_ms"});
+        c.marketData.tickRetentionHours = m->integer("tick_retention_hours", c.marketData.tickRetentionHours, 1, 24 * 365);
+        c.marketData.candleRetentionDays = m->integer("candle_retention_days", c.marketData.candleRetentionDays, 1, 3650);
+        c.marketData.flushIntervalMs = m->integer("flush_interval_ms", c.marketData.flushIntervalMs, 10, 10000);
+    }
+    if (auto s = root.child("stream")) {
+        s->allowOnly({"max_queued_bytes", "max_connections"});
+        c.stream.maxQueuedBytes = s->integer("max_queued_bytes", static_cast<int>(c.stream.maxQueuedBytes), 4096, 1 << 30);
+        c.stream.maxConnections = s->integer("max_connections", c.stream.maxConnections, 1, 1'000'000);
+    }
+    if (auto l = root.child("logging")) {
+        l->allowOnly({"level", "format"});
+        c.logLevel = l->oneOf("level", c.logLevel, {"debug", "info", "warn", "error"});
+        c.logFormat = l->oneOf("format", c.logFormat, {"text", "json"});
+    }
+    for (const auto& d : root.stringList("plugin_dirs")) c.pluginDirs.push_back(absolute(d, baseDir));
+    for (const auto& d : defaultPluginDirs) c.pluginDirs.push_back(d);
+    c.watchPlugins = root.boolean("watch_plugins", false);
+    c.watchIntervalMs = root.integer("watch_interval_ms", c.watchIntervalMs, 100, 60000);
+
+    std::set<std::string> ids;
+    for (const YamlReader& item : root.list("plugins")) {
+        PluginConfig p = readPlugin(item, c.pluginDirs);
+        if (!ids.insert(p.id).second) item.fail("id", "duplicate plugin id '" + p.id + "'");
+        c.plugins.push_back(std::move(p));
+    }
+    return c;
+}
+
+Config loadConfig(const std::string& path, const std::vector<std::string>& defaultPluginDirs) {
+    std::ifstream in(path);
+    if (!in) throw ConfigError(path + ": cannot read config file");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string dir = Poco::Path(Poco::Path(path).absolute()).parent().toString();
+    return parseConfig(text.str(), path, dir, defaultPluginDirs);
+}
+
+} // namespace bourse

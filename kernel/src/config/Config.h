@@ -1,0 +1,93 @@
+//
+// Config.h — the kernel's configuration, loaded from one YAML file.
+//
+// Every value is validated at load. A mistake throws ConfigError whose message
+// names the file, the line and column, and the key path:
+//   config/bourse.yaml:14:7: plugins[0].enabled: expected true or false
+// Unknown keys are errors (a misspelled key must not be silently ignored).
+// `${VAR}` and `${VAR:-default}` in scalar values are expanded from the
+// environment; a missing variable without a default is an error.
+//
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bourse {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::string adminToken;     ///< operator API token; empty: loopback only (until accounts exist)
+    int maxThreads = 32;
+    int maxQueued = 4096;
+    std::string staticDir;      ///< admin-ui build; empty: not served
+};
+
+struct StorageConfig {
+    std::string driver = "sqlite";  ///< "sqlite" or "postgresql"
+    std::string sqlitePath = "bourse.db";  ///< relative to data_dir
+    std::string postgresDsn;
+    int poolSize = 8;
+};
+
+struct MarketDataConfig {
+    int tickRetentionHours = 24;
+    int candleRetentionDays = 90;
+    int flushIntervalMs = 200;  ///< tick persistence batch period
+};
+
+struct StreamConfig {
+    std::int64_t maxQueuedBytes = 1 << 20;
+    int maxConnections = 50000;
+};
+
+struct PluginConfig {
+    std::string id;
+    std::string library;      ///< as written: a name searched in plugin_dirs, or a path
+    std::string libraryPath;  ///< resolved absolute path ("" if not found at load time)
+    bool enabled = true;
+    std::string configJson = "{}";
+    std::map<std::string, std::string> secrets;
+    std::string where;        ///< "file:line:col" of the entry, for error messages
+};
+
+struct Config {
+    std::string file;         ///< path of the YAML file
+    std::string dataDir = "data";
+    ServerConfig server;
+    StorageConfig storage;
+    MarketDataConfig marketData;
+    StreamConfig stream;
+    std::string logLevel = "info";
+    std::string logFormat = "text";
+    std::vector<std::string> pluginDirs;
+    bool watchPlugins = false;
+    int watchIntervalMs = 1000;
+    std::vector<PluginConfig> plugins;
+
+    [[nodiscard]] const PluginConfig* findPlugin(const std::string& id) const;
+};
+
+/// Loads and validates a file. Relative paths in it are resolved against the
+/// file's directory; plugin libraries also against defaultPluginDirs.
+Config loadConfig(const std::string& path, const std::vector<std::string>& defaultPluginDirs = {});
+
+/// Parses YAML text; `fileLabel` is used in messages, `baseDir` for relative paths.
+Config parseConfig(const std::string& yaml, const std::string& fileLabel, const std::string& baseDir,
+                   const std::vector<std::string>& defaultPluginDirs = {});
+
+/// Resolves a library name against the search dirs: "x" → "<dir>/x.so"; a value
+/// containing '/' is a path. Returns "" when no file exists.
+std::string resolvePluginLibrary(const std::string& library, const std::vector<std::string>& dirs);
+
+} // namespace bourse

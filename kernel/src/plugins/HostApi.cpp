@@ -1,0 +1,245 @@
+// The host-services table: the C entry points plugins call. Each one is a thin
+// adapter from C types to a kernel service; none lets an exception escape.
+#include "log/Log.h"
+#include "market/MarketData.h"
+#include "plugins/HostContext.h"
+#include "plugins/HttpClient.h"
+#include "plugins/TimerService.h"
+#include "storage/KvStore.h"
+#include "util/Clock.h"
+
+#include <Poco/Exception.h>
+
+namespace bourse {
+
+namespace {
+
+std::string str(bourse_str s) { return s.data ? std::string(s.data, s.len) : std::string(); }
+bourse_str view(const std::string& s) { return bourse_str{s.data(), s.size()}; }
+
+void setError(bourse_host_ctx* ctx, bourse_str msg) { ctx->lastError = str(msg); }
+
+bourse_status fail(bourse_host_ctx* ctx, bourse_status s, const std::string& msg) {
+    ctx->lastError = msg;
+    return s;
+}
+
+/// Runs fn on the instance if it is still live; used by timers and HTTP completions.
+template <class F>
+void callIntoInstance(const std::weak_ptr<bourse_host_ctx>& weak, F&& fn) {
+    const auto ctx = weak.lock();
+    if (!ctx) return;
+    std::lock_guard lock(ctx->callMutex);
+    if (ctx->stopped) return;
+    fn(*ctx);
+}
+
+void hostLog(bourse_host_ctx* ctx, bourse_log_level level, bourse_str msg) {
+    const log::Level l = level == BOURSE_LOG_DEBUG  ? log::Level::Debug
+                         : level == BOURSE_LOG_WARN ? log::Level::Warn
+                         : level == BOURSE_LOG_ERROR ? log::Level::Error
+                                                     : log::Level::Info;
+    log::write(l, "plugin", str(msg), {{"plugin", ctx->pluginId}});
+}
+
+std::int64_t hostNow(bourse_host_ctx* ctx) { return ctx->services.clock.nowNs(); }
+
+bourse_status timerStart(bourse_host_ctx* ctx, std::int64_t delayNs, std::int64_t intervalNs,
+                         bourse_timer_callback cb, void* user, std::uint64_t* outId) {
+    if (!cb || !outId || delayNs < 0 || intervalNs < 0) return fail(ctx, BOURSE_E_INVALID, "timer: bad arguments");
+    if (intervalNs > 0 && intervalNs < 1'000'000)
+        return fail(ctx, BOURSE_E_INVALID, "timer: interval below 1 ms");
+    auto idHolder = std::make_shared<std::atomic<std::uint64_t>>(0);
+    const bool repeating = intervalNs > 0;
+    std::lock_guard lock(ctx->resourceMutex);  // the timer cannot fire before its id is recorded
+    const std::uint64_t id = ctx->services.timers.schedule(
+        std::chrono::nanoseconds(delayNs), std::chrono::nanoseconds(intervalNs),
+        [weak = ctx->weak_from_this(), cb, user, idHolder, repeating] {
+            callIntoInstance(weak, [&](bourse_host_ctx& c) {
+                const std::uint64_t myId = idHolder->load();
+                {
+                    std::lock_guard rl(c.resourceMutex);
+                    if (!c.timers.count(myId)) return;  // cancelled
+                    if (!repeating) c.timers.erase(myId);
+                }
+                cb(user, myId);
+            });
+        });
+    idHolder->store(id);
+    ctx->timers.insert(id);
+    *outId = id;
+    return BOURSE_OK;
+}
+
+void timerCancel(bourse_host_ctx* ctx, std::uint64_t id) {
+    {
+        std::lock_guard lock(ctx->resourceMutex);
+        if (!ctx->timers.erase(id)) return;
+    }
+    ctx->services.timers.cancel(id);
+}
+
+bourse_str configJson(bourse_host_ctx* ctx) { return view(ctx->configJson); }
+
+bourse_status secretGet(bourse_host_ctx* ctx, bourse_str name, bourse_reply sink) {
+    const auto it = ctx->secrets.find(str(name));
+    if (it == ctx->secrets.end()) return BOURSE_E_NOT_FOUND;
+    if (sink.done) sink.done(sink.ctx, BOURSE_OK, view(it->second));
+    return BOURSE_OK;
+}
+
+template <class F>
+bourse_status storage(bourse_host_ctx* ctx, F&& fn) {
+    try {
+        return fn();
+    } catch (const Poco::Exception& e) {
+        return fail(ctx, BOURSE_E_UNAVAILABLE, "kv: " + e.displayText());
+    }
+}
+
+bourse_status kvGet(bourse_host_ctx* ctx, bourse_str key, bourse_reply sink) {
+    return storage(ctx, [&] {
+        const auto v = ctx->services.kv.get(ctx->pluginId, str(key));
+        if (!v) return BOURSE_E_NOT_FOUND;
+        if (sink.done) sink.done(sink.ctx, BOURSE_OK, view(*v));
+        return BOURSE_OK;
+    });
+}
+
+bourse_status kvPut(bourse_host_ctx* ctx, bourse_str key, bourse_str value) {
+    if (key.len == 0 || key.len > 256) return fail(ctx, BOURSE_E_INVALID, "kv: key must be 1..256 bytes");
+    if (value.len > (1u << 20)) return fail(ctx, BOURSE_E_INVALID, "kv: value larger than 1 MiB");
+    return storage(ctx, [&] {
+        ctx->services.kv.put(ctx->pluginId, str(key), str(value));
+        return BOURSE_OK;
+    });
+}
+
+bourse_status kvDelete(bourse_host_ctx* ctx, bourse_str key) {
+    return storage(ctx, [&] {
+        ctx->services.kv.remove(ctx->pluginId, str(key));
+        return BOURSE_OK;
+    });
+}
+
+bourse_status publishTick(bourse_host_ctx* ctx, const bourse_tick* tick) {
+    if (!tick || tick->struct_size < sizeof(bourse_tick)) return fail(ctx, BOURSE_E_INVALID, "tick: bad struct");
+    if (!ctx->active.load()) return BOURSE_OK;  // an instance being replaced or not yet swapped in
+    PriceTick t{str(tick->symbol), Decimal(tick->price), tick->ts_ns ? tick->ts_ns : ctx->services.clock.nowNs()};
+    if (std::string why = ctx->services.market.onTick(ctx->pluginId, t); !why.empty())
+        return fail(ctx, BOURSE_E_INVALID, "tick: " + why);
+    return BOURSE_OK;
+}
+
+bourse_status publishCandle(bourse_host_ctx* ctx, const bourse_candle*) {
+    // The kernel derives candles from ticks; sources pushing their own candles
+    // (exchange klines) arrive with the market-data history work.
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: publish_candle (the kernel builds candles from ticks)");
+}
+
+bourse_status lastTick(bourse_host_ctx* ctx, bourse_str symbol, bourse_tick* out) {
+    if (!out) return fail(ctx, BOURSE_E_INVALID, "last_tick: out is null");
+    const auto t = ctx->services.market.lastTick(str(symbol));
+    if (!t) return BOURSE_E_NOT_FOUND;
+    ctx->scratch = t->symbol;
+    out->struct_size = sizeof(bourse_tick);
+    out->symbol = view(ctx->scratch);
+    out->price = t->price.toC();
+    out->ts_ns = t->tsNs;
+    return BOURSE_OK;
+}
+
+bourse_status notify(bourse_host_ctx* ctx, bourse_str topic, bourse_str json) {
+    if (ctx->services.notify) ctx->services.notify(ctx->pluginId, str(topic), str(json));
+    return BOURSE_OK;
+}
+
+bourse_status httpRequest(bourse_host_ctx* ctx, const bourse_http_request* r, bourse_http_callback cb, void* user,
+                          std::uint64_t* outId) {
+    if (!r || r->struct_size < sizeof(bourse_http_request) || !cb || !outId)
+        return fail(ctx, BOURSE_E_INVALID, "http: bad arguments");
+    OutboundRequest req;
+    req.method = str(r->method);
+    req.url = str(r->url);
+    if (req.url.rfind("http://", 0) != 0 && req.url.rfind("https://", 0) != 0)
+        return fail(ctx, BOURSE_E_INVALID, "http: URL must start with http:// or https://");
+    for (std::size_t i = 0; i < r->header_count; ++i)
+        req.headers.emplace_back(str(r->headers[i].name), str(r->headers[i].value));
+    req.body = str(r->body);
+    if (r->timeout_ms > 0) req.timeoutMs = r->timeout_ms;
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(ctx->resourceMutex);
+        id = ctx->nextHttpId++;
+        ctx->httpRequests.insert(id);
+    }
+    *outId = id;
+    ctx->services.http.submit(std::move(req), [weak = ctx->weak_from_this(), cb, user, id](const OutboundResponse& resp) {
+        callIntoInstance(weak, [&](bourse_host_ctx& c) {
+            {
+                std::lock_guard rl(c.resourceMutex);
+                if (!c.httpRequests.erase(id)) return;  // cancelled
+            }
+            std::vector<bourse_http_header> hs;
+            for (const auto& [k, v] : resp.headers) hs.push_back({view(k), view(v)});
+            const bourse_http_response out{sizeof(bourse_http_response), resp.status, hs.data(), hs.size(),
+                                           view(resp.body), view(resp.error)};
+            cb(user, &out);
+        });
+    });
+    return BOURSE_OK;
+}
+
+void httpCancel(bourse_host_ctx* ctx, std::uint64_t id) {
+    std::lock_guard lock(ctx->resourceMutex);
+    ctx->httpRequests.erase(id);
+}
+
+bourse_status wsConnect(bourse_host_ctx* ctx, bourse_str, bourse_ws_callback, void*, std::uint64_t*) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: outbound WebSocket is not available in this host yet");
+}
+bourse_status wsSend(bourse_host_ctx* ctx, std::uint64_t, bourse_str) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: outbound WebSocket is not available in this host yet");
+}
+void wsClose(bourse_host_ctx*, std::uint64_t) {}
+
+bourse_status ledgerOp(bourse_host_ctx* ctx, bourse_str, bourse_money, bourse_str) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: ledger operations are not available in this host yet");
+}
+bourse_status placeOrder(bourse_host_ctx* ctx, const bourse_order_request*) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: venue orders are not available in this host yet");
+}
+bourse_status cancelOrder(bourse_host_ctx* ctx, bourse_str, bourse_str) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: venue orders are not available in this host yet");
+}
+bourse_status saveState(bourse_host_ctx* ctx, bourse_str, bourse_str) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: positions are not available in this host yet");
+}
+
+const bourse_host_api kHostApi = {
+    sizeof(bourse_host_api), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR,
+    &hostLog, &setError,
+    &hostNow, &timerStart, &timerCancel,
+    &configJson, &secretGet,
+    &kvGet, &kvPut, &kvDelete,
+    &publishTick, &publishCandle, &lastTick, &notify,
+    &httpRequest, &httpCancel,
+    &wsConnect, &wsSend, &wsClose,
+    &ledgerOp, &ledgerOp, &placeOrder, &cancelOrder, &saveState,
+};
+
+} // namespace
+
+const bourse_host_api* hostApi() { return &kHostApi; }
+
+void releaseHostResources(bourse_host_ctx& ctx) {
+    std::set<std::uint64_t> timers;
+    {
+        std::lock_guard lock(ctx.resourceMutex);
+        timers.swap(ctx.timers);
+        ctx.httpRequests.clear();  // completions arriving later are dropped
+    }
+    for (const std::uint64_t id : timers) ctx.services.timers.cancel(id);
+}
+
+} // namespace bourse

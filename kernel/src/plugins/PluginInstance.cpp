@@ -1,0 +1,166 @@
+#include "plugins/PluginInstance.h"
+
+#include <regex>
+
+namespace bourse {
+
+namespace {
+
+/// Collects a bourse_reply answered synchronously.
+struct ReplyCapture {
+    bool called = false;
+    bourse_status status = BOURSE_E_INTERNAL;
+    std::string json;
+
+    bourse_reply reply() {
+        return bourse_reply{this, [](void* c, bourse_status s, bourse_str j) {
+                                auto* self = static_cast<ReplyCapture*>(c);
+                                if (self->called) return;  // exactly once; ignore repeats
+                                self->called = true;
+                                self->status = s;
+                                self->json.assign(j.data ? j.data : "", j.data ? j.len : 0);
+                            }};
+    }
+};
+
+std::string str(bourse_str s) { return s.data ? std::string(s.data, s.len) : std::string(); }
+
+} // namespace
+
+PluginInstance::PluginInstance(std::shared_ptr<ModuleLibrary> library, const bourse_plugin_descriptor* descriptor,
+                               std::string id)
+    : _library(std::move(library)), _descriptor(descriptor), _id(std::move(id)) {}
+
+std::shared_ptr<PluginInstance> PluginInstance::create(std::shared_ptr<ModuleLibrary> library,
+                                                       const bourse_plugin_descriptor* descriptor,
+                                                       const PluginConfig& config, HostServices& services) {
+    std::shared_ptr<PluginInstance> self(new PluginInstance(std::move(library), descriptor, config.id));
+    self->_ctx = std::make_shared<bourse_host_ctx>(config.id, services, config.configJson, config.secrets);
+    std::lock_guard lock(self->_ctx->callMutex);
+    void* instance = nullptr;
+    bourse_status s = BOURSE_E_INTERNAL;
+    try {
+        s = descriptor->create(hostApi(), self->_ctx.get(), &instance);
+    } catch (...) {
+        self->_ctx->lastError = "exception crossed the plugin boundary";
+    }
+    if (s != BOURSE_OK || instance == nullptr) {
+        self->_ctx->stopped = true;
+        const std::string why = self->_ctx->lastError.empty() ? "no reason given" : self->_ctx->lastError;
+        throw PluginError("plugin '" + config.id + "': create failed (" + statusName(s) + "): " + why,
+                          s == BOURSE_OK ? BOURSE_E_INTERNAL : s);
+    }
+    self->_ctx->instance = instance;
+    return self;
+}
+
+PluginInstance::~PluginInstance() {
+    stop();
+    std::lock_guard lock(_ctx->callMutex);
+    if (_ctx->instance) {
+        try {
+            _descriptor->destroy(_ctx->instance);
+        } catch (...) {
+            // Nothing may escape a destructor; the instance is gone either way.
+        }
+        _ctx->instance = nullptr;
+    }
+}
+
+template <class F>
+void PluginInstance::invoke(const char* what, F&& fn) {
+    std::lock_guard lock(_ctx->callMutex);
+    if (_ctx->stopped || !_ctx->instance)
+        throw PluginError("plugin '" + _id + "': " + what + ": instance is stopped", BOURSE_E_UNAVAILABLE);
+    _ctx->lastError.clear();
+    bourse_status s = BOURSE_E_INTERNAL;
+    try {
+        s = fn(_ctx->instance);
+    } catch (...) {
+        _ctx->lastError = "exception crossed the plugin boundary";
+    }
+    if (s != BOURSE_OK) {
+        const std::string why = _ctx->lastError.empty() ? "no reason given" : _ctx->lastError;
+        throw PluginError("plugin '" + _id + "': " + what + " failed (" + statusName(s) + "): " + why, s);
+    }
+}
+
+void PluginInstance::start() {
+    if (!_descriptor->start) return;
+    invoke("start", [&](void* i) { return _descriptor->start(i); });
+}
+
+void PluginInstance::checkHealth() {
+    if (!_descriptor->health) return;
+    invoke("health check", [&](void* i) { return _descriptor->health(i); });
+}
+
+void PluginInstance::stop() {
+    {
+        std::lock_guard lock(_ctx->callMutex);
+        if (_ctx->stopped) return;
+        _ctx->active.store(false);
+        if (_descriptor->stop && _ctx->instance) {
+            try {
+                _descriptor->stop(_ctx->instance);
+            } catch (...) {
+                // Stopping continues: the host releases the resources below anyway.
+            }
+        }
+        _ctx->stopped = true;
+    }
+    releaseHostResources(*_ctx);
+}
+
+bool PluginInstance::stopped() {
+    std::lock_guard lock(_ctx->callMutex);
+    return _ctx->stopped;
+}
+
+std::vector<InstrumentInfo> PluginInstance::instruments() {
+    if (kind() != BOURSE_KIND_PRICE_SOURCE)
+        throw PluginError("plugin '" + _id + "' is not a price source", BOURSE_E_UNSUPPORTED);
+    const auto* api = static_cast<const bourse_price_source_api*>(_descriptor->kind_api);
+    std::vector<InstrumentInfo> out;
+    std::string bad;
+    struct Sink {
+        std::vector<InstrumentInfo>* out;
+        std::string* bad;
+    } sinkState{&out, &bad};
+    invoke("list_instruments", [&](void* i) {
+        return api->list_instruments(i, bourse_instrument_sink{&sinkState, [](void* c, const bourse_instrument* in) {
+                                                                   auto* st = static_cast<Sink*>(c);
+                                                                   if (!in || in->struct_size < sizeof(bourse_instrument)) {
+                                                                       *st->bad = "instrument struct too small";
+                                                                       return;
+                                                                   }
+                                                                   st->out->push_back(InstrumentInfo{
+                                                                       str(in->symbol), str(in->name), "",
+                                                                       in->price_scale, str(in->base_asset),
+                                                                       str(in->quote_asset)});
+                                                               }});
+    });
+    static const std::regex symbolPattern("[A-Z0-9_]{1,32}");
+    for (const auto& in : out) {
+        if (!std::regex_match(in.symbol, symbolPattern)) bad = "invalid symbol '" + in.symbol + "'";
+        else if (in.priceScale < 0 || in.priceScale > 18) bad = "symbol " + in.symbol + ": price scale out of range";
+    }
+    if (out.empty() && bad.empty()) bad = "no instruments offered";
+    if (!bad.empty()) throw PluginError("plugin '" + _id + "': list_instruments: " + bad, BOURSE_E_INVALID);
+    return out;
+}
+
+std::string PluginInstance::command(const std::string& name, const std::string& argsJson) {
+    if (!_descriptor->command)
+        throw PluginError("plugin '" + _id + "' accepts no commands", BOURSE_E_NOT_FOUND);
+    ReplyCapture capture;
+    invoke("command", [&](void* i) {
+        return _descriptor->command(i, bourse_str{name.data(), name.size()},
+                                    bourse_str{argsJson.data(), argsJson.size()}, capture.reply());
+    });
+    if (!capture.called || capture.status != BOURSE_OK)
+        throw PluginError("plugin '" + _id + "': command '" + name + "' did not reply", BOURSE_E_INTERNAL);
+    return capture.json;
+}
+
+} // namespace bourse

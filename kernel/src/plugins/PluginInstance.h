@@ -1,0 +1,70 @@
+//
+// PluginInstance.h — one created instance of a plugin: its library, its host
+// context and the plugin's opaque instance pointer.
+//
+// Every call goes through invoke(), which serialises it with the instance's
+// timers and callbacks, turns a non-OK status (or an exception that crossed
+// the boundary against the rules) into a PluginError naming the plugin, the
+// call and the plugin's own message. Destruction stops the instance, cancels
+// its host resources, destroys it, and only then releases the library.
+//
+#pragma once
+
+#include "config/Config.h"
+#include "market/Candle.h"
+#include "plugins/HostContext.h"
+#include "plugins/ModuleLibrary.h"
+#include "plugins/PluginError.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bourse {
+
+class PluginInstance {
+public:
+    /// Creates the instance (descriptor->create). Throws PluginError.
+    static std::shared_ptr<PluginInstance> create(std::shared_ptr<ModuleLibrary> library,
+                                                  const bourse_plugin_descriptor* descriptor,
+                                                  const PluginConfig& config, HostServices& services);
+    ~PluginInstance();
+    PluginInstance(const PluginInstance&) = delete;
+    PluginInstance& operator=(const PluginInstance&) = delete;
+
+    void start();
+    /// Throws PluginError when the plugin reports itself unhealthy.
+    void checkHealth();
+    /// Stops (idempotent): plugin stop hook, then every timer and request cancelled.
+    void stop();
+
+    /// Price sources: the instruments offered, validated. Throws PluginError.
+    std::vector<InstrumentInfo> instruments();
+    /// Operator command; returns the plugin's JSON reply. Throws PluginError.
+    std::string command(const std::string& name, const std::string& argsJson);
+
+    void setActive(bool active) noexcept { _ctx->active.store(active); }
+    [[nodiscard]] bool stopped();
+
+    [[nodiscard]] const std::string& id() const noexcept { return _id; }
+    [[nodiscard]] bourse_kind kind() const noexcept { return _descriptor->kind; }
+    [[nodiscard]] std::string version() const { return _descriptor->version; }
+    [[nodiscard]] std::string description() const { return _descriptor->description ? _descriptor->description : ""; }
+    [[nodiscard]] const ModuleLibrary& library() const noexcept { return *_library; }
+
+private:
+    PluginInstance(std::shared_ptr<ModuleLibrary> library, const bourse_plugin_descriptor* descriptor, std::string id);
+
+    /// Runs fn(instance) under the call lock; throws PluginError on failure.
+    template <class F>
+    void invoke(const char* what, F&& fn);
+
+    // Declared first so it is destroyed last: code stays mapped until the end.
+    std::shared_ptr<ModuleLibrary> _library;
+    const bourse_plugin_descriptor* _descriptor;
+    std::string _id;
+    std::shared_ptr<bourse_host_ctx> _ctx;
+};
+
+} // namespace bourse

@@ -1,0 +1,114 @@
+#include "storage/Database.h"
+
+#include "log/Log.h"
+#include "storage/Migrations.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <chrono>
+#include <mutex>
+
+using namespace Poco::Data::Keywords;
+
+namespace bourse {
+
+namespace {
+
+void registerConnectors() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+    });
+}
+
+std::vector<std::string> splitStatements(const std::string& sql) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < sql.size()) {
+        std::size_t end = sql.find(';', start);
+        if (end == std::string::npos) end = sql.size();
+        std::string stmt = sql.substr(start, end - start);
+        if (stmt.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(stmt);
+        start = end + 1;
+    }
+    return out;
+}
+
+std::int64_t nowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+Database::Database(const StorageConfig& config, const std::string& dataDir) : _postgres(config.driver == "postgresql") {
+    registerConnectors();
+    if (_postgres) {
+        _target = config.postgresDsn;
+        _pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", _target, 1, config.poolSize, 60);
+    } else {
+        Poco::File(dataDir).createDirectories();
+        Poco::Path p(config.sqlitePath);
+        _target = p.isAbsolute() ? p.toString() : Poco::Path(Poco::Path(dataDir).makeDirectory(), p).toString();
+        _pool = std::make_unique<Poco::Data::SessionPool>("SQLite", _target, 1, config.poolSize, 60);
+        Poco::Data::Session s = _pool->get();
+        // WAL lets readers run during writes; NORMAL is durable across process
+        // crashes (only an OS crash can lose the last transactions).
+        s << "PRAGMA journal_mode=WAL", now;
+    }
+}
+
+Database::~Database() = default;
+
+std::string Database::describe() const { return _postgres ? "postgresql" : "sqlite:" + _target; }
+
+Poco::Data::Session Database::session() {
+    Poco::Data::Session s = _pool->get();
+    if (!_postgres) {
+        s << "PRAGMA synchronous=NORMAL", now;
+        s << "PRAGMA busy_timeout=5000", now;
+    }
+    return s;
+}
+
+int Database::schemaVersion() {
+    Poco::Data::Session s = session();
+    s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+         "applied_ns BIGINT NOT NULL)",
+        now;
+    Poco::Nullable<int> v;
+    s << "SELECT MAX(version) FROM schema_migrations", into(v), now;
+    return v.isNull() ? 0 : v.value();
+}
+
+int Database::migrate() {
+    const int current = schemaVersion();
+    int applied = 0;
+    for (const Migration& m : migrations()) {
+        if (m.version <= current) continue;
+        Poco::Data::Session s = session();
+        s.begin();
+        try {
+            for (const std::string& stmt : splitStatements(_postgres && m.postgresSql ? m.postgresSql : m.sql))
+                s << stmt, now;
+            int version = m.version;
+            std::string name = m.name;
+            std::int64_t at = nowNs();
+            s << "INSERT INTO schema_migrations (version, name, applied_ns) VALUES ($1, $2, $3)", use(version),
+                use(name), use(at), now;
+            s.commit();
+        } catch (...) {
+            s.rollback();
+            throw;
+        }
+        log::info("storage", "migration applied", {{"version", std::to_string(m.version)}, {"name", m.name}});
+        ++applied;
+    }
+    return applied;
+}
+
+} // namespace bourse

@@ -1,0 +1,47 @@
+//
+// Database.h — Poco::Data sessions for the embedded (SQLite, WAL) and the
+// production (PostgreSQL) profile, and the versioned migrations both share.
+//
+// SQL in the kernel uses $1, $2 ... placeholders, which both backends accept.
+// Thread-safety: session() may be called from any thread; each Session is used
+// by one thread at a time and returned to the pool when it goes out of scope.
+//
+#pragma once
+
+#include "config/Config.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+
+#include <memory>
+#include <string>
+
+namespace bourse {
+
+class Database {
+public:
+    Database(const StorageConfig& config, const std::string& dataDir);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /// A pooled session, ready for use (SQLite pragmas applied).
+    Poco::Data::Session session();
+
+    [[nodiscard]] bool isPostgres() const noexcept { return _postgres; }
+    /// "sqlite:/path/to/bourse.db" or "postgresql" (the DSN may hold a password).
+    [[nodiscard]] std::string describe() const;
+
+    /// Applies pending migrations in order, each in its own transaction.
+    /// Returns how many were applied.
+    int migrate();
+    /// Highest applied migration version (0 for an empty database).
+    int schemaVersion();
+
+private:
+    bool _postgres;
+    std::string _target;
+    std::unique_ptr<Poco::Data::SessionPool> _pool;
+};
+
+} // namespace bourse

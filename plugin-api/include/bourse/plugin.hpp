@@ -1,0 +1,707 @@
+//
+// bourse/plugin.hpp — the header-only C++ layer for plugin authors.
+//
+// Compiles into each plugin; nothing here is linked from the kernel. It turns
+// the C ABI of <bourse/plugin.h> into idiomatic C++: derive from one of the four
+// base classes, use std::string and exceptions, and declare the module with one
+// macro. Every exception is caught at the edge and returned as a status code
+// with its message, so none ever crosses into the host.
+//
+// A minimal price source:
+//
+//   #include <bourse/plugin.hpp>
+//   class Hello : public bourse::PriceSource {
+//   public:
+//       explicit Hello(bourse::Host& host) : PriceSource(host) {}
+//       std::vector<bourse::Instrument> instruments() override {
+//           return {{"HELLO", "Hello index", 2, "", "USD"}};
+//       }
+//       void start() override {
+//           host().every(std::chrono::seconds(1), [this] {
+//               host().publishTick("HELLO", bourse::Decimal(100, 0));
+//           });
+//       }
+//   };
+//   BOURSE_DECLARE_PLUGIN(Hello, "hello", "1.0.0", "Says hello once a second")
+//
+// Threading: the host serialises every call into an instance (see plugin.h), so
+// plugin classes need no locks for their own state. Ownership: Host is owned by
+// the instance holder and outlives the plugin object; callbacks registered via
+// Host are destroyed with it.
+//
+#ifndef BOURSE_PLUGIN_HPP
+#define BOURSE_PLUGIN_HPP
+
+#include <bourse/decimal.hpp>
+#include <bourse/plugin.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#ifndef BOURSE_MIN_HOST_MINOR
+/// Define before including to require a newer host (entries added in that minor).
+#define BOURSE_MIN_HOST_MINOR 0
+#endif
+
+namespace bourse {
+
+// --------------------------------------------------------------------------
+// Errors
+// --------------------------------------------------------------------------
+
+/// Throw to fail a call with a specific status. The message goes to the host
+/// (start it with a stable token: "config: ...", "upstream: ...").
+class Error : public std::runtime_error {
+public:
+    Error(bourse_status status, const std::string& message) : std::runtime_error(message), _status(status) {}
+    [[nodiscard]] bourse_status status() const noexcept { return _status; }
+
+private:
+    bourse_status _status;
+};
+
+inline bourse_str toStr(std::string_view s) noexcept { return bourse_str{s.data(), s.size()}; }
+inline std::string_view fromStr(bourse_str s) noexcept {
+    return s.data ? std::string_view(s.data, s.len) : std::string_view();
+}
+
+// --------------------------------------------------------------------------
+// Value types (C++ mirrors of the C structs)
+// --------------------------------------------------------------------------
+
+struct Instrument {
+    std::string symbol;
+    std::string name;
+    std::int32_t priceScale = 2;
+    std::string baseAsset;
+    std::string quoteAsset;
+};
+
+struct Tick {
+    std::string symbol;
+    Decimal price;
+    std::int64_t tsNs = 0;
+
+    static Tick fromC(const bourse_tick& t) { return {std::string(fromStr(t.symbol)), Decimal(t.price), t.ts_ns}; }
+};
+
+struct HttpResponse {
+    int status = 0;  ///< 0 when the request failed before a response (see error)
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::string error;
+
+    /// First header with this name (case-insensitive), or nullopt.
+    [[nodiscard]] std::optional<std::string> header(std::string_view name) const {
+        for (const auto& [k, v] : headers)
+            if (k.size() == name.size() &&
+                std::equal(k.begin(), k.end(), name.begin(),
+                           [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+                return v;
+        return std::nullopt;
+    }
+};
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::chrono::milliseconds timeout{0};
+};
+
+struct Webhook {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
+
+struct Position {
+    std::string id, userRef, symbol;
+    Money stake;
+    std::int64_t openedAtNs = 0, expiresAtNs = 0;
+    std::string paramsJson, stateJson;
+};
+
+struct Settlement {
+    bourse_outcome outcome = BOURSE_OUTCOME_CLOSED;
+    Money payout;
+};
+
+struct PaymentRequest {
+    std::string idempotencyKey, userRef;
+    Money amount;
+    std::string reference, metadataJson;
+};
+
+struct KycRequest {
+    std::string userRef, email, fullName, country, metadataJson;
+};
+
+// --------------------------------------------------------------------------
+// Host: the host-services table as a C++ object
+// --------------------------------------------------------------------------
+
+/// Wraps the host-services table for one instance. Owned by the instance holder
+/// the declare macro generates; plugin objects get a reference that stays valid
+/// for their whole life.
+class Host {
+public:
+    Host(const bourse_host_api* api, bourse_host_ctx* ctx) : _api(api), _ctx(ctx) {}
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+
+    [[nodiscard]] const bourse_host_api* api() const noexcept { return _api; }
+    [[nodiscard]] bourse_host_ctx* ctx() const noexcept { return _ctx; }
+
+    void log(bourse_log_level level, std::string_view msg) const { _api->log(_ctx, level, toStr(msg)); }
+    void info(std::string_view msg) const { log(BOURSE_LOG_INFO, msg); }
+    void warn(std::string_view msg) const { log(BOURSE_LOG_WARN, msg); }
+    void error(std::string_view msg) const { log(BOURSE_LOG_ERROR, msg); }
+
+    /// Host clock, epoch nanoseconds (injectable by tests).
+    [[nodiscard]] std::int64_t nowNs() const { return _api->now_ns(_ctx); }
+
+    /// The plugin's config section as JSON object text.
+    [[nodiscard]] std::string configJson() const { return std::string(fromStr(_api->config_json(_ctx))); }
+
+    /// A secret from the plugin's `secrets:` section, or nullopt.
+    [[nodiscard]] std::optional<std::string> secret(std::string_view name) const {
+        return readInto([&](bourse_reply r) { return _api->secret_get(_ctx, toStr(name), r); });
+    }
+
+    /// Key-value state that survives reloads and restarts.
+    [[nodiscard]] std::optional<std::string> kvGet(std::string_view key) const {
+        return readInto([&](bourse_reply r) { return _api->kv_get(_ctx, toStr(key), r); });
+    }
+    void kvPut(std::string_view key, std::string_view value) const {
+        check(_api->kv_put(_ctx, toStr(key), toStr(value)), "kv_put");
+    }
+    void kvDelete(std::string_view key) const { check(_api->kv_delete(_ctx, toStr(key)), "kv_delete"); }
+
+    /// Publish a live tick. tsNs 0 means "now" on the host clock.
+    void publishTick(std::string_view symbol, Decimal price, std::int64_t tsNs = 0) const {
+        bourse_tick t{sizeof(bourse_tick), toStr(symbol), price.toC(), tsNs ? tsNs : nowNs()};
+        check(_api->publish_tick(_ctx, &t), "publish_tick");
+    }
+
+    /// Last tick the host knows for symbol, or nullopt.
+    [[nodiscard]] std::optional<Tick> lastTick(std::string_view symbol) const {
+        bourse_tick t{sizeof(bourse_tick), {}, {}, 0};
+        if (_api->last_tick(_ctx, toStr(symbol), &t) != BOURSE_OK) return std::nullopt;
+        return Tick{std::string(fromStr(t.symbol)), Decimal(t.price), t.ts_ns};
+    }
+
+    void notify(std::string_view topic, std::string_view json) const {
+        check(_api->notify(_ctx, toStr(topic), toStr(json)), "notify");
+    }
+
+    using TimerId = std::uint64_t;
+
+    /// Run fn after `delay`, then every `interval` (zero: once). Returns the id.
+    TimerId schedule(std::chrono::nanoseconds delay, std::chrono::nanoseconds interval,
+                     std::function<void()> fn) {
+        auto holder = std::make_unique<std::function<void()>>(std::move(fn));
+        std::uint64_t id = 0;
+        check(_api->timer_start(_ctx, delay.count(), interval.count(), &Host::onTimer, holder.get(), &id),
+              "timer_start");
+        _timers[id] = std::move(holder);
+        return id;
+    }
+    TimerId every(std::chrono::nanoseconds interval, std::function<void()> fn) {
+        return schedule(interval, interval, std::move(fn));
+    }
+    void cancel(TimerId id) {
+        _api->timer_cancel(_ctx, id);
+        _timers.erase(id);
+    }
+
+    /// Asynchronous HTTP. fn runs later on a host thread, serialised with the instance.
+    std::uint64_t http(const HttpRequest& req, std::function<void(const HttpResponse&)> fn) {
+        std::vector<bourse_http_header> hs;
+        hs.reserve(req.headers.size());
+        for (const auto& [k, v] : req.headers) hs.push_back({toStr(k), toStr(v)});
+        bourse_http_request r{sizeof(bourse_http_request), toStr(req.method), toStr(req.url),
+                              hs.data(), hs.size(), toStr(req.body),
+                              static_cast<std::int32_t>(req.timeout.count())};
+        auto pending = std::make_unique<PendingHttp>(PendingHttp{this, 0, std::move(fn)});
+        std::uint64_t id = 0;
+        check(_api->http_request(_ctx, &r, &Host::onHttp, pending.get(), &id), "http_request");
+        pending->id = id;
+        _http[id] = std::move(pending);
+        return id;
+    }
+
+private:
+    struct PendingHttp {
+        Host* host;
+        std::uint64_t id;
+        std::function<void(const HttpResponse&)> fn;
+    };
+
+    static void check(bourse_status s, const char* what) {
+        if (s != BOURSE_OK) throw Error(s, std::string("host: ") + what + " failed");
+    }
+
+    template <class F>
+    static std::optional<std::string> readInto(F call) {
+        std::optional<std::string> out;
+        bourse_reply r{&out, [](void* c, bourse_status s, bourse_str v) {
+                           if (s == BOURSE_OK) static_cast<std::optional<std::string>*>(c)->emplace(fromStr(v));
+                       }};
+        const bourse_status s = call(r);
+        if (s == BOURSE_E_NOT_FOUND) return std::nullopt;
+        check(s, "read");
+        return out;
+    }
+
+    static void onTimer(void* user, std::uint64_t) noexcept {
+        try {
+            (*static_cast<std::function<void()>*>(user))();
+        } catch (...) {
+            // A throwing timer must not unwind into the host; the instance keeps running.
+        }
+    }
+
+    static void onHttp(void* user, const bourse_http_response* r) noexcept {
+        auto* p = static_cast<PendingHttp*>(user);
+        Host* host = p->host;
+        const std::uint64_t id = p->id;
+        try {
+            HttpResponse resp;
+            resp.status = r->status;
+            for (std::size_t i = 0; i < r->header_count; ++i)
+                resp.headers.emplace_back(fromStr(r->headers[i].name), fromStr(r->headers[i].value));
+            resp.body = fromStr(r->body);
+            resp.error = fromStr(r->error);
+            auto fn = std::move(p->fn);
+            host->_http.erase(id);  // frees p
+            fn(resp);
+        } catch (const std::exception& e) {
+            host->error(std::string("http callback threw: ") + e.what());
+        } catch (...) {
+            host->error("http callback threw");
+        }
+    }
+
+    const bourse_host_api* _api;
+    bourse_host_ctx* _ctx;
+    std::map<std::uint64_t, std::unique_ptr<std::function<void()>>> _timers;
+    std::map<std::uint64_t, std::unique_ptr<PendingHttp>> _http;
+};
+
+/// A one-shot completion handed to asynchronous operations. Call ok() or fail()
+/// exactly once; if it is destroyed unused it fails with "internal: reply dropped".
+class Reply {
+public:
+    explicit Reply(bourse_reply r) : _r(r), _armed(true) {}
+    Reply(Reply&& o) noexcept : _r(o._r), _armed(std::exchange(o._armed, false)) {}
+    Reply& operator=(Reply&&) = delete;
+    Reply(const Reply&) = delete;
+    ~Reply() {
+        if (_armed) fail(BOURSE_E_INTERNAL, "internal: reply dropped");
+    }
+    void ok(std::string_view json) { finish(BOURSE_OK, json); }
+    void fail(bourse_status s, std::string_view message) { finish(s, message); }
+    /// Used by the edge when the call itself failed: the host ignores the reply then.
+    void disarm() noexcept { _armed = false; }
+
+private:
+    void finish(bourse_status s, std::string_view v) {
+        if (!_armed) return;
+        _armed = false;
+        _r.done(_r.ctx, s, toStr(v));
+    }
+    bourse_reply _r;
+    bool _armed;
+};
+
+// --------------------------------------------------------------------------
+// Base classes, one per kind
+// --------------------------------------------------------------------------
+
+/// Common lifecycle. Construct from Host&; do no I/O in the constructor (read and
+/// validate config there, throwing bourse::Error(BOURSE_E_CONFIG, ...)).
+class Plugin {
+public:
+    explicit Plugin(Host& host) : _host(host) {}
+    virtual ~Plugin() = default;
+    Plugin(const Plugin&) = delete;
+    Plugin& operator=(const Plugin&) = delete;
+
+    /// Begin work (timers, connections). Throw to fail the start.
+    virtual void start() {}
+    /// Stop work. The host cancels remaining timers and requests afterwards.
+    virtual void stop() {}
+    /// Throw (or return false) when not ready; called after start and on demand.
+    virtual bool healthy() { return true; }
+    /// Operator command; return a JSON object. Unknown: throw Error(BOURSE_E_NOT_FOUND).
+    virtual std::string command(const std::string& name, const std::string& argsJson) {
+        (void)argsJson;
+        throw Error(BOURSE_E_NOT_FOUND, "command: unknown command '" + name + "'");
+    }
+
+protected:
+    [[nodiscard]] Host& host() const noexcept { return _host; }
+
+private:
+    Host& _host;
+};
+
+class PriceSource : public Plugin {
+public:
+    using Plugin::Plugin;
+    static constexpr bourse_kind kKind = BOURSE_KIND_PRICE_SOURCE;
+    virtual std::vector<Instrument> instruments() = 0;
+    virtual void subscribe(const std::string& symbol) { (void)symbol; }
+    virtual void unsubscribe(const std::string& symbol) { (void)symbol; }
+    /// Reply with [[open_ts_ms,"o","h","l","c","v"],...]; default: unsupported.
+    virtual void fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                              Reply reply) {
+        (void)symbol, (void)intervalS, (void)fromNs, (void)toNs;
+        reply.fail(BOURSE_E_UNSUPPORTED, "unsupported: historical candles");
+    }
+};
+
+class PaymentGateway : public Plugin {
+public:
+    using Plugin::Plugin;
+    static constexpr bourse_kind kKind = BOURSE_KIND_PAYMENT_GATEWAY;
+    virtual void createDeposit(const PaymentRequest& request, Reply reply) = 0;
+    /// Return the normalised event JSON; throw Error(BOURSE_E_SIGNATURE) on a bad signature.
+    virtual std::string verifyWebhook(const Webhook& webhook) = 0;
+    virtual void payout(const PaymentRequest& request, Reply reply) {
+        (void)request;
+        reply.fail(BOURSE_E_UNSUPPORTED, "unsupported: payouts");
+    }
+    virtual void refund(const PaymentRequest& request, Reply reply) {
+        (void)request;
+        reply.fail(BOURSE_E_UNSUPPORTED, "unsupported: refunds");
+    }
+};
+
+class TradeProduct : public Plugin {
+public:
+    using Plugin::Plugin;
+    static constexpr bourse_kind kKind = BOURSE_KIND_TRADE_PRODUCT;
+    /// Accepted terms as JSON (must contain "expires_in_ms"); throw to refuse.
+    virtual std::string validate(const std::string& userRef, const std::string& symbol, const Money& stake,
+                                 const std::string& paramsJson, const std::optional<Tick>& price) = 0;
+    /// Initial state JSON for a stored position.
+    virtual std::string open(const Position& position, const std::optional<Tick>& entry) {
+        (void)position, (void)entry;
+        return "{}";
+    }
+    virtual void onTick(const Position& position, const Tick& tick) { (void)position, (void)tick; }
+    virtual void onFill(const Position& position, const bourse_fill& fill) { (void)position, (void)fill; }
+    virtual Settlement settle(const Position& position, const std::optional<Tick>& exit) = 0;
+};
+
+class KycProvider : public Plugin {
+public:
+    using Plugin::Plugin;
+    static constexpr bourse_kind kKind = BOURSE_KIND_KYC_PROVIDER;
+    virtual void startVerification(const KycRequest& request, Reply reply) = 0;
+    virtual std::string verifyWebhook(const Webhook& webhook) {
+        (void)webhook;
+        throw Error(BOURSE_E_UNSUPPORTED, "unsupported: webhooks");
+    }
+};
+
+// --------------------------------------------------------------------------
+// The edge: trampolines from the C ABI into the C++ classes
+// --------------------------------------------------------------------------
+namespace detail {
+
+/// What `void* instance` points at: the Host wrapper and the plugin object.
+template <class T>
+struct Instance {
+    Host host;
+    std::unique_ptr<T> plugin;
+    Instance(const bourse_host_api* api, bourse_host_ctx* ctx) : host(api, ctx) {}
+};
+
+template <class T>
+T& self(void* instance) {
+    return *static_cast<Instance<T>*>(instance)->plugin;
+}
+template <class T>
+Host& hostOf(void* instance) {
+    return static_cast<Instance<T>*>(instance)->host;
+}
+
+inline void reportError(const bourse_host_api* api, bourse_host_ctx* ctx, std::string_view msg) noexcept {
+    if (api && api->set_error) api->set_error(ctx, toStr(msg));
+}
+
+/// Runs fn, turning every exception into a status plus host->set_error.
+template <class F>
+bourse_status guarded(const bourse_host_api* api, bourse_host_ctx* ctx, F&& fn) noexcept {
+    try {
+        fn();
+        return BOURSE_OK;
+    } catch (const Error& e) {
+        reportError(api, ctx, e.what());
+        return e.status();
+    } catch (const std::exception& e) {
+        reportError(api, ctx, std::string("internal: ") + e.what());
+        return BOURSE_E_INTERNAL;
+    } catch (...) {
+        reportError(api, ctx, "internal: unknown exception");
+        return BOURSE_E_INTERNAL;
+    }
+}
+
+template <class T, class F>
+bourse_status onInstance(void* instance, F&& fn) noexcept {
+    Host& h = hostOf<T>(instance);
+    return guarded(h.api(), h.ctx(), [&] { fn(self<T>(instance)); });
+}
+
+/// Like onInstance, for calls that take a Reply. If the call fails, the host
+/// ignores the reply whatever happens to it (see bourse_reply in plugin.h).
+template <class T, class F>
+bourse_status withReply(void* instance, bourse_reply r, F&& fn) noexcept {
+    return onInstance<T>(instance, [&](T& p) { fn(p, Reply(r)); });
+}
+
+inline std::optional<Tick> tickOf(const bourse_tick* t) {
+    if (!t) return std::nullopt;
+    return Tick{std::string(fromStr(t->symbol)), Decimal(t->price), t->ts_ns};
+}
+
+inline Position positionOf(const bourse_position* p) {
+    return Position{std::string(fromStr(p->id)),     std::string(fromStr(p->user_ref)),
+                    std::string(fromStr(p->symbol)), Money::fromC(p->stake),
+                    p->opened_at_ns,                 p->expires_at_ns,
+                    std::string(fromStr(p->params_json)), std::string(fromStr(p->state_json))};
+}
+
+inline Webhook webhookOf(const bourse_webhook* w) {
+    Webhook out{std::string(fromStr(w->path)), {}, std::string(fromStr(w->body))};
+    for (std::size_t i = 0; i < w->header_count; ++i)
+        out.headers.emplace_back(fromStr(w->headers[i].name), fromStr(w->headers[i].value));
+    return out;
+}
+
+inline PaymentRequest paymentOf(const bourse_payment_request* r) {
+    return PaymentRequest{std::string(fromStr(r->idempotency_key)), std::string(fromStr(r->user_ref)),
+                          Money::fromC(r->amount), std::string(fromStr(r->reference)),
+                          std::string(fromStr(r->metadata_json))};
+}
+
+template <class T>
+bourse_price_source_api priceSourceApi() {
+    bourse_price_source_api a{};
+    a.struct_size = sizeof a;
+    a.list_instruments = [](void* i, bourse_instrument_sink sink) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            for (const Instrument& in : p.instruments()) {
+                bourse_instrument c{sizeof(bourse_instrument), toStr(in.symbol), toStr(in.name), in.priceScale,
+                                    toStr(in.baseAsset), toStr(in.quoteAsset)};
+                sink.emit(sink.ctx, &c);
+            }
+        });
+    };
+    a.subscribe = [](void* i, bourse_str s) noexcept {
+        return onInstance<T>(i, [&](T& p) { p.subscribe(std::string(fromStr(s))); });
+    };
+    a.unsubscribe = [](void* i, bourse_str s) noexcept {
+        return onInstance<T>(i, [&](T& p) { p.unsubscribe(std::string(fromStr(s))); });
+    };
+    a.fetch_candles = [](void* i, bourse_str s, std::int32_t iv, std::int64_t f, std::int64_t t,
+                         bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) {
+            p.fetchCandles(std::string(fromStr(s)), iv, f, t, std::move(reply));
+        });
+    };
+    return a;
+}
+
+template <class T>
+bourse_payment_gateway_api paymentGatewayApi() {
+    bourse_payment_gateway_api a{};
+    a.struct_size = sizeof a;
+    a.create_deposit = [](void* i, const bourse_payment_request* q, bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) { p.createDeposit(paymentOf(q), std::move(reply)); });
+    };
+    a.verify_webhook = [](void* i, const bourse_webhook* w, bourse_reply r) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            const std::string out = p.verifyWebhook(webhookOf(w));
+            r.done(r.ctx, BOURSE_OK, toStr(out));
+        });
+    };
+    a.payout = [](void* i, const bourse_payment_request* q, bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) { p.payout(paymentOf(q), std::move(reply)); });
+    };
+    a.refund = [](void* i, const bourse_payment_request* q, bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) { p.refund(paymentOf(q), std::move(reply)); });
+    };
+    return a;
+}
+
+template <class T>
+bourse_trade_product_api tradeProductApi() {
+    bourse_trade_product_api a{};
+    a.struct_size = sizeof a;
+    a.validate = [](void* i, const bourse_open_request* q, bourse_reply r) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            const std::string out = p.validate(std::string(fromStr(q->user_ref)), std::string(fromStr(q->symbol)),
+                                               Money::fromC(q->stake), std::string(fromStr(q->params_json)),
+                                               tickOf(q->price));
+            r.done(r.ctx, BOURSE_OK, toStr(out));
+        });
+    };
+    a.open = [](void* i, const bourse_position* pos, const bourse_tick* entry, bourse_reply r) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            const std::string out = p.open(positionOf(pos), tickOf(entry));
+            r.done(r.ctx, BOURSE_OK, toStr(out));
+        });
+    };
+    a.on_tick = [](void* i, const bourse_position* pos, const bourse_tick* t) noexcept {
+        return onInstance<T>(i, [&](T& p) { p.onTick(positionOf(pos), *tickOf(t)); });
+    };
+    a.on_fill = [](void* i, const bourse_position* pos, const bourse_fill* f) noexcept {
+        return onInstance<T>(i, [&](T& p) { p.onFill(positionOf(pos), *f); });
+    };
+    a.settle = [](void* i, const bourse_position* pos, const bourse_tick* exit, bourse_settlement* out) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            const Settlement s = p.settle(positionOf(pos), tickOf(exit));
+            out->outcome = s.outcome;
+            out->payout = s.payout.toC();
+        });
+    };
+    return a;
+}
+
+template <class T>
+bourse_kyc_provider_api kycProviderApi() {
+    bourse_kyc_provider_api a{};
+    a.struct_size = sizeof a;
+    a.start_verification = [](void* i, const bourse_kyc_request* q, bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) {
+            p.startVerification(KycRequest{std::string(fromStr(q->user_ref)), std::string(fromStr(q->email)),
+                                           std::string(fromStr(q->full_name)), std::string(fromStr(q->country)),
+                                           std::string(fromStr(q->metadata_json))},
+                                std::move(reply));
+        });
+    };
+    a.verify_webhook = [](void* i, const bourse_webhook* w, bourse_reply r) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            const std::string out = p.verifyWebhook(webhookOf(w));
+            r.done(r.ctx, BOURSE_OK, toStr(out));
+        });
+    };
+    return a;
+}
+
+/// The kind table for T, chosen by the base class T derives from.
+template <class T>
+auto kindApiFor() {
+    if constexpr (std::is_base_of_v<PriceSource, T>) return priceSourceApi<T>();
+    else if constexpr (std::is_base_of_v<PaymentGateway, T>) return paymentGatewayApi<T>();
+    else if constexpr (std::is_base_of_v<TradeProduct, T>) return tradeProductApi<T>();
+    else {
+        static_assert(std::is_base_of_v<KycProvider, T>,
+                      "plugin classes derive from PriceSource, PaymentGateway, TradeProduct or KycProvider");
+        return kycProviderApi<T>();
+    }
+}
+
+template <class T>
+bourse_plugin_descriptor makeDescriptor(const char* id, const char* version, const char* description,
+                                        const void* kindApi) {
+    bourse_plugin_descriptor d{};
+    d.struct_size = sizeof d;
+    d.kind = T::kKind;
+    d.id = id;
+    d.version = version;
+    d.description = description;
+    d.create = [](const bourse_host_api* api, bourse_host_ctx* ctx, void** out) noexcept {
+        *out = nullptr;
+        return guarded(api, ctx, [&] {
+            auto inst = std::make_unique<Instance<T>>(api, ctx);
+            inst->plugin = std::make_unique<T>(inst->host);
+            *out = inst.release();
+        });
+    };
+    d.destroy = [](void* i) noexcept {
+        auto* inst = static_cast<Instance<T>*>(i);
+        try {
+            inst->plugin.reset();
+        } catch (...) {
+            // A destructor that throws must not reach the host.
+        }
+        delete inst;
+    };
+    d.start = [](void* i) noexcept { return onInstance<T>(i, [](T& p) { p.start(); }); };
+    d.stop = [](void* i) noexcept { (void)onInstance<T>(i, [](T& p) { p.stop(); }); };
+    d.health = [](void* i) noexcept {
+        return onInstance<T>(i, [](T& p) {
+            if (!p.healthy()) throw Error(BOURSE_E_UNAVAILABLE, "health: not ready");
+        });
+    };
+    d.command = [](void* i, bourse_str name, bourse_str args, bourse_reply r) noexcept {
+        return onInstance<T>(i, [&](T& p) {
+            const std::string out = p.command(std::string(fromStr(name)), std::string(fromStr(args)));
+            r.done(r.ctx, BOURSE_OK, toStr(out));
+        });
+    };
+    d.kind_api = kindApi;
+    return d;
+}
+
+inline bourse_status registerAll(const bourse_registrar* r, const bourse_plugin_descriptor* const* list,
+                                 std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+        const bourse_status s = r->add(r->ctx, list[i]);
+        if (s != BOURSE_OK) return s;
+    }
+    return BOURSE_OK;
+}
+
+} // namespace detail
+} // namespace bourse
+
+/// Declares a static descriptor named `var` for plugin class `Class`.
+#define BOURSE_PLUGIN_DESCRIPTOR(var, Class, id, version, description)                                  \
+    static const auto var##_kind_api = ::bourse::detail::kindApiFor<Class>();                          \
+    static const bourse_plugin_descriptor var =                                                        \
+        ::bourse::detail::makeDescriptor<Class>(id, version, description, &var##_kind_api);
+
+/// Declares the module entry exporting the given descriptors (addresses).
+#define BOURSE_MODULE(build_info, ...)                                                                 \
+    static bourse_status bourse_register_module_(const bourse_registrar* registrar) {                  \
+        const bourse_plugin_descriptor* const list[] = {__VA_ARGS__};                                  \
+        return ::bourse::detail::registerAll(registrar, list, sizeof list / sizeof list[0]);           \
+    }                                                                                                  \
+    extern "C" BOURSE_EXPORT const bourse_module bourse_module_entry = {                               \
+        sizeof(bourse_module),  BOURSE_ABI_MAJOR,   BOURSE_ABI_MINOR, BOURSE_ABI_MAJOR,                \
+        BOURSE_MIN_HOST_MINOR, build_info " (" BOURSE_COMPILER_ ")", &bourse_register_module_};
+
+#if defined(__clang__)
+#define BOURSE_COMPILER_ "clang " __clang_version__
+#elif defined(__GNUC__)
+#define BOURSE_COMPILER_ "gcc " __VERSION__
+#else
+#define BOURSE_COMPILER_ "unknown compiler"
+#endif
+
+/// The common case: a module with exactly one plugin.
+#define BOURSE_DECLARE_PLUGIN(Class, id, version, description)                                          \
+    BOURSE_PLUGIN_DESCRIPTOR(bourse_descriptor_, Class, id, version, description)                       \
+    BOURSE_MODULE(id " " version, &bourse_descriptor_)
+
+#endif // BOURSE_PLUGIN_HPP
