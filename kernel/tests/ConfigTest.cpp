@@ -1,0 +1,163 @@
+// Config validation: every mistake names file, line and key; unknown keys and
+// bad values are refused; ${ENV} expansion; the shipped configs validate.
+#include "config/Config.h"
+#include "config/YamlReader.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+using bourse::ConfigError;
+using bourse::parseConfig;
+
+namespace {
+
+/// The ConfigError message for `yaml`, or "" if it parsed.
+std::string errorOf(const std::string& yaml) {
+    try {
+        parseConfig(yaml, "test.yaml", "/tmp");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+} // namespace
+
+class ConfigTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ConfigTest);
+    CPPUNIT_TEST(testDefaultsForEmptyDocument);
+    CPPUNIT_TEST(testFullDocument);
+    CPPUNIT_TEST(testUnknownKeyNamesLineAndSuggests);
+    CPPUNIT_TEST(testWrongTypesAndRanges);
+    CPPUNIT_TEST(testPluginEntries);
+    CPPUNIT_TEST(testEnvironmentExpansion);
+    CPPUNIT_TEST(testSyntaxError);
+    CPPUNIT_TEST(testPluginConfigBecomesExactJson);
+    CPPUNIT_TEST(testShippedConfigsValidate);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testDefaultsForEmptyDocument() {
+        const auto c = parseConfig("", "empty.yaml", "/srv");
+        CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), c.storage.driver);
+        CPPUNIT_ASSERT_EQUAL(8080, c.server.port);
+        CPPUNIT_ASSERT_EQUAL(std::string("/srv/data"), c.dataDir);
+        CPPUNIT_ASSERT(c.plugins.empty());
+    }
+
+    void testFullDocument() {
+        const auto c = parseConfig(R"(
+data_dir: /var/lib/bourse
+server: { host: 0.0.0.0, port: 9000, admin_token: abc }
+storage: { driver: postgresql, postgresql: { dsn: "host=db user=b" } }
+logging: { level: debug, format: json }
+plugins:
+  - id: otc
+    library: bourse-plugin-otc
+    config: { a: 1 }
+    secrets: { api_key: s3cret }
+  - id: other.source
+    library: ./libs/other.so
+    enabled: false
+)",
+                                   "full.yaml", "/etc/bourse");
+        CPPUNIT_ASSERT_EQUAL(9000, c.server.port);
+        CPPUNIT_ASSERT_EQUAL(std::string("postgresql"), c.storage.driver);
+        CPPUNIT_ASSERT_EQUAL(std::string("host=db user=b"), c.storage.postgresDsn);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), c.plugins.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("s3cret"), c.plugins[0].secrets.at("api_key"));
+        CPPUNIT_ASSERT(!c.plugins[1].enabled);
+        CPPUNIT_ASSERT(contains(c.plugins[1].where, "full.yaml:"));
+    }
+
+    void testUnknownKeyNamesLineAndSuggests() {
+        const std::string e = errorOf("server:\n  host: 127.0.0.1\n  prot: 80\n");
+        CPPUNIT_ASSERT_MESSAGE(e, contains(e, "test.yaml:3:3: server.prot: unknown key (did you mean 'port'?)"));
+        const std::string top = errorOf("plugin:\n  - id: otc\n");
+        CPPUNIT_ASSERT_MESSAGE(top, contains(top, "test.yaml:1:1: plugin: unknown key (did you mean 'plugins'?)"));
+        const std::string nested = errorOf("plugins:\n  - id: otc\n    library: x\n    enabeld: true\n");
+        CPPUNIT_ASSERT_MESSAGE(nested, contains(nested, "test.yaml:4:5: plugins[0].enabeld: unknown key (did you mean 'enabled'?)"));
+    }
+
+    void testWrongTypesAndRanges() {
+        CPPUNIT_ASSERT(contains(errorOf("server: { port: eighty }"), "server.port: expected an integer, got 'eighty'"));
+        CPPUNIT_ASSERT(contains(errorOf("server: { port: 70000 }"), "server.port: must be between 0 and 65535"));
+        CPPUNIT_ASSERT(contains(errorOf("storage: { driver: mysql }"), "storage.driver: expected one of sqlite, postgresql, got 'mysql'"));
+        CPPUNIT_ASSERT(contains(errorOf("storage: { driver: postgresql }"), "storage.postgresql.dsn: required when driver is postgresql"));
+        CPPUNIT_ASSERT(contains(errorOf("server: [1, 2]"), "server: expected a mapping of keys"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins: { id: otc }"), "plugins: expected a list"));
+    }
+
+    void testPluginEntries() {
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - library: x\n"), "test.yaml:2:5: plugins[0].id: is required"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: otc }\n"), "plugins[0].library: is required"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: Bad Id, library: x }\n"), "plugins[0].id: 'Bad Id' is not a valid plugin id"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: otc, library: x, enabled: yes }\n"), "plugins[0].enabled: expected true or false, got 'yes'"));
+        const std::string dup = errorOf("plugins:\n  - { id: otc, library: a }\n  - { id: otc, library: b }\n");
+        CPPUNIT_ASSERT_MESSAGE(dup, contains(dup, "test.yaml:3:7: plugins[1].id: duplicate plugin id 'otc'"));
+    }
+
+    void testEnvironmentExpansion() {
+        ::setenv("BOURSE_TEST_PORT", "9123", 1);
+        ::unsetenv("BOURSE_TEST_MISSING");
+        CPPUNIT_ASSERT_EQUAL(9123, parseConfig("server: { port: '${BOURSE_TEST_PORT}' }", "t", "/").server.port);
+        CPPUNIT_ASSERT_EQUAL(7000, parseConfig("server: { port: '${BOURSE_TEST_MISSING:-7000}' }", "t", "/").server.port);
+        const std::string e = errorOf("server:\n  admin_token: ${BOURSE_TEST_MISSING}\n");
+        CPPUNIT_ASSERT_MESSAGE(e, contains(e, "test.yaml:2:3: server.admin_token: environment variable BOURSE_TEST_MISSING is not set"));
+        const std::string inPlugin = errorOf("plugins:\n  - id: p\n    library: x\n    config:\n      key: ${BOURSE_TEST_MISSING}\n");
+        CPPUNIT_ASSERT_MESSAGE(inPlugin, contains(inPlugin, "test.yaml:5:12: plugins[0].config.key: environment variable BOURSE_TEST_MISSING is not set"));
+    }
+
+    void testSyntaxError() {
+        const std::string e = errorOf("server:\n  port: [1, 2\n");
+        CPPUNIT_ASSERT_MESSAGE(e, contains(e, "test.yaml:") && contains(e, "syntax error"));
+    }
+
+    void testPluginConfigBecomesExactJson() {
+        ::setenv("BOURSE_TEST_KEY", "k\"1", 1);
+        const auto c = parseConfig(R"(
+plugins:
+  - id: p
+    library: x
+    config:
+      price: 1.08500
+      quoted: "1.08500"
+      n: 42
+      flag: true
+      none: ~
+      key: ${BOURSE_TEST_KEY}
+      list: [a, 2]
+)",
+                                   "t.yaml", "/");
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(R"({"price":1.08500,"quoted":"1.08500","n":42,"flag":true,"none":null,"key":"k\"1","list":["a",2]})"),
+            c.plugins[0].configJson);
+    }
+
+    void testShippedConfigsValidate() {
+        // Every config in config/ must load (secrets referenced there get dummy values).
+        ::setenv("BOURSE_PG_DSN", "host=127.0.0.1", 1);
+        const char* src = std::getenv("BOURSE_SOURCE_DIR");
+        CPPUNIT_ASSERT_MESSAGE("BOURSE_SOURCE_DIR is set by CTest", src != nullptr);
+        int count = 0;
+        for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(src) / "config")) {
+            if (f.path().extension() != ".yaml") continue;
+            try {
+                const auto c = bourse::loadConfig(f.path().string());
+                CPPUNIT_ASSERT(!c.plugins.empty());
+            } catch (const ConfigError& e) {
+                CPPUNIT_FAIL(std::string("shipped config fails: ") + e.what());
+            }
+            ++count;
+        }
+        CPPUNIT_ASSERT(count >= 1);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);

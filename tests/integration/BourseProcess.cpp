@@ -1,0 +1,258 @@
+#include "BourseProcess.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace bourse::test {
+
+std::string buildDir() {
+    const char* b = std::getenv("BOURSE_BUILD_DIR");
+    return b ? b : ".";
+}
+std::string sourceDir() {
+    const char* s = std::getenv("BOURSE_SOURCE_DIR");
+    return s ? s : "..";
+}
+std::string bourseBinary() { return buildDir() + "/bin/bourse"; }
+
+ScratchDir::ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "bourse-it-XXXXXX").string();
+    _path = ::mkdtemp(tmpl.data());
+}
+ScratchDir::~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(_path, ec);
+}
+
+Poco::JSON::Object::Ptr HttpResult::json() const {
+    Poco::JSON::Parser parser;
+    return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string otcPluginYaml(int tickMs) {
+    return R"(
+  - id: otc
+    library: bourse-plugin-otc
+    config:
+      seed: 42
+      tick_interval_ms: )" +
+           std::to_string(tickMs) + R"(
+      instruments:
+        - { symbol: OTC_EUR_USD, name: "EUR/USD (OTC)", base_price: "1.08500", price_scale: 5, volatility: MEDIUM, bias: 0 }
+        - { symbol: OTC_GOLD, name: "Gold (OTC)", base_price: "2350.00", price_scale: 2, volatility: LOW, bias: 0 }
+)";
+}
+
+namespace {
+
+/// Spawns bourse with stdout/stderr on pipes; returns pid.
+int spawn(const std::vector<std::string>& args, int& outFd, int& errFd) {
+    int out[2], err[2];
+    if (::pipe(out) != 0 || ::pipe(err) != 0) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addclose(&actions, err[0]);
+    std::vector<std::string> full{bourseBinary()};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) throw std::runtime_error("cannot start " + full[0]);
+    outFd = out[0];
+    errFd = err[0];
+    return pid;
+}
+
+std::string readAll(int fd) {
+    std::string s;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return s;
+}
+
+} // namespace
+
+CommandResult runBourse(const std::vector<std::string>& args) {
+    int outFd = -1, errFd = -1;
+    const int pid = spawn(args, outFd, errFd);
+    CommandResult r;
+    std::thread errReader([&] { r.err = readAll(errFd); });
+    r.out = readAll(outFd);
+    errReader.join();
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+BourseProcess::BourseProcess(const std::string& configYaml, const std::string& dataDir)
+    : _scratch(std::make_unique<ScratchDir>()) {
+    _dataDir = dataDir.empty() ? _scratch->path() + "/data" : dataDir;
+    std::string yaml = std::regex_replace(configYaml, std::regex("DATA_DIR"), _dataDir);
+    yaml = std::regex_replace(yaml, std::regex("BUILD_DIR"), buildDir());
+    const std::string configPath = _scratch->path() + "/bourse.yaml";
+    std::ofstream(configPath) << yaml;
+
+    _pid = spawn({"serve", "--config", configPath, "--port", "0"}, _outFd, _errFd);
+    _errThread = std::thread([this] { drain(_errFd, _err); });
+    _outThread = std::thread([this] { drain(_outFd, _out); });
+
+    const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+        {
+            std::lock_guard lock(_mutex);
+            std::smatch m;
+            if (std::regex_search(_out, m, listening)) {
+                _port = std::stoi(m[1]);
+                return;
+            }
+        }
+        int status = 0;
+        if (::waitpid(_pid, &status, WNOHANG) == _pid) {
+            _pid = -1;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const std::string why = logs();
+    if (_pid > 0) kill();
+    throw std::runtime_error("bourse did not start:\n" + why);
+}
+
+BourseProcess::~BourseProcess() {
+    if (_pid > 0) kill();
+    if (_outThread.joinable()) _outThread.join();
+    if (_errThread.joinable()) _errThread.join();
+}
+
+void BourseProcess::drain(int fd, std::string& into) {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+        std::lock_guard lock(_mutex);
+        into.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+}
+
+std::string BourseProcess::logs() const {
+    std::lock_guard lock(_mutex);
+    return _out + _err;
+}
+
+int BourseProcess::stop() {
+    if (_pid <= 0) return -1;
+    ::kill(_pid, SIGTERM);
+    int status = 0;
+    ::waitpid(_pid, &status, 0);
+    _pid = -1;
+    if (_outThread.joinable()) _outThread.join();
+    if (_errThread.joinable()) _errThread.join();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void BourseProcess::kill() {
+    if (_pid <= 0) return;
+    ::kill(_pid, SIGKILL);
+    int status = 0;
+    ::waitpid(_pid, &status, 0);
+    _pid = -1;
+}
+
+HttpResult BourseProcess::request(const std::string& method, const std::string& path, const std::string& body,
+                                  const std::string& contentType, const std::string& token) const {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
+    session.setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) req.set("Authorization", "Bearer " + token);
+    if (!body.empty() || method == "POST") {
+        req.setContentType(contentType);
+        req.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    HttpResult r;
+    r.status = static_cast<int>(resp.getStatus());
+    r.contentType = resp.getContentType();
+    r.body.assign(std::istreambuf_iterator<char>(in), {});
+    return r;
+}
+
+HttpResult BourseProcess::get(const std::string& path, const std::string& token) const {
+    return request("GET", path, "", "", token);
+}
+
+HttpResult BourseProcess::post(const std::string& path, const std::string& jsonBody, const std::string& token) const {
+    return request("POST", path, jsonBody, "application/json", token);
+}
+
+std::unique_ptr<Poco::Net::WebSocket> BourseProcess::openStream() const {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/api/v1/stream", Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPResponse resp;
+    auto ws = std::make_unique<Poco::Net::WebSocket>(session, req, resp);
+    ws->setReceiveTimeout(Poco::Timespan(5, 0));
+    return ws;
+}
+
+void sendText(Poco::Net::WebSocket& ws, const std::string& text) {
+    ws.sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
+}
+
+Poco::JSON::Object::Ptr receiveJson(Poco::Net::WebSocket& ws, std::chrono::milliseconds timeout) {
+    ws.setReceiveTimeout(Poco::Timespan(timeout.count() * 1000));
+    Poco::Buffer<char> buf(0);
+    int flags = 0;
+    try {
+        while (true) {
+            buf.resize(0);
+            const int n = ws.receiveFrame(buf, flags);
+            if (n <= 0 || (flags & Poco::Net::WebSocket::FRAME_OP_BITMASK) == Poco::Net::WebSocket::FRAME_OP_CLOSE)
+                return nullptr;
+            if ((flags & Poco::Net::WebSocket::FRAME_OP_BITMASK) != Poco::Net::WebSocket::FRAME_OP_TEXT) continue;
+            Poco::JSON::Parser parser;
+            return parser.parse(std::string(buf.begin(), buf.size())).extract<Poco::JSON::Object::Ptr>();
+        }
+    } catch (const Poco::TimeoutException&) {
+        return nullptr;
+    }
+}
+
+Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string& type, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto msg = receiveJson(ws, std::max(left, std::chrono::milliseconds(1)));
+        if (!msg) return nullptr;
+        if (msg->getValue<std::string>("type") == type) return msg;
+    }
+    return nullptr;
+}
+
+} // namespace bourse::test

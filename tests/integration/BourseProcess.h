@@ -1,0 +1,105 @@
+//
+// BourseProcess.h — runs the real `bourse` binary for integration tests: writes
+// a config into a temporary directory, starts `bourse serve` on a free loopback
+// port, and offers small HTTP and WebSocket client helpers against it.
+//
+#pragma once
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/WebSocket.h>
+#include <Poco/Process.h>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bourse::test {
+
+std::string buildDir();
+std::string sourceDir();
+std::string bourseBinary();
+
+/// A temporary directory removed at destruction.
+class ScratchDir {
+public:
+    ScratchDir();
+    ~ScratchDir();
+    [[nodiscard]] const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+};
+
+struct HttpResult {
+    int status = 0;
+    std::string contentType;
+    std::string body;
+    /// Body parsed as a JSON object (throws if it is not one).
+    [[nodiscard]] Poco::JSON::Object::Ptr json() const;
+};
+
+/// Result of running a bourse subcommand to completion.
+struct CommandResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs `bourse args...` and waits for it.
+CommandResult runBourse(const std::vector<std::string>& args);
+
+/// The test OTC section: OTC_EUR_USD and OTC_GOLD ticking every `tickMs`.
+std::string otcPluginYaml(int tickMs = 50);
+
+class BourseProcess {
+public:
+    /// Writes `configYaml` (with DATA_DIR and BUILD_DIR placeholders replaced) and
+    /// starts the server; throws if it does not print its URL within 15 s.
+    explicit BourseProcess(const std::string& configYaml, const std::string& dataDir = "");
+    ~BourseProcess();
+
+    [[nodiscard]] int port() const { return _port; }
+    [[nodiscard]] const std::string& dataDir() const { return _dataDir; }
+    [[nodiscard]] int pid() const { return _pid; }
+    /// Everything the process wrote to stderr so far (its logs).
+    [[nodiscard]] std::string logs() const;
+
+    HttpResult get(const std::string& path, const std::string& token = "") const;
+    HttpResult post(const std::string& path, const std::string& jsonBody = "", const std::string& token = "") const;
+    HttpResult request(const std::string& method, const std::string& path, const std::string& body,
+                       const std::string& contentType, const std::string& token) const;
+
+    /// Opens a WebSocket to /api/v1/stream.
+    [[nodiscard]] std::unique_ptr<Poco::Net::WebSocket> openStream() const;
+
+    /// SIGTERM and wait; returns the exit code.
+    int stop();
+    /// SIGKILL (crash) and wait.
+    void kill();
+
+private:
+    void drain(int fd, std::string& into);
+
+    std::unique_ptr<ScratchDir> _scratch;
+    std::string _dataDir;
+    int _pid = -1;
+    int _port = 0;
+    int _outFd = -1, _errFd = -1;
+    mutable std::mutex _mutex;
+    std::string _out, _err;
+    std::thread _outThread, _errThread;
+};
+
+/// Sends a text frame.
+void sendText(Poco::Net::WebSocket& ws, const std::string& text);
+/// Next text frame as a JSON object, or nullptr on timeout/close.
+Poco::JSON::Object::Ptr receiveJson(Poco::Net::WebSocket& ws, std::chrono::milliseconds timeout);
+/// Receives until a message with "type" == type arrives (others skipped).
+Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string& type,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+} // namespace bourse::test
