@@ -44,17 +44,17 @@ Poco::JSON::Object::Ptr HttpResult::json() const {
 }
 
 std::string otcPluginYaml(int tickMs) {
-    return R"(
+    return R"Y(
   - id: otc
     library: bourse-plugin-otc
     config:
       seed: 42
-      tick_interval_ms: )" +
-           std::to_string(tickMs) + R"(
+      tick_interval_ms: )Y" +
+           std::to_string(tickMs) + R"Y(
       instruments:
         - { symbol: OTC_EUR_USD, name: "EUR/USD (OTC)", base_price: "1.08500", price_scale: 5, volatility: MEDIUM, bias: 0 }
         - { symbol: OTC_GOLD, name: "Gold (OTC)", base_price: "2350.00", price_scale: 2, volatility: LOW, bias: 0 }
-)";
+)Y";
 }
 
 namespace {

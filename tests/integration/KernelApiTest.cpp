@@ -78,6 +78,12 @@ public:
         CPPUNIT_ASSERT(contains(m.body, "# TYPE bourse_ticks_total counter"));
         CPPUNIT_ASSERT(contains(m.body, "bourse_http_request_duration_seconds_bucket{le=\"0.005\"}"));
         CPPUNIT_ASSERT(contains(m.body, "bourse_plugin_failures_total"));
+
+        // The OpenAPI document describes the served API.
+        const HttpResult api = b.get("/api/v1/openapi.json");
+        CPPUNIT_ASSERT_EQUAL(200, api.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("3.1.0"), api.json()->getValue<std::string>("openapi"));
+        CPPUNIT_ASSERT(api.json()->getObject("paths")->has("/api/v1/admin/plugins/{id}/reload"));
     }
 
     void testMarketsAndCandles() {

@@ -1,5 +1,5 @@
 // /healthz (the process answers), /readyz (database reachable and every enabled
-// plugin running) and /metrics (Prometheus text format).
+// plugin running), /metrics (Prometheus text format) and the OpenAPI document.
 #include "api/Routes.h"
 #include "app/Kernel.h"
 #include "http/Router.h"
@@ -13,6 +13,10 @@
 using namespace Poco::Data::Keywords;
 
 namespace bourse {
+
+namespace resources {
+extern const std::string_view kOpenApiJson;
+}
 
 void addHealthRoutes(Router& router, Kernel& kernel) {
     router.add("GET", "/healthz", [](Request& r) { sendJson(r.response, 200, R"({"status":"ok"})"); });
@@ -36,6 +40,10 @@ void addHealthRoutes(Router& router, Kernel& kernel) {
         o.set("failing_plugins", failing);
         o.set("status", ready ? "ready" : "not_ready");
         sendJson(r.response, ready ? 200 : 503, toJson(o));
+    });
+
+    router.add("GET", "/api/v1/openapi.json", [](Request& r) {
+        sendJson(r.response, 200, std::string(resources::kOpenApiJson));
     });
 
     router.add("GET", "/metrics", [&kernel](Request& r) {
