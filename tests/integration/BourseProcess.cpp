@@ -185,11 +185,13 @@ void BourseProcess::kill() {
 }
 
 HttpResult BourseProcess::request(const std::string& method, const std::string& path, const std::string& body,
-                                  const std::string& contentType, const std::string& token) const {
+                                  const std::string& contentType, const std::string& token,
+                                  const std::vector<std::pair<std::string, std::string>>& headers) const {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
     session.setTimeout(Poco::Timespan(10, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) req.set("Authorization", "Bearer " + token);
+    for (const auto& [k, v] : headers) req.set(k, v);
     if (!body.empty() || method == "POST") {
         req.setContentType(contentType);
         req.setContentLength(static_cast<std::streamsize>(body.size()));

@@ -71,7 +71,8 @@ public:
     HttpResult get(const std::string& path, const std::string& token = "") const;
     HttpResult post(const std::string& path, const std::string& jsonBody = "", const std::string& token = "") const;
     HttpResult request(const std::string& method, const std::string& path, const std::string& body,
-                       const std::string& contentType, const std::string& token) const;
+                       const std::string& contentType, const std::string& token,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
 
     /// Opens a WebSocket to /api/v1/stream.
     [[nodiscard]] std::unique_ptr<Poco::Net::WebSocket> openStream() const;

@@ -166,6 +166,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, b.get("/healthz").status);
 
         assertProblem(b.post("/api/v1/admin/plugins/ghost/reload"), 404, "unknown plugin 'ghost'");
+        // A request relayed by a proxy on this host is not a loopback client.
+        assertProblem(b.request("GET", "/api/v1/admin/plugins", "", "", "", {{"X-Forwarded-For", "203.0.113.9"}}), 403,
+                      "only on loopback");
 
         // Operator commands reach the plugin; its own validation errors come back as 400/404.
         const HttpResult set = b.post("/api/v1/admin/plugins/otc/commands/set_volatility",

@@ -87,7 +87,12 @@ Poco::JSON::Object Request::jsonBody() const {
     }
 }
 
-bool Request::fromLoopback() const { return http.clientAddress().host().isLoopback(); }
+bool Request::fromLoopback() const {
+    // A proxy on the same host makes every client look local: a forwarded
+    // request is never treated as a loopback client.
+    if (http.has("X-Forwarded-For") || http.has("Forwarded") || http.has("X-Real-IP")) return false;
+    return http.clientAddress().host().isLoopback();
+}
 
 Router::Router(Metrics& metrics) : _metrics(metrics) {
     _fallback = [](Request&) { throw HttpError::notFound("no such resource"); };
