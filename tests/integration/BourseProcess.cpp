@@ -1,5 +1,7 @@
 #include "BourseProcess.h"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -94,6 +96,40 @@ std::string readAll(int fd) {
     return s;
 }
 
+bool onPostgres() {
+    const char* b = std::getenv("BOURSE_TEST_BACKEND");
+    return b && std::string(b) == "postgresql";
+}
+
+/// The admin DSN of the test server started by tests/support/pg-server.sh.
+std::string adminDsn() {
+    const char* dir = std::getenv("BOURSE_PG_DIR");
+    if (!dir) throw std::runtime_error("BOURSE_PG_DIR is not set (run through ctest)");
+    std::ifstream in(std::string(dir) + "/dsn");
+    std::string dsn;
+    std::getline(in, dsn);
+    if (dsn.empty()) throw std::runtime_error(std::string("no PostgreSQL test server in ") + dir);
+    return dsn;
+}
+
+/// A storage section: SQLite in the data dir, or a PostgreSQL database named
+/// after the data dir (so a restart on the same data dir finds the same data).
+std::string storageYaml(const std::string& dataDir) {
+    if (!onPostgres()) return "storage: { driver: sqlite }\n";
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    const std::string admin = adminDsn();
+    const std::string db = "bourse_" + std::to_string(std::hash<std::string>{}(dataDir) % 1'000'000'000'000ULL);
+    Poco::Data::Session s("PostgreSQL", admin);
+    try {
+        s << "CREATE DATABASE " + db, Poco::Data::Keywords::now;
+    } catch (const Poco::Exception&) {
+        // Already created by an earlier run on the same data dir.
+    }
+    std::string dsn = admin;
+    dsn.replace(dsn.find("dbname=postgres"), 15, "dbname=" + db);
+    return "storage: { driver: postgresql, postgresql: { dsn: \"" + dsn + "\" } }\n";
+}
+
 } // namespace
 
 CommandResult runBourse(const std::vector<std::string>& args) {
@@ -114,6 +150,7 @@ BourseProcess::BourseProcess(const std::string& configYaml, const std::string& d
     _dataDir = dataDir.empty() ? _scratch->path() + "/data" : dataDir;
     std::string yaml = std::regex_replace(configYaml, std::regex("DATA_DIR"), _dataDir);
     yaml = std::regex_replace(yaml, std::regex("BUILD_DIR"), buildDir());
+    if (yaml.find("\nstorage:") == std::string::npos) yaml += "\n" + storageYaml(_dataDir);
     const std::string configPath = _scratch->path() + "/bourse.yaml";
     std::ofstream(configPath) << yaml;
 
