@@ -5,6 +5,8 @@
 #include "storage/Database.h"
 #include "util/Clock.h"
 
+#include <algorithm>
+
 
 
 using namespace Poco::Data::Keywords;
@@ -148,6 +150,9 @@ std::string MarketData::onTick(const std::string& source, const PriceTick& tick)
             return reason;
         }
         _last[tick.symbol] = tick;
+        auto& recent = _recent[tick.symbol];
+        recent.push_back({tick.tsNs, tick.price.mantissa, tick.price.scale});
+        if (recent.size() > kRecentTicks) recent.pop_front();
         _pendingTicks.push_back(tick);
         messages.emplace_back("ticks:" + tick.symbol, tickJson(tick));
         for (const Candle& c : _aggregator.update(tick)) {
@@ -167,6 +172,30 @@ std::optional<PriceTick> MarketData::lastTick(const std::string& symbol) const {
     const auto it = _last.find(symbol);
     if (it == _last.end()) return std::nullopt;
     return it->second;
+}
+
+std::optional<PriceTick> MarketData::priceAt(const std::string& symbol, std::int64_t tsNs) const {
+    {
+        std::lock_guard lock(_mutex);
+        const auto it = _recent.find(symbol);
+        if (it != _recent.end() && !it->second.empty() && it->second.front().tsNs <= tsNs) {
+            const auto& ticks = it->second;
+            // Last tick with ts <= tsNs.
+            auto pos = std::upper_bound(ticks.begin(), ticks.end(), tsNs,
+                                        [](std::int64_t t, const RecentTick& r) { return t < r.tsNs; });
+            --pos;
+            return PriceTick{symbol, Decimal(pos->mantissa, pos->scale), pos->tsNs};
+        }
+    }
+    Poco::Data::Session s = _db.session();
+    std::string sym = symbol;
+    Poco::Int64 at = tsNs;
+    Poco::Nullable<Poco::Int64> price, ts;
+    Poco::Nullable<int> scale;
+    s << "SELECT price, scale, ts_ns FROM ticks WHERE symbol = $1 AND ts_ns <= $2 ORDER BY ts_ns DESC LIMIT 1",
+        use(sym), use(at), into(price), into(scale), into(ts), now;
+    if (price.isNull()) return std::nullopt;
+    return PriceTick{symbol, Decimal(price.value(), scale.value()), ts.value()};
 }
 
 std::optional<InstrumentInfo> MarketData::instrument(const std::string& symbol) const {

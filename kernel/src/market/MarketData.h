@@ -15,6 +15,7 @@
 #include "market/CandleAggregator.h"
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -61,6 +62,9 @@ public:
     std::string onTick(const std::string& source, const PriceTick& tick);
 
     [[nodiscard]] std::optional<PriceTick> lastTick(const std::string& symbol) const;
+    /// The price in force at tsNs: the last tick at or before it (recent ticks
+    /// from memory, older ones from the database). nullopt if there is none.
+    [[nodiscard]] std::optional<PriceTick> priceAt(const std::string& symbol, std::int64_t tsNs) const;
     [[nodiscard]] std::optional<InstrumentInfo> instrument(const std::string& symbol) const;
     [[nodiscard]] std::vector<MarketSummary> markets() const;
     /// Candles with open time in [fromNs, toNs), oldest first, at most `limit`.
@@ -84,6 +88,13 @@ private:
     mutable std::mutex _mutex;  // guards everything below
     std::map<std::string, InstrumentInfo> _instruments;
     std::map<std::string, PriceTick> _last;
+    struct RecentTick {
+        std::int64_t tsNs;
+        std::int64_t mantissa;
+        int scale;
+    };
+    static constexpr std::size_t kRecentTicks = 20000;  ///< per symbol: about half an hour at 10 ticks/s
+    std::map<std::string, std::deque<RecentTick>> _recent;
     CandleAggregator _aggregator;
     Listener _listener;
     std::vector<PriceTick> _pendingTicks;

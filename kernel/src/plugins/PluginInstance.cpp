@@ -164,3 +164,36 @@ std::string PluginInstance::command(const std::string& name, const std::string& 
 }
 
 } // namespace bourse
+
+namespace bourse {
+
+const bourse_trade_product_api& PluginInstance::productApi() const {
+    if (kind() != BOURSE_KIND_TRADE_PRODUCT)
+        throw PluginError("plugin '" + _id + "' is not a trade product", BOURSE_E_UNSUPPORTED);
+    return *static_cast<const bourse_trade_product_api*>(_descriptor->kind_api);
+}
+
+std::string PluginInstance::validate(const bourse_open_request& request) {
+    const auto& api = productApi();
+    ReplyCapture capture;
+    invoke("validate", [&](void* i) { return api.validate(i, &request, capture.reply()); });
+    if (!capture.called || capture.status != BOURSE_OK)
+        throw PluginError("plugin '" + _id + "': validate did not reply", BOURSE_E_INTERNAL);
+    return capture.json;
+}
+
+std::string PluginInstance::open(const bourse_position& position, const bourse_tick* entry) {
+    const auto& api = productApi();
+    ReplyCapture capture;
+    invoke("open", [&](void* i) { return api.open(i, &position, entry, capture.reply()); });
+    return capture.called && capture.status == BOURSE_OK ? capture.json : "{}";
+}
+
+bourse_settlement PluginInstance::settle(const bourse_position& position, const bourse_tick* exit) {
+    const auto& api = productApi();
+    bourse_settlement out{sizeof(bourse_settlement), BOURSE_OUTCOME_OPEN, {0, {0, 0, 0, 0}}};
+    invoke("settle", [&](void* i) { return api.settle(i, &position, exit, &out); });
+    return out;
+}
+
+} // namespace bourse

@@ -44,6 +44,14 @@ public:
     /// Operator command; returns the plugin's JSON reply. Throws PluginError.
     std::string command(const std::string& name, const std::string& argsJson);
 
+    /// Trade products (throw PluginError, BOURSE_E_UNSUPPORTED for other kinds):
+    /// the accepted terms JSON for a request,
+    std::string validate(const bourse_open_request& request);
+    /// the initial state JSON of a stored position,
+    std::string open(const bourse_position& position, const bourse_tick* entry);
+    /// the outcome at expiry (exit may be null when the user closes a bot).
+    bourse_settlement settle(const bourse_position& position, const bourse_tick* exit);
+
     void setActive(bool active) noexcept { _ctx->active.store(active); }
     [[nodiscard]] bool stopped();
 
@@ -59,6 +67,7 @@ private:
     /// Runs fn(instance) under the call lock; throws PluginError on failure.
     template <class F>
     void invoke(const char* what, F&& fn);
+    const bourse_trade_product_api& productApi() const;
 
     // Declared first so it is destroyed last: code stays mapped until the end.
     std::shared_ptr<ModuleLibrary> _library;

@@ -79,6 +79,82 @@ CREATE TABLE audit_log (
     detail TEXT NOT NULL
 )
 )SQL"},
+        {2, "accounts, ledger and positions",
+         R"SQL(
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until_ns BIGINT NOT NULL DEFAULT 0,
+    created_ns BIGINT NOT NULL
+);
+CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    family TEXT NOT NULL,
+    expires_ns BIGINT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    created_ns BIGINT NOT NULL
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE TABLE ledger_accounts (
+    id TEXT PRIMARY KEY,
+    user_id TEXT,
+    kind TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    balance BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX ledger_accounts_user ON ledger_accounts (user_id);
+CREATE TABLE journal (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    user_id TEXT,
+    reference TEXT NOT NULL,
+    memo TEXT NOT NULL,
+    created_ns BIGINT NOT NULL
+);
+CREATE INDEX journal_user ON journal (user_id, id);
+CREATE TABLE journal_entries (
+    journal_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    amount BIGINT NOT NULL
+);
+CREATE INDEX journal_entries_journal ON journal_entries (journal_id);
+CREATE INDEX journal_entries_account ON journal_entries (account_id);
+CREATE TABLE positions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    product TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    client_order_id TEXT NOT NULL,
+    stake BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    params_json TEXT NOT NULL,
+    state_json TEXT NOT NULL,
+    price_scale INTEGER NOT NULL,
+    entry_price BIGINT,
+    exit_price BIGINT,
+    payout BIGINT,
+    opened_ns BIGINT NOT NULL,
+    expires_ns BIGINT NOT NULL,
+    settled_ns BIGINT,
+    UNIQUE (user_id, client_order_id)
+);
+CREATE INDEX positions_due ON positions (status, expires_ns);
+CREATE INDEX positions_user ON positions (user_id, id);
+CREATE TABLE kernel_settings (
+    k TEXT PRIMARY KEY,
+    v TEXT NOT NULL
+)
+)SQL",
+         nullptr},
     };
     return list;
 }

@@ -434,6 +434,7 @@ typedef struct bourse_open_request {
     bourse_money stake;
     bourse_str params_json;    /* product-specific terms from the client, a JSON object */
     const bourse_tick *price;  /* price in force now; NULL if none is known */
+    int32_t user_open_positions; /* the user's open positions of this product */
 } bourse_open_request;
 
 typedef enum bourse_outcome {

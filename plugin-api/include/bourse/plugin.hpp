@@ -135,6 +135,15 @@ struct Position {
     std::string paramsJson, stateJson;
 };
 
+/// A request to open a position, as TradeProduct::validate sees it.
+struct OpenRequest {
+    std::string userRef, symbol;
+    Money stake;
+    std::string paramsJson;
+    std::optional<Tick> price;  ///< price in force now
+    int userOpenPositions = 0;  ///< the user's open positions of this product
+};
+
 struct Settlement {
     bourse_outcome outcome = BOURSE_OUTCOME_CLOSED;
     Money payout;
@@ -396,9 +405,9 @@ class TradeProduct : public Plugin {
 public:
     using Plugin::Plugin;
     static constexpr bourse_kind kKind = BOURSE_KIND_TRADE_PRODUCT;
-    /// Accepted terms as JSON (must contain "expires_in_ms"); throw to refuse.
-    virtual std::string validate(const std::string& userRef, const std::string& symbol, const Money& stake,
-                                 const std::string& paramsJson, const std::optional<Tick>& price) = 0;
+    /// Accepted terms as JSON (must contain "expires_in_ms"); throw to refuse
+    /// (BOURSE_E_INVALID for bad input, BOURSE_E_REJECTED for a rule).
+    virtual std::string validate(const OpenRequest& request) = 0;
     /// Initial state JSON for a stored position.
     virtual std::string open(const Position& position, const std::optional<Tick>& entry) {
         (void)position, (void)entry;
@@ -558,9 +567,10 @@ bourse_trade_product_api tradeProductApi() {
     a.struct_size = sizeof a;
     a.validate = [](void* i, const bourse_open_request* q, bourse_reply r) noexcept {
         return onInstance<T>(i, [&](T& p) {
-            const std::string out = p.validate(std::string(fromStr(q->user_ref)), std::string(fromStr(q->symbol)),
-                                               Money::fromC(q->stake), std::string(fromStr(q->params_json)),
-                                               tickOf(q->price));
+            const std::string out = p.validate(OpenRequest{std::string(fromStr(q->user_ref)),
+                                                           std::string(fromStr(q->symbol)), Money::fromC(q->stake),
+                                                           std::string(fromStr(q->params_json)), tickOf(q->price),
+                                                           q->user_open_positions});
             r.done(r.ctx, BOURSE_OK, toStr(out));
         });
     };

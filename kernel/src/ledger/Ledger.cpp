@@ -1,0 +1,215 @@
+#include "ledger/Ledger.h"
+
+#include "storage/Sql.h"
+#include "util/Ids.h"
+
+#include <bourse/decimal.hpp>
+
+#include <Poco/Data/Session.h>
+
+#include <stdexcept>
+
+using namespace Poco::Data::Keywords;
+
+namespace bourse {
+
+std::string Ledger::userAccount(const std::string& userId, const std::string& kind, const std::string& currency) {
+    return "user:" + userId + ":" + kind + ":" + currency;
+}
+
+std::string Ledger::houseAccount(const std::string& kind, const std::string& currency) {
+    return "house:" + kind + ":" + currency;
+}
+
+namespace {
+
+/// Splits "user:<uid>:<kind>:<ccy>" / "house:<kind>:<ccy>" for account creation.
+void describe(const std::string& account, std::string& userId, std::string& kind) {
+    const auto last = account.rfind(':');
+    const auto prev = account.rfind(':', last - 1);
+    kind = account.substr(prev + 1, last - prev - 1);
+    userId = account.rfind("user:", 0) == 0 ? account.substr(5, prev - 5) : "";
+}
+
+} // namespace
+
+Ledger::Result Ledger::apply(Poco::Data::Session& s, const JournalTx& tx, std::int64_t nowNs) {
+    std::map<std::string, std::int64_t> sums;
+    const Posting* guarded = nullptr;
+    for (const auto& p : tx.postings) {
+        sums[p.currency] += p.amount;
+        if (p.guarded) {
+            if (guarded) throw std::logic_error("ledger: at most one guarded posting per transaction");
+            guarded = &p;
+        }
+    }
+    for (const auto& [currency, sum] : sums)
+        if (sum != 0) throw std::logic_error("ledger: transaction " + tx.kind + " does not balance in " + currency);
+
+    std::string key = tx.idempotencyKey;
+    Poco::Nullable<std::string> existing;
+    s << "SELECT id FROM journal WHERE idempotency_key = $1", use(key), into(existing), now;
+    if (!existing.isNull()) return Result::Duplicate;
+
+    // The guarded posting goes first: if it is refused, nothing has been written.
+    if (guarded) {
+        Poco::Int64 amount = guarded->amount;
+        std::string account = guarded->account;
+        const std::size_t n = affected((s << "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0",
+                               use(amount), use(account)));
+        if (n == 0) return Result::Insufficient;
+    }
+    for (const auto& p : tx.postings) {
+        if (&p == guarded) continue;
+        Poco::Int64 amount = p.amount;
+        std::string account = p.account;
+        const std::size_t n = affected((s << "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", use(amount), use(account)));
+        if (n == 0) {
+            std::string userId, kind, currency = p.currency;
+            describe(p.account, userId, kind);
+            Poco::Nullable<std::string> owner;
+            if (!userId.empty()) owner = userId;
+            s << "INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5)",
+                use(account), use(owner), use(kind), use(currency), use(amount), now;
+        }
+    }
+    std::string id = newId("j"), kind = tx.kind, reference = tx.reference, memo = tx.memo;
+    Poco::Nullable<std::string> user;
+    if (!tx.userId.empty()) user = tx.userId;
+    Poco::Int64 at = nowNs;
+    s << "INSERT INTO journal (id, idempotency_key, kind, user_id, reference, memo, created_ns) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        use(id), use(key), use(kind), use(user), use(reference), use(memo), use(at), now;
+    for (const auto& p : tx.postings) {
+        std::string account = p.account, currency = p.currency;
+        Poco::Int64 amount = p.amount;
+        s << "INSERT INTO journal_entries (journal_id, account_id, currency, amount) VALUES ($1, $2, $3, $4)", use(id),
+            use(account), use(currency), use(amount), now;
+    }
+    return Result::Applied;
+}
+
+std::vector<Balance> Ledger::balances(Poco::Data::Session& s, const std::string& userId) {
+    std::string uid = userId;
+    std::vector<std::string> kinds, currencies;
+    std::vector<Poco::Int64> amounts;
+    s << "SELECT kind, currency, balance FROM ledger_accounts WHERE user_id = $1 ORDER BY currency", use(uid),
+        into(kinds), into(currencies), into(amounts), now;
+    std::map<std::string, Balance> byCurrency;
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+        Balance& b = byCurrency[currencies[i]];
+        b.currency = currencies[i];
+        if (kinds[i] == "available") b.available = amounts[i];
+        else if (kinds[i] == "locked") b.locked = amounts[i];
+    }
+    std::vector<Balance> out;
+    for (auto& [c, b] : byCurrency) out.push_back(b);
+    return out;
+}
+
+std::vector<JournalLine> Ledger::history(Poco::Data::Session& s, const std::string& userId, const std::string& cursor,
+                                         int limit) {
+    std::string uid = userId, after = cursor.empty() ? std::string("~") : cursor;  // '~' sorts after every id
+    int lim = limit;
+    std::vector<std::string> ids, kinds, refs, memos;
+    std::vector<Poco::Int64> created;
+    s << "SELECT id, kind, reference, memo, created_ns FROM journal WHERE user_id = $1 AND id < $2 "
+         "ORDER BY id DESC LIMIT $3",
+        use(uid), use(after), use(lim), into(ids), into(kinds), into(refs), into(memos), into(created), now;
+    std::vector<JournalLine> out;
+    const std::string prefix = "user:" + userId + ":";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        JournalLine line{ids[i], kinds[i], refs[i], memos[i], "", created[i], 0, 0};
+        std::vector<std::string> accounts, currencies;
+        std::vector<Poco::Int64> amounts;
+        std::string jid = ids[i];
+        s << "SELECT account_id, currency, amount FROM journal_entries WHERE journal_id = $1", use(jid),
+            into(accounts), into(currencies), into(amounts), now;
+        for (std::size_t k = 0; k < accounts.size(); ++k) {
+            if (accounts[k].rfind(prefix, 0) != 0) continue;
+            line.currency = currencies[k];
+            if (accounts[k].find(":available:") != std::string::npos) line.availableChange += amounts[k];
+            else if (accounts[k].find(":locked:") != std::string::npos) line.lockedChange += amounts[k];
+        }
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+VerifyReport Ledger::verify(Poco::Data::Session& s) {
+    VerifyReport r;
+    s << "SELECT COUNT(*) FROM journal", into(r.transactions), now;
+    s << "SELECT COUNT(*) FROM ledger_accounts", into(r.accounts), now;
+    {
+        std::vector<std::string> ids, currencies;
+        std::vector<Poco::Int64> sums;
+        s << "SELECT journal_id, currency, CAST(SUM(amount) AS BIGINT) FROM journal_entries GROUP BY journal_id, currency "
+             "HAVING SUM(amount) <> 0",
+            into(ids), into(currencies), into(sums), now;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            r.problems.push_back("transaction " + ids[i] + " does not balance in " + currencies[i] + " (sum " +
+                                 std::to_string(sums[i]) + ")");
+    }
+    {
+        std::vector<std::string> ids;
+        s << "SELECT id FROM journal WHERE NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.journal_id = journal.id)",
+            into(ids), now;
+        for (const auto& id : ids) r.problems.push_back("transaction " + id + " has no entries");
+    }
+    {
+        std::vector<std::string> ids;
+        std::vector<Poco::Int64> balances, sums;
+        s << "SELECT a.id, a.balance, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_accounts a "
+             "LEFT JOIN journal_entries e ON e.account_id = a.id GROUP BY a.id, a.balance "
+             "HAVING a.balance <> COALESCE(SUM(e.amount), 0)",
+            into(ids), into(balances), into(sums), now;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            r.problems.push_back("account " + ids[i] + " balance " + std::to_string(balances[i]) +
+                                 " differs from its journal sum " + std::to_string(sums[i]));
+    }
+    {
+        std::vector<std::string> ids;
+        s << "SELECT DISTINCT account_id FROM journal_entries WHERE account_id NOT IN (SELECT id FROM ledger_accounts)",
+            into(ids), now;
+        for (const auto& id : ids) r.problems.push_back("entries reference unknown account " + id);
+    }
+    {
+        std::vector<std::string> ids;
+        std::vector<Poco::Int64> balances;
+        s << "SELECT id, balance FROM ledger_accounts WHERE user_id IS NOT NULL AND balance < 0", into(ids),
+            into(balances), now;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            r.problems.push_back("account " + ids[i] + " is negative (" + std::to_string(balances[i]) + ")");
+    }
+    {
+        // Locked funds are exactly the stakes of open positions.
+        std::vector<std::string> users, currencies;
+        std::vector<Poco::Int64> locked, stakes;
+        s << "SELECT a.user_id, a.currency, a.balance, CAST(COALESCE((SELECT SUM(p.stake) FROM positions p "
+             "WHERE p.user_id = a.user_id AND p.currency = a.currency AND p.status = 'OPEN'), 0) AS BIGINT) "
+             "FROM ledger_accounts a WHERE a.kind = 'locked'",
+            into(users), into(currencies), into(locked), into(stakes), now;
+        for (std::size_t i = 0; i < users.size(); ++i)
+            if (locked[i] != stakes[i])
+                r.problems.push_back("user " + users[i] + " has " + std::to_string(locked[i]) + " " + currencies[i] +
+                                     " locked but open stakes of " + std::to_string(stakes[i]));
+    }
+    return r;
+}
+
+std::string formatMinor(std::int64_t minor, int decimals) { return Decimal(minor, decimals).toString(); }
+
+std::optional<std::int64_t> parseMinor(const std::string& text, int decimals, std::string& why) {
+    try {
+        const Decimal d = Decimal::parse(text, decimals);
+        return d.rescaled(decimals).mantissa;
+    } catch (const std::invalid_argument& e) {
+        why = e.what();
+        if (why == "too many decimals") why = "at most " + std::to_string(decimals) + " decimals";
+    } catch (const std::overflow_error&) {
+        why = "number too large";
+    }
+    return std::nullopt;
+}
+
+} // namespace bourse

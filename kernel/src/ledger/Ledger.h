@@ -1,0 +1,91 @@
+//
+// Ledger.h — the double-entry ledger: every movement of money is a journal
+// transaction whose entries sum to zero per currency, applied inside the
+// caller's database transaction together with whatever it pays for (a trade,
+// a settlement), so money and positions change together or not at all.
+//
+// Accounts are named, not numbered: "user:<uid>:available:USD",
+// "user:<uid>:locked:USD", "house:pnl:USD", "house:demo:USD",
+// "house:deposits:USD", "house:adjustments:USD". Balances are kept on the
+// account rows for speed and checked against the journal by verify().
+//
+// Overdraft is impossible: a posting marked `guarded` is applied with one
+// conditional UPDATE that refuses to take the balance below zero, and it is
+// applied first, so a refused transaction writes nothing. Every transaction
+// carries an idempotency key; applying a key twice changes nothing.
+//
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace bourse {
+
+struct Posting {
+    std::string account;
+    std::string currency;
+    std::int64_t amount = 0;  ///< minor units; positive raises the balance
+    bool guarded = false;     ///< refuse the transaction if this takes the balance below zero
+};
+
+struct JournalTx {
+    std::string idempotencyKey;
+    std::string kind;       ///< "demo_credit", "stake_lock", "settlement", "adjustment", ...
+    std::string userId;     ///< whose history it appears in ("" for house-only)
+    std::string reference;  ///< e.g. position id
+    std::string memo;
+    std::vector<Posting> postings;
+};
+
+struct Balance {
+    std::string currency;
+    std::int64_t available = 0;
+    std::int64_t locked = 0;
+};
+
+struct JournalLine {
+    std::string id, kind, reference, memo, currency;
+    std::int64_t createdNs = 0;
+    std::int64_t availableChange = 0, lockedChange = 0;
+};
+
+struct VerifyReport {
+    std::int64_t transactions = 0, accounts = 0;
+    std::vector<std::string> problems;  ///< empty when the ledger is sound
+};
+
+class Ledger {
+public:
+    enum class Result { Applied, Duplicate, Insufficient };
+
+    static std::string userAccount(const std::string& userId, const std::string& kind, const std::string& currency);
+    static std::string houseAccount(const std::string& kind, const std::string& currency);
+
+    /// Applies tx in `session`'s open transaction. Throws std::logic_error for an
+    /// unbalanced transaction or more than one guarded posting.
+    static Result apply(Poco::Data::Session& session, const JournalTx& tx, std::int64_t nowNs);
+
+    /// Available and locked balance per currency of a user.
+    static std::vector<Balance> balances(Poco::Data::Session& session, const std::string& userId);
+    /// A user's journal, newest first, starting after `cursor` (a journal id; "" for the newest).
+    static std::vector<JournalLine> history(Poco::Data::Session& session, const std::string& userId,
+                                            const std::string& cursor, int limit);
+    /// Checks that every transaction balances, every account balance equals the
+    /// sum of its entries, no user balance is negative, and locked funds equal
+    /// the stakes of open positions.
+    static VerifyReport verify(Poco::Data::Session& session);
+};
+
+/// "123.45" for 12345 minor units of a 2-decimal currency.
+std::string formatMinor(std::int64_t minor, int decimals = 2);
+/// Parses "100.00" / "100" / "0.5" into minor units; nullopt with why on error.
+std::optional<std::int64_t> parseMinor(const std::string& text, int decimals, std::string& why);
+
+} // namespace bourse

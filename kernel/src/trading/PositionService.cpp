@@ -1,0 +1,456 @@
+#include "trading/PositionService.h"
+
+#include "http/HttpError.h"
+#include "ledger/Ledger.h"
+#include "log/Log.h"
+#include "market/MarketData.h"
+#include "metrics/Metrics.h"
+#include "plugins/PluginManager.h"
+#include "storage/CommitQueue.h"
+#include "storage/Database.h"
+#include "storage/Sql.h"
+#include "util/Clock.h"
+#include "util/Ids.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/JSON/Parser.h>
+
+#include <future>
+#include <sstream>
+
+using namespace Poco::Data::Keywords;
+
+namespace bourse {
+
+namespace {
+
+constexpr std::int64_t kNsPerMs = 1'000'000;
+/// A source that stopped ticking must not block settlement forever.
+constexpr std::int64_t kSettleGraceNs = 2'000'000'000;
+
+const char* kColumns =
+    "id, user_id, product, symbol, client_order_id, stake, currency, status, params_json, state_json, price_scale, "
+    "entry_price, exit_price, payout, opened_ns, expires_ns, settled_ns";
+
+/// Reads rows selected with kColumns.
+std::vector<Position> readPositions(Poco::Data::Statement& stmt) {
+    std::vector<Position> out;
+    Poco::Data::RecordSet rs(stmt);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        Position p;
+        p.id = rs["id"].convert<std::string>();
+        p.userId = rs["user_id"].convert<std::string>();
+        p.product = rs["product"].convert<std::string>();
+        p.symbol = rs["symbol"].convert<std::string>();
+        p.clientOrderId = rs["client_order_id"].convert<std::string>();
+        p.stake = rs["stake"].convert<Poco::Int64>();
+        p.currency = rs["currency"].convert<std::string>();
+        p.status = rs["status"].convert<std::string>();
+        p.paramsJson = rs["params_json"].convert<std::string>();
+        p.stateJson = rs["state_json"].convert<std::string>();
+        p.priceScale = rs["price_scale"].convert<int>();
+        if (!rs["entry_price"].isEmpty()) p.entryPrice = rs["entry_price"].convert<Poco::Int64>();
+        if (!rs["exit_price"].isEmpty()) p.exitPrice = rs["exit_price"].convert<Poco::Int64>();
+        if (!rs["payout"].isEmpty()) p.payout = rs["payout"].convert<Poco::Int64>();
+        p.openedNs = rs["opened_ns"].convert<Poco::Int64>();
+        p.expiresNs = rs["expires_ns"].convert<Poco::Int64>();
+        if (!rs["settled_ns"].isEmpty()) p.settledNs = rs["settled_ns"].convert<Poco::Int64>();
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::optional<Position> findByClientOrder(Poco::Data::Session& s, const std::string& userId,
+                                          const std::string& clientOrderId) {
+    std::string uid = userId, coid = clientOrderId;
+    Poco::Data::Statement stmt(s);
+    stmt << "SELECT " << kColumns << " FROM positions WHERE user_id = $1 AND client_order_id = $2", use(uid),
+        use(coid), now;
+    auto rows = readPositions(stmt);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+/// The C view of a stored position, valid while `p` lives.
+bourse_position cPosition(const Position& p) {
+    bourse_position c{};
+    c.struct_size = sizeof c;
+    c.id = {p.id.data(), p.id.size()};
+    c.user_ref = {p.userId.data(), p.userId.size()};
+    c.symbol = {p.symbol.data(), p.symbol.size()};
+    c.stake = Money{p.stake, p.currency}.toC();
+    c.opened_at_ns = p.openedNs;
+    c.expires_at_ns = p.expiresNs;
+    c.params_json = {p.paramsJson.data(), p.paramsJson.size()};
+    c.state_json = {p.stateJson.data(), p.stateJson.size()};
+    return c;
+}
+
+int httpStatusFor(bourse_status s) {
+    switch (s) {
+    case BOURSE_E_INVALID: return 400;
+    case BOURSE_E_NOT_FOUND: return 404;
+    case BOURSE_E_REJECTED: return 422;
+    case BOURSE_E_INSUFFICIENT: return 422;
+    case BOURSE_E_UNAVAILABLE: return 503;
+    default: return 500;
+    }
+}
+
+/// "duration: 7 s is not allowed" → field "duration" (for problem+json).
+std::string fieldOf(const std::string& message) {
+    const auto colon = message.find(':');
+    if (colon == std::string::npos || colon > 32) return "";
+    const std::string head = message.substr(0, colon);
+    return head.find(' ') == std::string::npos ? head : "";
+}
+
+/// The product's message without the kernel's "plugin 'x': validate failed (...): " prefix.
+std::string pluginMessage(const std::string& what) {
+    const auto pos = what.find("): ");
+    return pos == std::string::npos ? what : what.substr(pos + 3);
+}
+
+} // namespace
+
+PositionService::PositionService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins,
+                                 const Clock& clock, Metrics& metrics)
+    : _db(db), _commits(commits), _market(market), _plugins(plugins), _clock(clock),
+      _opened(metrics.counter("bourse_positions_opened_total", "Positions opened")),
+      _settled(metrics.counter("bourse_positions_settled_total", "Positions settled")) {}
+
+PositionService::~PositionService() { stop(); }
+
+Position PositionService::open(const OpenPositionRequest& req, bool& created) {
+    created = false;
+    const auto instance = _plugins.instance(req.product);
+    if (!instance || instance->kind() != BOURSE_KIND_TRADE_PRODUCT)
+        throw HttpError(503, "Service Unavailable", "product '" + req.product + "' is not available right now");
+    {
+        Poco::Data::Session s = _db.session();
+        if (auto existing = findByClientOrder(s, req.userId, req.clientOrderId)) {
+            if (existing->symbol != req.symbol || existing->stake != req.stake || existing->product != req.product)
+                throw HttpError(409, "Conflict", "client_order_id: already used for a different trade",
+                                "client_order_id");
+            return *existing;
+        }
+    }
+    const auto instrument = _market.instrument(req.symbol);
+    if (!instrument) throw HttpError::badRequest("symbol: unknown symbol '" + req.symbol + "'", "symbol");
+    const auto price = _market.lastTick(req.symbol);
+
+    Poco::Int64 openCount = 0;
+    {
+        Poco::Data::Session s = _db.session();
+        std::string uid = req.userId, product = req.product;
+        s << "SELECT COUNT(*) FROM positions WHERE user_id = $1 AND product = $2 AND status = 'OPEN'", use(uid),
+            use(product), into(openCount), now;
+    }
+    bourse_tick cTick{sizeof(bourse_tick), {req.symbol.data(), req.symbol.size()}, {}, 0};
+    if (price) {
+        cTick.price = price->price.toC();
+        cTick.ts_ns = price->tsNs;
+    }
+    bourse_open_request r{sizeof(bourse_open_request),
+                          {req.userId.data(), req.userId.size()},
+                          {req.symbol.data(), req.symbol.size()},
+                          Money{req.stake, req.currency}.toC(),
+                          {req.paramsJson.data(), req.paramsJson.size()},
+                          price ? &cTick : nullptr,
+                          static_cast<std::int32_t>(openCount)};
+    std::string terms;
+    try {
+        terms = instance->validate(r);
+    } catch (const PluginError& e) {
+        const std::string msg = pluginMessage(e.what());
+        const int status = httpStatusFor(e.status());
+        throw HttpError(status, status == 400 ? "Bad Request" : (status == 422 ? "Unprocessable Content" : "Error"),
+                        msg, fieldOf(msg));
+    }
+    std::int64_t expiresInMs = -1;
+    try {
+        Poco::JSON::Parser parser;
+        const auto obj = parser.parse(terms).extract<Poco::JSON::Object::Ptr>();
+        expiresInMs = obj->getValue<Poco::Int64>("expires_in_ms");
+    } catch (const Poco::Exception&) {
+        expiresInMs = -1;
+    }
+    if (expiresInMs < 0 || !price)
+        throw HttpError(500, "Internal Server Error", "product '" + req.product + "' accepted terms without expires_in_ms");
+
+    Position p;
+    p.id = newId("t");
+    p.userId = req.userId;
+    p.product = req.product;
+    p.symbol = req.symbol;
+    p.clientOrderId = req.clientOrderId;
+    p.stake = req.stake;
+    p.currency = req.currency;
+    p.status = "OPEN";
+    p.paramsJson = terms;
+    p.priceScale = instrument->priceScale;
+    p.entryPrice = price->price.rescaled(instrument->priceScale).mantissa;
+    p.openedNs = _clock.nowNs();
+    p.expiresNs = expiresInMs ? p.openedNs + expiresInMs * kNsPerMs : 0;
+
+    enum class Outcome { Created, Duplicate, Insufficient } outcome = Outcome::Created;
+    try {
+        _commits.run([&](Poco::Data::Session& s) {
+            if (findByClientOrder(s, p.userId, p.clientOrderId)) {
+                outcome = Outcome::Duplicate;
+                return;
+            }
+            JournalTx tx{"stake:" + p.id, "stake_lock", p.userId, p.id, p.product + " " + p.symbol, {}};
+            tx.postings = {{Ledger::userAccount(p.userId, "available", p.currency), p.currency, -p.stake, true},
+                           {Ledger::userAccount(p.userId, "locked", p.currency), p.currency, p.stake}};
+            if (Ledger::apply(s, tx, p.openedNs) == Ledger::Result::Insufficient) {
+                outcome = Outcome::Insufficient;
+                return;
+            }
+            Poco::Int64 stake = p.stake, entry = *p.entryPrice, opened = p.openedNs, expires = p.expiresNs;
+            s << "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                 "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
+                use(p.id), use(p.userId), use(p.product), use(p.symbol), use(p.clientOrderId), use(stake),
+                use(p.currency), use(p.paramsJson), use(p.priceScale), use(entry), use(opened), use(expires), now;
+            outcome = Outcome::Created;
+        });
+    } catch (const Poco::Exception&) {
+        // Another instance inserted the same client_order_id first (unique constraint).
+        Poco::Data::Session s = _db.session();
+        if (auto existing = findByClientOrder(s, req.userId, req.clientOrderId)) return *existing;
+        throw;
+    }
+    if (outcome == Outcome::Insufficient)
+        throw HttpError(422, "Unprocessable Content", "stake: insufficient available balance", "stake");
+    if (outcome == Outcome::Duplicate) {
+        Poco::Data::Session s = _db.session();
+        return *findByClientOrder(s, req.userId, req.clientOrderId);
+    }
+    created = true;
+    _opened.inc();
+    // The product may keep state per position (bots); binary options keep none.
+    try {
+        const bourse_position c = cPosition(p);
+        const std::string state = instance->open(c, &cTick);
+        if (!state.empty() && state != "{}") {
+            p.stateJson = state;
+            Poco::Data::Session s = _db.session();
+            s << "UPDATE positions SET state_json = $1 WHERE id = $2", use(p.stateJson), use(p.id), now;
+        }
+    } catch (const PluginError& e) {
+        log::warn("trading", "product open hook failed", {{"position", p.id}, {"error", e.what()}});
+    }
+    if (_events) _events(p.userId, R"({"type":"trade.opened","trade":)" + positionJson(p) + "}");
+    return p;
+}
+
+std::optional<Position> PositionService::find(const std::string& userId, const std::string& id) const {
+    Poco::Data::Session s = _db.session();
+    std::string uid = userId, pid = id;
+    Poco::Data::Statement stmt(s);
+    stmt << "SELECT " << kColumns << " FROM positions WHERE id = $1 AND user_id = $2", use(pid), use(uid), now;
+    auto rows = readPositions(stmt);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<Position> PositionService::list(const std::string& userId, const std::string& status,
+                                            const std::string& cursor, int limit) const {
+    Poco::Data::Session s = _db.session();
+    std::string uid = userId, st = status, after = cursor.empty() ? std::string("~") : cursor;
+    int lim = limit;
+    Poco::Data::Statement stmt(s);
+    if (status.empty())
+        stmt << "SELECT " << kColumns << " FROM positions WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+            use(uid), use(after), use(lim), now;
+    else
+        stmt << "SELECT " << kColumns
+             << " FROM positions WHERE user_id = $1 AND id < $2 AND status = $3 ORDER BY id DESC LIMIT $4",
+            use(uid), use(after), use(st), use(lim), now;
+    return readPositions(stmt);
+}
+
+TradeStats PositionService::stats(const std::string& userId) const {
+    Poco::Data::Session s = _db.session();
+    std::string uid = userId;
+    std::vector<std::string> statuses;
+    std::vector<Poco::Int64> counts, stakes, payouts;
+    s << "SELECT status, COUNT(*), CAST(COALESCE(SUM(stake), 0) AS BIGINT), CAST(COALESCE(SUM(payout), 0) AS BIGINT) "
+         "FROM positions WHERE user_id = $1 GROUP BY status",
+        use(uid), into(statuses), into(counts), into(stakes), into(payouts), now;
+    TradeStats t;
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        t.total += counts[i];
+        if (statuses[i] == "OPEN") {
+            t.open = counts[i];
+            continue;
+        }
+        if (statuses[i] == "WON") t.won = counts[i];
+        else if (statuses[i] == "LOST") t.lost = counts[i];
+        else if (statuses[i] == "TIE") t.tie = counts[i];
+        t.staked += stakes[i];
+        t.paidOut += payouts[i];
+    }
+    return t;
+}
+
+int PositionService::settleDue() {
+    std::lock_guard pass(_settleMutex);
+    const std::int64_t nowNs = _clock.nowNs();
+    std::vector<Position> due;
+    {
+        Poco::Data::Session s = _db.session();
+        Poco::Int64 cutoff = nowNs;
+        Poco::Data::Statement stmt(s);
+        stmt << "SELECT " << kColumns
+             << " FROM positions WHERE status = 'OPEN' AND expires_ns > 0 AND expires_ns <= $1 "
+                "ORDER BY expires_ns LIMIT 20000",
+            use(cutoff), now;
+        due = readPositions(stmt);
+    }
+    if (due.empty()) return 0;
+
+    struct Work {
+        Position position;
+        bourse_settlement result;
+        std::int64_t exitPrice;
+        bool applied = false;
+    };
+    std::vector<Work> work;
+    work.reserve(due.size());
+    for (auto& p : due) {
+        // The exit is the price in force at expiry: wait until the source has moved past it
+        // (or has been silent for the grace period).
+        const auto last = _market.lastTick(p.symbol);
+        if ((!last || last->tsNs <= p.expiresNs) && nowNs < p.expiresNs + kSettleGraceNs) continue;
+        const auto instance = _plugins.instance(p.product);
+        if (!instance) continue;  // product down: settle when it is back
+        const auto exit = _market.priceAt(p.symbol, p.expiresNs);
+        const Decimal exitPrice = exit ? exit->price.rescaled(p.priceScale) : Decimal(*p.entryPrice, p.priceScale);
+        bourse_tick cExit{sizeof(bourse_tick), {p.symbol.data(), p.symbol.size()}, exitPrice.toC(),
+                          exit ? exit->tsNs : p.expiresNs};
+        try {
+            const bourse_position c = cPosition(p);
+            const bourse_settlement r = instance->settle(c, &cExit);
+            if (r.payout.minor < 0 || r.outcome == BOURSE_OUTCOME_OPEN) {
+                log::error("trading", "product returned an invalid settlement", {{"position", p.id}});
+                continue;
+            }
+            work.push_back(Work{std::move(p), r, exitPrice.mantissa});
+        } catch (const PluginError& e) {
+            log::error("trading", "settle failed", {{"position", p.id}, {"error", e.what()}});
+        }
+    }
+
+    std::vector<std::future<void>> pending;
+    pending.reserve(work.size());
+    const std::int64_t settledAt = _clock.nowNs();
+    for (auto& w : work) {
+        pending.push_back(_commits.submit([&w, settledAt](Poco::Data::Session& s) {
+            const Position& p = w.position;
+            static const char* names[] = {"OPEN", "WON", "LOST", "TIE", "CLOSED"};
+            std::string status = names[w.result.outcome], id = p.id;
+            Poco::Int64 exitPrice = w.exitPrice, payout = w.result.payout.minor, at = settledAt;
+            w.applied = false;
+            // Exactly once: only the transaction that moves it out of OPEN pays.
+            const std::size_t claimed = affected((s << "UPDATE positions SET status = $1, exit_price = $2, payout = $3, "
+                                              "settled_ns = $4 WHERE id = $5 AND status = 'OPEN'",
+                                         use(status), use(exitPrice), use(payout), use(at), use(id)));
+            if (claimed == 0) return;
+            JournalTx tx{"settle:" + p.id, "settlement", p.userId, p.id, p.product + " " + p.symbol + " " + status, {}};
+            tx.postings.push_back({Ledger::userAccount(p.userId, "locked", p.currency), p.currency, -p.stake});
+            if (payout > 0)
+                tx.postings.push_back({Ledger::userAccount(p.userId, "available", p.currency), p.currency, payout});
+            if (p.stake != payout)
+                tx.postings.push_back({Ledger::houseAccount("pnl", p.currency), p.currency, p.stake - payout});
+            Ledger::apply(s, tx, settledAt);
+            w.applied = true;
+        }));
+    }
+    int settled = 0;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        try {
+            pending[i].get();
+        } catch (const std::exception& e) {
+            log::error("trading", "settlement transaction failed", {{"position", work[i].position.id}, {"error", e.what()}});
+            continue;
+        }
+        if (!work[i].applied) continue;
+        ++settled;
+        _settled.inc();
+        if (_events) {
+            Position p = work[i].position;
+            static const char* names[] = {"OPEN", "WON", "LOST", "TIE", "CLOSED"};
+            p.status = names[work[i].result.outcome];
+            p.exitPrice = work[i].exitPrice;
+            p.payout = work[i].result.payout.minor;
+            p.settledNs = settledAt;
+            _events(p.userId, R"({"type":"trade.settled","trade":)" + positionJson(p) + "}");
+        }
+    }
+    return settled;
+}
+
+void PositionService::startSettler(std::chrono::milliseconds interval) {
+    std::lock_guard lock(_threadMutex);
+    if (_settler.joinable()) return;
+    _stopping = false;
+    _settler = std::thread([this, interval] {
+        std::unique_lock l(_threadMutex);
+        while (!_stopping) {
+            l.unlock();
+            try {
+                while (settleDue() > 0) {
+                }
+            } catch (const std::exception& e) {
+                log::error("trading", "settlement pass failed", {{"error", e.what()}});
+            }
+            l.lock();
+            _wake.wait_for(l, interval, [&] { return _stopping; });
+        }
+    });
+}
+
+void PositionService::stop() {
+    {
+        std::lock_guard lock(_threadMutex);
+        _stopping = true;
+    }
+    _wake.notify_all();
+    if (_settler.joinable()) _settler.join();
+}
+
+std::string positionJson(const Position& p) {
+    Poco::JSON::Object o;
+    o.set("id", p.id);
+    o.set("product", p.product);
+    o.set("symbol", p.symbol);
+    o.set("client_order_id", p.clientOrderId);
+    o.set("stake", formatMinor(p.stake));
+    o.set("currency", p.currency);
+    o.set("status", p.status);
+    Poco::JSON::Object::Ptr params;
+    try {
+        Poco::JSON::Parser parser;
+        params = parser.parse(p.paramsJson).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+        params = new Poco::JSON::Object;
+    }
+    for (const char* k : {"direction", "duration", "payout_percent", "loss_refund_percent"})
+        if (params->has(k)) o.set(k, params->get(k));
+    o.set("entry_price", p.entryPrice ? Poco::Dynamic::Var(Decimal(*p.entryPrice, p.priceScale).toString())
+                                      : Poco::Dynamic::Var());
+    o.set("exit_price", p.exitPrice ? Poco::Dynamic::Var(Decimal(*p.exitPrice, p.priceScale).toString())
+                                    : Poco::Dynamic::Var());
+    o.set("payout", p.payout ? Poco::Dynamic::Var(formatMinor(*p.payout)) : Poco::Dynamic::Var());
+    o.set("opened_at", p.openedNs / kNsPerMs);
+    o.set("expires_at", p.expiresNs ? Poco::Dynamic::Var(p.expiresNs / kNsPerMs) : Poco::Dynamic::Var());
+    o.set("settled_at", p.settledNs ? Poco::Dynamic::Var(*p.settledNs / kNsPerMs) : Poco::Dynamic::Var());
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+} // namespace bourse

@@ -1,0 +1,101 @@
+//
+// PositionService.h — opens and settles positions of trade-product plugins,
+// moving money only through the ledger and only inside the transaction that
+// writes the position.
+//
+// Opening: the product validates the request against its rules and the price in
+// force; then, in one group-committed transaction, the stake moves from the
+// user's available to locked balance (a guarded posting: overdraft is
+// impossible under any concurrency) and the position is stored. The client's
+// client_order_id makes it idempotent: the same id again returns the same
+// position and moves nothing.
+//
+// Settling: positions whose expiry has passed are read from the database (so a
+// restart settles what expired while the kernel was down), the exit price is
+// the stored price in force at the expiry instant, the product decides the
+// outcome, and one transaction marks the position settled (only if still OPEN)
+// and posts stake release, payout and house result. Each position settles
+// exactly once even if two settlers race. Thread-safe.
+//
+#pragma once
+
+#include "trading/Position.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bourse {
+
+class Clock;
+class CommitQueue;
+class Counter;
+class Database;
+class MarketData;
+class Metrics;
+class PluginManager;
+
+struct OpenPositionRequest {
+    std::string userId, product, symbol, clientOrderId, currency;
+    std::int64_t stake = 0;
+    std::string paramsJson;
+};
+
+struct TradeStats {
+    std::int64_t total = 0, open = 0, won = 0, lost = 0, tie = 0;
+    std::int64_t staked = 0, paidOut = 0;  ///< settled positions only
+};
+
+class PositionService {
+public:
+    /// Receives (userId, event JSON) for position opened/settled events.
+    using EventSink = std::function<void(const std::string& userId, const std::string& json)>;
+
+    PositionService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins,
+                    const Clock& clock, Metrics& metrics);
+    ~PositionService();
+
+    void setEventSink(EventSink sink) { _events = std::move(sink); }
+
+    /// Opens a position; `created` tells a new one from an idempotent repeat.
+    /// Throws HttpError with the status and message the client should see.
+    Position open(const OpenPositionRequest& request, bool& created);
+
+    [[nodiscard]] std::optional<Position> find(const std::string& userId, const std::string& id) const;
+    [[nodiscard]] std::vector<Position> list(const std::string& userId, const std::string& status,
+                                             const std::string& cursor, int limit) const;
+    [[nodiscard]] TradeStats stats(const std::string& userId) const;
+
+    /// Settles every due position (expiry passed and its price known). Returns how many.
+    int settleDue();
+    /// Runs settleDue() every `interval` on a thread of its own.
+    void startSettler(std::chrono::milliseconds interval);
+    void stop();
+
+private:
+    Database& _db;
+    CommitQueue& _commits;
+    MarketData& _market;
+    PluginManager& _plugins;
+    const Clock& _clock;
+    Counter& _opened;
+    Counter& _settled;
+    EventSink _events;
+
+    std::mutex _settleMutex;  ///< one settlement pass at a time in this process
+    std::mutex _threadMutex;
+    std::condition_variable _wake;
+    bool _stopping = false;
+    std::thread _settler;
+};
+
+/// JSON of a position in the public API shape (binary options fields).
+std::string positionJson(const Position& p);
+
+} // namespace bourse
