@@ -46,7 +46,17 @@ UserRecord readUser(Poco::Data::Session& s, const std::string& column, const std
 AccountService::AccountService(Database& db, CommitQueue& commits, TokenService& tokens, AuditLog& audit,
                                const Clock& clock, AccountsConfig config)
     : _db(db), _commits(commits), _tokens(tokens), _audit(audit), _clock(clock), _config(std::move(config)),
-      _hasher(_config.argon2), _dummyHash(_hasher.hash("timing-equaliser-not-a-password")) {}
+      _hasher(_config.argon2), _dummyHash(_hasher.hash("timing-equaliser-not-a-password")) {
+    Poco::Data::Session s = _db.session();
+    std::vector<std::string> ids;
+    s << "SELECT id FROM users WHERE disabled <> 0", into(ids), now;
+    _disabled.insert(ids.begin(), ids.end());
+}
+
+bool AccountService::isDisabled(const std::string& id) const {
+    std::lock_guard lock(_disabledMutex);
+    return _disabled.count(id) > 0;
+}
 
 UserRecord AccountService::registerUser(const std::string& rawEmail, const std::string& password,
                                         const std::string& rawName, const std::string& role) {
@@ -160,6 +170,11 @@ void AccountService::setDisabled(const std::string& id, bool disabled, const std
     int flag = disabled ? 1 : 0;
     const std::size_t n = affected((s << "UPDATE users SET disabled = $1 WHERE id = $2", use(flag), use(uid)));
     if (n == 0) throw HttpError::notFound("unknown user '" + id + "'");
+    {
+        std::lock_guard lock(_disabledMutex);
+        if (disabled) _disabled.insert(id);
+        else _disabled.erase(id);
+    }
     if (disabled) _tokens.revokeUser(id);
     _audit.record(actor, disabled ? "user.disable" : "user.enable", id, "");
 }

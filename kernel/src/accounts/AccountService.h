@@ -13,7 +13,9 @@
 #include "accounts/TokenService.h"
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,8 @@ public:
     [[nodiscard]] std::optional<UserRecord> find(const std::string& id) const;
     [[nodiscard]] std::vector<UserRecord> search(const std::string& query, int limit) const;
     void setDisabled(const std::string& id, bool disabled, const std::string& actor);
+    /// From an in-memory set kept current by setDisabled (no query per request).
+    [[nodiscard]] bool isDisabled(const std::string& id) const;
 
     /// Creates the first operator if there is none. Returns the generated password
     /// when one had to be generated (to be printed once), else "".
@@ -75,6 +79,8 @@ private:
     AccountsConfig _config;
     PasswordHasher _hasher;
     std::string _dummyHash;  ///< verified against for unknown e-mails, so timing reveals nothing
+    mutable std::mutex _disabledMutex;
+    std::set<std::string> _disabled;
 };
 
 } // namespace bourse

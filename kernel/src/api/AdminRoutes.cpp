@@ -4,13 +4,22 @@
 //   POST /api/v1/admin/plugins/{id}/reload|enable|disable
 //   POST /api/v1/admin/plugins/{id}/commands/{name}   body: the command's JSON arguments
 //   GET  /api/v1/admin/audit?limit=
-// Until accounts exist: with server.admin_token set, a matching
-// "Authorization: Bearer <token>" is required; without one, only loopback
-// clients are served.
+//   GET  /api/v1/admin/users?q=&limit=
+//   POST /api/v1/admin/users/{id}/disable|enable
+//   POST /api/v1/admin/users/{id}/adjust-balance {amount: "-5.00", reason}
+//   GET  /api/v1/admin/stats
+//   GET  /api/v1/admin/markets, PUT /api/v1/admin/markets/{symbol}  (binary options rules)
+// Every route requires the operator role (or server.admin_token for automation).
 #include "api/Routes.h"
 #include "app/Kernel.h"
 #include "http/HttpError.h"
+#include "accounts/AccountService.h"
+#include "api/Auth.h"
+#include "http/JsonBody.h"
 #include "http/Router.h"
+#include "ledger/Ledger.h"
+#include "storage/Database.h"
+#include "util/Ids.h"
 #include "plugins/PluginManager.h"
 #include "storage/AuditLog.h"
 
@@ -18,29 +27,10 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/NumberParser.h>
 
-#include <openssl/crypto.h>
 
 namespace bourse {
 
 namespace {
-
-bool sameSecret(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-/// Returns the actor name for the audit log, or throws 401/403.
-std::string requireOperator(const Request& r, const Kernel& kernel) {
-    const std::string& token = kernel.config().server.adminToken;
-    if (!token.empty()) {
-        const std::string auth = r.http.get("Authorization", "");
-        if (auth.rfind("Bearer ", 0) != 0 || !sameSecret(auth.substr(7), token))
-            throw HttpError(401, "Unauthorized", "the operator API needs 'Authorization: Bearer <admin token>'");
-        return "operator-token";
-    }
-    if (!r.fromLoopback())
-        throw HttpError(403, "Forbidden", "the operator API answers only on loopback unless server.admin_token is set");
-    return "operator-loopback";
-}
 
 Poco::JSON::Object pluginJson(const PluginStatus& p) {
     Poco::JSON::Object o;
@@ -99,6 +89,104 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
     router.add("GET", "/api/v1/admin/plugins/{id}", [&kernel](Request& r) {
         requireOperator(r, kernel);
         pluginCall(r, [&] { sendJson(r.response, 200, toJson(pluginJson(kernel.plugins().status(r.param("id"))))); });
+    });
+
+    router.add("GET", "/api/v1/admin/users", [&kernel](Request& r) {
+        requireOperator(r, kernel);
+        int limit = 50;
+        if (!Poco::NumberParser::tryParse(r.query("limit", "50"), limit) || limit < 1 || limit > 500)
+            throw HttpError::badRequest("limit must be between 1 and 500", "limit");
+        Poco::JSON::Array list;
+        for (const auto& u : kernel.accounts().search(r.query("q"), limit)) {
+            Poco::JSON::Object o;
+            o.set("id", u.id);
+            o.set("email", u.email);
+            o.set("name", u.name);
+            o.set("role", u.role);
+            o.set("disabled", u.disabled);
+            o.set("created_at", u.createdNs / 1'000'000);
+            list.add(o);
+        }
+        Poco::JSON::Object body;
+        body.set("users", list);
+        sendJson(r.response, 200, toJson(body));
+    });
+
+    for (const bool disable : {true, false}) {
+        router.add("POST", std::string("/api/v1/admin/users/{id}/") + (disable ? "disable" : "enable"),
+                   [&kernel, disable](Request& r) {
+                       const std::string actor = requireOperator(r, kernel);
+                       kernel.accounts().setDisabled(r.param("id"), disable, actor);
+                       sendJson(r.response, 200, R"({"status":"ok"})");
+                   });
+    }
+
+    router.add("POST", "/api/v1/admin/users/{id}/adjust-balance", [&kernel](Request& r) {
+        const std::string actor = requireOperator(r, kernel);
+        const auto body = r.jsonBody();
+        if (body.has("amount") && !body.get("amount").isString())
+            throw HttpError::badRequest("amount: must be a decimal string like \"-5.00\"", "amount");
+        const JsonBody b(body, {"amount", "reason"});
+        const std::string reason = b.string("reason", 500);
+        if (reason.find_first_not_of(" \t") == std::string::npos)
+            throw HttpError::badRequest("reason: is required", "reason");
+        std::string why;
+        const auto amount = parseMinor(b.string("amount", 32), 2, why);
+        if (!amount) throw HttpError::badRequest("amount: " + why, "amount");
+        std::string key = r.http.get("Idempotency-Key", "");
+        if (key.empty()) key = newId("adj");
+        kernel.accounts().adjustBalance(r.param("id"), *amount, reason, actor, key);
+        sendJson(r.response, 200, R"({"status":"ok"})");
+    });
+
+    router.add("GET", "/api/v1/admin/stats", [&kernel](Request& r) {
+        requireOperator(r, kernel);
+        Poco::Data::Session s = kernel.database().session();
+        Poco::Int64 users = 0, open = 0, volume = 0, trades = 0;
+        Poco::Nullable<Poco::Int64> pnl;
+        s << "SELECT COUNT(*) FROM users WHERE role = 'user'", Poco::Data::Keywords::into(users),
+            Poco::Data::Keywords::now;
+        s << "SELECT COUNT(*), CAST(COALESCE(SUM(stake), 0) AS BIGINT) FROM positions",
+            Poco::Data::Keywords::into(trades), Poco::Data::Keywords::into(volume), Poco::Data::Keywords::now;
+        s << "SELECT COUNT(*) FROM positions WHERE status = 'OPEN'", Poco::Data::Keywords::into(open),
+            Poco::Data::Keywords::now;
+        const std::string ccy = kernel.accounts().config().currency;
+        std::string pnlAccount = Ledger::houseAccount("pnl", ccy);
+        s << "SELECT balance FROM ledger_accounts WHERE id = $1", Poco::Data::Keywords::use(pnlAccount),
+            Poco::Data::Keywords::into(pnl), Poco::Data::Keywords::now;
+        int healthy = 0, enabled = 0;
+        for (const auto& p : kernel.plugins().list()) {
+            enabled += p.enabled ? 1 : 0;
+            healthy += p.state == "running" ? 1 : 0;
+        }
+        Poco::JSON::Object o;
+        o.set("users", users);
+        o.set("trades", trades);
+        o.set("open_trades", open);
+        o.set("volume", formatMinor(volume));
+        o.set("house_pnl", formatMinor(pnl.isNull() ? 0 : pnl.value()));
+        o.set("currency", ccy);
+        o.set("plugins_enabled", enabled);
+        o.set("plugins_running", healthy);
+        sendJson(r.response, 200, toJson(o));
+    });
+
+    router.add("GET", "/api/v1/admin/markets", [&kernel](Request& r) {
+        const std::string actor = requireOperator(r, kernel);
+        pluginCall(r, [&] {
+            sendJson(r.response, 200,
+                     kernel.plugins().command(kernel.config().trading.binaryProduct, "get_markets", "{}", actor));
+        });
+    });
+
+    router.add("PUT", "/api/v1/admin/markets/{symbol}", [&kernel](Request& r) {
+        const std::string actor = requireOperator(r, kernel);
+        Poco::JSON::Object args = r.jsonBody();
+        args.set("symbol", r.param("symbol"));
+        pluginCall(r, [&] {
+            sendJson(r.response, 200,
+                     kernel.plugins().command(kernel.config().trading.binaryProduct, "set_market", toJson(args), actor));
+        });
     });
 
     using Action = PluginStatus (PluginManager::*)(const std::string&, const std::string&);

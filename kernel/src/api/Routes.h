@@ -12,6 +12,8 @@ class Kernel;
 void addHealthRoutes(Router& router, Kernel& kernel);
 void addMarketRoutes(Router& router, Kernel& kernel);
 void addAdminRoutes(Router& router, Kernel& kernel);
+void addAccountRoutes(Router& router, Kernel& kernel);
+void addTradeRoutes(Router& router, Kernel& kernel);
 void addStreamRoute(Router& router, Kernel& kernel);
 void addStaticFiles(Router& router, Kernel& kernel);
 

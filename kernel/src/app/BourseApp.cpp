@@ -1,6 +1,7 @@
 #include "app/BourseApp.h"
 
 #include "app/Kernel.h"
+#include "ledger/Ledger.h"
 #include "log/Log.h"
 #include "plugins/ModuleLibrary.h"
 #include "plugins/PluginError.h"
@@ -51,6 +52,7 @@ void BourseApp::printUsage() const {
                  "  bourse config check --config PATH\n"
                  "  bourse plugins list --config PATH\n"
                  "  bourse migrate      --config PATH [--data-dir DIR]\n"
+                 "  bourse ledger verify --config PATH [--data-dir DIR]\n"
                  "  bourse version\n";
 }
 
@@ -81,6 +83,10 @@ int BourseApp::serve() {
     std::string running;
     for (const auto& p : kernel.plugins().list())
         running += (running.empty() ? "" : ", ") + p.id + " " + p.state;
+    if (!kernel.generatedOperatorPassword().empty())
+        std::cout << "Created the first operator account (shown once, change it after login):\n"
+                  << "  e-mail:   " << kernel.operatorEmail()
+                  << "\n  password: " << kernel.generatedOperatorPassword() << "\n";
     std::cout << "Bourse " << BOURSE_VERSION << " listening on " << kernel.baseUrl() << " (plugins: "
               << (running.empty() ? "none" : running) << ")" << std::endl;
     waitForTerminationRequest();
@@ -149,6 +155,25 @@ int BourseApp::migrate() {
     return EXIT_OK;
 }
 
+int BourseApp::ledgerVerify() {
+    const Config c = loadConfigOrExplain();
+    log::configure("warn", c.logFormat);
+    Database db(c.storage, c.dataDir);
+    if (db.schemaVersion() < 2) {
+        std::cerr << "ledger verify: " << db.describe() << " holds no ledger (run bourse migrate first)" << std::endl;
+        return EXIT_DATAERR;
+    }
+    Poco::Data::Session s = db.session();
+    const VerifyReport r = Ledger::verify(s);
+    for (const auto& p : r.problems) std::cerr << "ledger verify: " << p << '\n';
+    if (!r.problems.empty()) {
+        std::cerr << "ledger verify: FAILED with " << r.problems.size() << " problem(s)" << std::endl;
+        return EXIT_DATAERR;
+    }
+    std::cout << "ledger verify: OK (" << r.transactions << " transactions, " << r.accounts << " accounts)" << std::endl;
+    return EXIT_OK;
+}
+
 int BourseApp::main(const std::vector<std::string>& args) {
     if (_help) {
         printUsage();
@@ -161,6 +186,7 @@ int BourseApp::main(const std::vector<std::string>& args) {
         if (cmd == "config" && sub == "check") return configCheck();
         if (cmd == "plugins" && sub == "list") return pluginsList();
         if (cmd == "migrate") return migrate();
+        if (cmd == "ledger" && sub == "verify") return ledgerVerify();
         if (cmd == "version") {
             std::cout << "bourse " << BOURSE_VERSION << " (plugin ABI " << BOURSE_ABI_MAJOR << "." << BOURSE_ABI_MINOR
                       << ")" << std::endl;

@@ -5,6 +5,7 @@
 //   bourse config check  --config PATH
 //   bourse plugins list  --config PATH
 //   bourse migrate       --config PATH [--data-dir DIR]
+//   bourse ledger verify --config PATH [--data-dir DIR]
 //   bourse version
 //
 // --config defaults to $BOURSE_CONFIG, then config/bourse.yaml. Plugin
@@ -36,6 +37,7 @@ private:
     int configCheck();
     int pluginsList();
     int migrate();
+    int ledgerVerify();
     void printUsage() const;
 
     std::string _configPath;

@@ -1,6 +1,12 @@
 #include "app/Kernel.h"
 
+#include "accounts/AccountService.h"
+#include "accounts/TokenService.h"
 #include "api/Routes.h"
+#include "ledger/Ledger.h"
+#include "storage/CommitQueue.h"
+#include "trading/PositionService.h"
+#include "util/RateLimiter.h"
 #include "http/Router.h"
 #include "log/Log.h"
 #include "market/MarketData.h"
@@ -15,6 +21,7 @@
 #include "stream/StreamHub.h"
 #include "util/Clock.h"
 
+#include <Poco/Environment.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
@@ -54,6 +61,32 @@ Kernel::~Kernel() { stop(); }
 void Kernel::start() {
     if (_running) return;
     _db->migrate();
+
+    // Money core: group commit, tokens, accounts, positions.
+    _commits = std::make_unique<CommitQueue>(*_db, *_metrics);
+    const auto& sec = _config.security;
+    _tokens = std::make_unique<TokenService>(*_db, *_clock, TokenService::resolveSecret(*_db, sec.jwtSecret),
+                                             sec.accessTokenTtlS, sec.refreshTokenTtlS);
+    AccountsConfig accounts;
+    accounts.currency = _config.accounts.currency;
+    std::string why;
+    accounts.demoBalanceMinor = parseMinor(_config.accounts.demoBalance, 2, why).value_or(0);
+    accounts.argon2 = Argon2Params{static_cast<std::uint32_t>(sec.argon2MemoryKib),
+                                   static_cast<std::uint32_t>(sec.argon2Iterations), 1};
+    accounts.maxFailedLogins = sec.maxFailedLogins;
+    accounts.lockoutSeconds = sec.lockoutS;
+    _accounts = std::make_unique<AccountService>(*_db, *_commits, *_tokens, *_audit, *_clock, accounts);
+    // The first operator: from config, else BOURSE_ADMIN_EMAIL / BOURSE_ADMIN_PASSWORD, else generated.
+    _operatorEmail = !sec.adminEmail.empty() ? sec.adminEmail
+                                             : Poco::Environment::get("BOURSE_ADMIN_EMAIL", "operator@bourse.local");
+    _generatedPassword = _accounts->ensureOperator(
+        _operatorEmail, !sec.adminPassword.empty() ? sec.adminPassword : Poco::Environment::get("BOURSE_ADMIN_PASSWORD", ""));
+    _authLimiter = std::make_unique<RateLimiter>(sec.authRatePerMinute, std::max(5, sec.authRatePerMinute / 6));
+    _userLimiter = std::make_unique<RateLimiter>(sec.apiRatePerMinute, std::max(10, sec.apiRatePerMinute / 6));
+    _positions = std::make_unique<PositionService>(*_db, *_commits, *_market, *_plugins, *_clock, *_metrics);
+    _positions->setEventSink([this](const std::string& userId, const std::string& json) {
+        _stream->publish("user:" + userId, json);
+    });
     _market->setListener([this](const std::string& channel, const std::string& json) { _stream->publish(channel, json); });
     _stream->setChannelCheck([this](const std::string& key) {
         // "ticks:SYM" / "candles:SYM:1m": the symbol must be a known instrument.
@@ -68,10 +101,14 @@ void Kernel::start() {
     _stream->start();
     _plugins->startAll();
     if (_config.watchPlugins) _plugins->startWatcher(_config.watchIntervalMs);
+    // Settles what expired while the kernel was down, then keeps up.
+    _positions->startSettler(std::chrono::milliseconds(_config.trading.settleIntervalMs));
 
     addHealthRoutes(*_router, *this);
     addMarketRoutes(*_router, *this);
     addAdminRoutes(*_router, *this);
+    addAccountRoutes(*_router, *this);
+    addTradeRoutes(*_router, *this);
     addStreamRoute(*_router, *this);
     addStaticFiles(*_router, *this);
 
@@ -95,10 +132,12 @@ void Kernel::stop() {
     _running = false;
     _server->stopAll(true);
     _stream->stop();
+    _positions->stop();
     _plugins->stopAll();
     _timers->stop();
     _http->stop();
     _market->stop();
+    _commits->stop();
     log::info("kernel", "stopped");
 }
 

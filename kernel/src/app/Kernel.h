@@ -17,7 +17,12 @@ class HTTPServer;
 
 namespace bourse {
 
+class AccountService;
 class AuditLog;
+class CommitQueue;
+class PositionService;
+class RateLimiter;
+class TokenService;
 class Clock;
 class Database;
 class HttpClient;
@@ -55,6 +60,15 @@ public:
     [[nodiscard]] PluginManager& plugins() noexcept { return *_plugins; }
     [[nodiscard]] StreamHub& stream() noexcept { return *_stream; }
     [[nodiscard]] AuditLog& audit() noexcept { return *_audit; }
+    [[nodiscard]] TokenService& tokens() noexcept { return *_tokens; }
+    [[nodiscard]] AccountService& accounts() noexcept { return *_accounts; }
+    [[nodiscard]] PositionService& positions() noexcept { return *_positions; }
+    [[nodiscard]] CommitQueue& commits() noexcept { return *_commits; }
+    [[nodiscard]] RateLimiter& authLimiter() noexcept { return *_authLimiter; }
+    [[nodiscard]] RateLimiter& userLimiter() noexcept { return *_userLimiter; }
+    /// Set when start() had to generate the first operator's password ("" otherwise).
+    [[nodiscard]] const std::string& generatedOperatorPassword() const noexcept { return _generatedPassword; }
+    [[nodiscard]] const std::string& operatorEmail() const noexcept { return _operatorEmail; }
 
 private:
     Config _config;
@@ -69,6 +83,14 @@ private:
     std::unique_ptr<HostServices> _services;
     std::unique_ptr<PluginManager> _plugins;
     std::unique_ptr<StreamHub> _stream;
+    std::unique_ptr<CommitQueue> _commits;
+    std::unique_ptr<TokenService> _tokens;
+    std::unique_ptr<AccountService> _accounts;
+    std::unique_ptr<PositionService> _positions;
+    std::unique_ptr<RateLimiter> _authLimiter;
+    std::unique_ptr<RateLimiter> _userLimiter;
+    std::string _generatedPassword;
+    std::string _operatorEmail;
     std::unique_ptr<Router> _router;
     std::unique_ptr<Poco::Net::HTTPServer> _server;
     bool _running = false;

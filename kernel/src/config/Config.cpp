@@ -6,6 +6,7 @@
 #include <Poco/Path.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -95,7 +96,7 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
                    const std::vector<std::string>& defaultPluginDirs) {
     const YamlReader root = YamlReader::parse(yaml, fileLabel);
     root.allowOnly({"data_dir", "server", "storage", "market_data", "stream", "logging", "plugin_dirs",
-                    "watch_plugins", "watch_interval_ms", "plugins"});
+                    "watch_plugins", "watch_interval_ms", "plugins", "security", "accounts", "trading"});
     Config c;
     c.file = fileLabel;
     c.dataDir = absolute(root.string("data_dir", c.dataDir), baseDir);
@@ -111,6 +112,38 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
         s->allowOnly({"max_queued_bytes", "max_connections"});
         c.stream.maxQueuedBytes = s->integer("max_queued_bytes", static_cast<int>(c.stream.maxQueuedBytes), 4096, 1 << 30);
         c.stream.maxConnections = s->integer("max_connections", c.stream.maxConnections, 1, 1'000'000);
+    }
+    if (auto sec = root.child("security")) {
+        auto& x = c.security;
+        sec->allowOnly({"jwt_secret", "access_token_ttl_s", "refresh_token_ttl_s", "argon2_memory_kib",
+                        "argon2_iterations", "max_failed_logins", "lockout_s", "auth_rate_per_minute",
+                        "api_rate_per_minute", "admin_email", "admin_password"});
+        x.jwtSecret = sec->string("jwt_secret", "");
+        if (!x.jwtSecret.empty() && x.jwtSecret.size() < 32) sec->fail("jwt_secret", "must be at least 32 characters");
+        x.accessTokenTtlS = sec->integer("access_token_ttl_s", x.accessTokenTtlS, 30, 86400);
+        x.refreshTokenTtlS = sec->integer("refresh_token_ttl_s", x.refreshTokenTtlS, 60, 365 * 86400);
+        x.argon2MemoryKib = sec->integer("argon2_memory_kib", x.argon2MemoryKib, 1024, 4 << 20);
+        x.argon2Iterations = sec->integer("argon2_iterations", x.argon2Iterations, 1, 100);
+        x.maxFailedLogins = sec->integer("max_failed_logins", x.maxFailedLogins, 1, 1000);
+        x.lockoutS = sec->integer("lockout_s", x.lockoutS, 1, 86400);
+        x.authRatePerMinute = sec->integer("auth_rate_per_minute", x.authRatePerMinute, 1, 1'000'000);
+        x.apiRatePerMinute = sec->integer("api_rate_per_minute", x.apiRatePerMinute, 1, 10'000'000);
+        x.adminEmail = sec->string("admin_email", "");
+        x.adminPassword = sec->string("admin_password", "");
+    }
+    if (auto a = root.child("accounts")) {
+        a->allowOnly({"currency", "demo_balance"});
+        c.accounts.currency = a->string("currency", c.accounts.currency);
+        if (c.accounts.currency.size() != 3) a->fail("currency", "expected an ISO 4217 code like USD");
+        c.accounts.demoBalance = a->string("demo_balance", c.accounts.demoBalance);
+        static const std::regex money(R"([0-9]{1,12}(\.[0-9]{1,2})?)");
+        if (!std::regex_match(c.accounts.demoBalance, money))
+            a->fail("demo_balance", "expected an amount like \"10000.00\", got '" + c.accounts.demoBalance + "'");
+    }
+    if (auto t = root.child("trading")) {
+        t->allowOnly({"binary_product", "settle_interval_ms"});
+        c.trading.binaryProduct = t->string("binary_product", c.trading.binaryProduct);
+        c.trading.settleIntervalMs = t->integer("settle_interval_ms", c.trading.settleIntervalMs, 5, 60000);
     }
     if (auto l = root.child("logging")) {
         l->allowOnly({"level", "format"});

@@ -51,6 +51,30 @@ struct StreamConfig {
     int maxConnections = 50000;
 };
 
+struct SecurityConfig {
+    std::string jwtSecret;           ///< empty: generated once, kept in the database
+    int accessTokenTtlS = 900;
+    int refreshTokenTtlS = 30 * 24 * 3600;
+    int argon2MemoryKib = 19456;     ///< OWASP: argon2id m=19 MiB, t=2, p=1
+    int argon2Iterations = 2;
+    int maxFailedLogins = 5;
+    int lockoutS = 900;
+    int authRatePerMinute = 30;      ///< per client IP on /api/v1/auth/*
+    int apiRatePerMinute = 1200;     ///< per user on authenticated endpoints
+    std::string adminEmail;          ///< first operator (else operator@bourse.local)
+    std::string adminPassword;       ///< first operator (else generated and printed once)
+};
+
+struct AccountsSection {
+    std::string currency = "USD";
+    std::string demoBalance = "10000.00";
+};
+
+struct TradingConfig {
+    std::string binaryProduct = "binary-options";  ///< plugin id behind /api/v1/trades
+    int settleIntervalMs = 100;
+};
+
 struct PluginConfig {
     std::string id;
     std::string library;      ///< as written: a name searched in plugin_dirs, or a path
@@ -68,6 +92,9 @@ struct Config {
     StorageConfig storage;
     MarketDataConfig marketData;
     StreamConfig stream;
+    SecurityConfig security;
+    AccountsSection accounts;
+    TradingConfig trading;
     std::string logLevel = "info";
     std::string logFormat = "text";
     std::vector<std::string> pluginDirs;
