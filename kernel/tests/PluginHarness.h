@@ -77,7 +77,7 @@ public:
         config.dataDir = tmp.path();
         config.pluginDirs = std::move(extraDirs);
         config.pluginDirs.push_back(buildDir() + "/test-plugins");
-        config.pluginDirs.push_back(buildDir() + "/plugins");
+        config.pluginDirs.push_back(buildDir() + "/lib/bourse/plugins");
         config.plugins = std::move(plugins);
         db = std::make_unique<Database>(config.storage, config.dataDir);
         db->migrate();

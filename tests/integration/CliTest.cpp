@@ -18,7 +18,7 @@ std::string writeConfig(const ScratchDir& dir, const std::string& yaml) {
     return path;
 }
 
-const std::string kPluginDirs = "plugin_dirs: [" + buildDir() + "/plugins]\n";
+const std::string kPluginDirs = "plugin_dirs: [" + buildDir() + "/lib/bourse/plugins]\n";
 
 } // namespace
 

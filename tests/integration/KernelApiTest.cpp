@@ -19,7 +19,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 std::string configYaml(const std::string& extraServer = "", const std::string& extraPlugins = "") {
     return "data_dir: DATA_DIR\nserver:\n  host: 127.0.0.1\n  port: 0\n" + extraServer +
-           "plugin_dirs: [BUILD_DIR/plugins, BUILD_DIR/test-plugins]\nplugins:" + otcPluginYaml() + extraPlugins;
+           "plugin_dirs: [BUILD_DIR/lib/bourse/plugins, BUILD_DIR/test-plugins]\nplugins:" + otcPluginYaml() + extraPlugins;
 }
 
 const std::string kBrokenPlugin = "  - { id: broken, library: bad-start-fails }\n";

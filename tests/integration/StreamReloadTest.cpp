@@ -17,7 +17,7 @@ namespace {
 
 std::string configYaml() {
     return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n"
-           "plugin_dirs: [BUILD_DIR/plugins]\nplugins:" +
+           "plugin_dirs: [BUILD_DIR/lib/bourse/plugins]\nplugins:" +
            otcPluginYaml(50);
 }
 

@@ -1,0 +1,70 @@
+#include "stream/WsFrame.h"
+
+namespace bourse::ws {
+
+std::string encode(Opcode opcode, std::string_view payload) {
+    std::string out;
+    out.reserve(payload.size() + 10);
+    out.push_back(static_cast<char>(0x80 | opcode));
+    const std::uint64_t n = payload.size();
+    if (n < 126) {
+        out.push_back(static_cast<char>(n));
+    } else if (n <= 0xFFFF) {
+        out.push_back(static_cast<char>(126));
+        out.push_back(static_cast<char>(n >> 8));
+        out.push_back(static_cast<char>(n & 0xFF));
+    } else {
+        out.push_back(static_cast<char>(127));
+        for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xFF));
+    }
+    out.append(payload);
+    return out;
+}
+
+std::string encodeClose(std::uint16_t code, std::string_view reason) {
+    std::string payload;
+    payload.push_back(static_cast<char>(code >> 8));
+    payload.push_back(static_cast<char>(code & 0xFF));
+    payload.append(reason.substr(0, 120));
+    return encode(Close, payload);
+}
+
+std::optional<Frame> FrameParser::next(std::string& buf, std::uint16_t& error) {
+    error = 0;
+    if (buf.size() < 2) return std::nullopt;
+    const auto b0 = static_cast<std::uint8_t>(buf[0]);
+    const auto b1 = static_cast<std::uint8_t>(buf[1]);
+    if (b0 & 0x70) {  // reserved bits: no extension was negotiated
+        error = 1002;
+        return std::nullopt;
+    }
+    if (!(b1 & 0x80)) {  // clients must mask
+        error = 1002;
+        return std::nullopt;
+    }
+    std::size_t pos = 2;
+    std::uint64_t len = b1 & 0x7F;
+    if (len == 126) {
+        if (buf.size() < 4) return std::nullopt;
+        len = (static_cast<std::uint64_t>(static_cast<std::uint8_t>(buf[2])) << 8) | static_cast<std::uint8_t>(buf[3]);
+        pos = 4;
+    } else if (len == 127) {
+        if (buf.size() < 10) return std::nullopt;
+        len = 0;
+        for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<std::uint8_t>(buf[2 + i]);
+        pos = 10;
+    }
+    if (len > _maxPayload) {
+        error = 1009;
+        return std::nullopt;
+    }
+    if (buf.size() < pos + 4 + len) return std::nullopt;
+    const char* mask = buf.data() + pos;
+    pos += 4;
+    Frame f{static_cast<Opcode>(b0 & 0x0F), (b0 & 0x80) != 0, std::string(buf, pos, len)};
+    for (std::size_t i = 0; i < f.payload.size(); ++i) f.payload[i] = static_cast<char>(f.payload[i] ^ mask[i % 4]);
+    buf.erase(0, pos + len);
+    return f;
+}
+
+} // namespace bourse::ws
