@@ -4,6 +4,7 @@
 
 #include <bourse/validate.hpp>
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
@@ -99,20 +100,27 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::string& path, cons
         throw fail(std::string("unreadable ELF file: ") + e.what());
     }
 
-    Poco::File(runtimeDir).createDirectories();
     const std::string copy = Poco::Path(Poco::Path(runtimeDir).makeDirectory(), tag + ".so").toString();
-    Poco::File(copy).remove(false);  // a stale copy from a crashed run: never reuse the path
-    source.copyTo(copy);
+    const auto discard = [&copy] {
+        if (Poco::File f(copy); f.exists()) f.remove(false);
+    };
+    try {
+        Poco::File(runtimeDir).createDirectories();
+        discard();  // a stale copy from a crashed run: never reuse the path
+        source.copyTo(copy);
+    } catch (const Poco::Exception& e) {
+        throw fail("cannot copy to " + runtimeDir + ": " + e.displayText());
+    }
 
     std::shared_ptr<ModuleLibrary> lib(new ModuleLibrary);
     lib->_path = path;
     try {
         lib->_library.load(copy, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
-        Poco::File(copy).remove(false);
+        discard();
         throw fail("cannot load: " + dlReason(e.what()));
     }
-    Poco::File(copy).remove(false);  // mapped now; the name is no longer needed
+    discard();  // mapped now; the name is no longer needed
 
     if (!lib->_library.has(BOURSE_MODULE_SYMBOL))
         throw fail(std::string("missing entry symbol ") + BOURSE_MODULE_SYMBOL);
