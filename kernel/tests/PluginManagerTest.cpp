@@ -218,6 +218,7 @@ public:
         PluginHarness h({pluginEntry("test-source", lib)});
         h.manager->startAll();
         CPPUNIT_ASSERT_EQUAL(std::string("running"), h.manager->status("test-source").state);
+        CPPUNIT_ASSERT(eventually([&] { return h.market->lastTick("TEST_A").has_value(); }));
 
         for (const std::string bad : {"bad-not-elf", "bad-wrong-abi", "bad-start-fails"}) {
             install(testPlugin(bad), lib);
@@ -232,7 +233,8 @@ public:
             }
             // Still serving: ticks keep coming from the old instance.
             const auto before = h.market->lastTick("TEST_A")->tsNs;
-            CPPUNIT_ASSERT(eventually([&] { return h.market->lastTick("TEST_A")->tsNs > before; }));
+            CPPUNIT_ASSERT_MESSAGE("ticks stopped after a failed reload onto " + bad,
+                                   eventually([&] { return h.market->lastTick("TEST_A")->tsNs > before; }));
         }
         install(testPlugin("good-test-source"), lib);
         const PluginStatus ok = h.manager->reload("test-source", "test");
