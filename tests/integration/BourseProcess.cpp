@@ -9,6 +9,7 @@
 #include <Poco/Net/NetException.h>
 
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -61,7 +62,8 @@ std::string otcPluginYaml(int tickMs) {
 
 namespace {
 
-/// Spawns bourse with stdout/stderr on pipes; returns pid.
+/// Spawns bourse with stdout/stderr on pipes and the test operator's
+/// credentials in its environment; returns pid.
 int spawn(const std::vector<std::string>& args, int& outFd, int& errFd) {
     int out[2], err[2];
     if (::pipe(out) != 0 || ::pipe(err) != 0) throw std::runtime_error("pipe failed");
@@ -76,8 +78,16 @@ int spawn(const std::vector<std::string>& args, int& outFd, int& errFd) {
     std::vector<char*> argv;
     for (auto& a : full) argv.push_back(a.data());
     argv.push_back(nullptr);
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+        if (std::strncmp(*e, "BOURSE_ADMIN_", 13) != 0) env.emplace_back(*e);
+    env.push_back(std::string("BOURSE_ADMIN_EMAIL=") + BourseProcess::kOperatorEmail);
+    env.push_back(std::string("BOURSE_ADMIN_PASSWORD=") + BourseProcess::kOperatorPassword);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
@@ -241,6 +251,25 @@ HttpResult BourseProcess::request(const std::string& method, const std::string& 
     r.contentType = resp.getContentType();
     r.body.assign(std::istreambuf_iterator<char>(in), {});
     return r;
+}
+
+std::string BourseProcess::operatorToken() const {
+    if (_operatorToken.empty()) {
+        const HttpResult r = post("/api/v1/auth/login", std::string(R"({"email":")") + kOperatorEmail +
+                                                            R"(","password":")" + kOperatorPassword + R"("})");
+        if (r.status != 200) throw std::runtime_error("operator login failed: " + r.body);
+        _operatorToken = r.json()->getValue<std::string>("access_token");
+    }
+    return _operatorToken;
+}
+
+std::string BourseProcess::userToken(const std::string& email, const std::string& password) const {
+    const std::string creds = R"({"email":")" + email + R"(","password":")" + password + R"(")";
+    const HttpResult reg = post("/api/v1/auth/register", creds + R"(,"name":"Test Trader"})");
+    if (reg.status != 201 && reg.status != 409) throw std::runtime_error("register failed: " + reg.body);
+    const HttpResult r = post("/api/v1/auth/login", creds + "}");
+    if (r.status != 200) throw std::runtime_error("login failed: " + r.body);
+    return r.json()->getValue<std::string>("access_token");
 }
 
 HttpResult BourseProcess::get(const std::string& path, const std::string& token) const {

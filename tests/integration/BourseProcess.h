@@ -68,6 +68,20 @@ public:
     /// Everything the process wrote to stderr so far (its logs).
     [[nodiscard]] std::string logs() const;
 
+    /// The first operator's credentials (set through BOURSE_ADMIN_EMAIL/PASSWORD).
+    static constexpr const char* kOperatorEmail = "ops@bourse.test";
+    static constexpr const char* kOperatorPassword = "Operator-Pass-2026";
+
+    /// An access token of the operator (logged in once, then cached).
+    std::string operatorToken() const;
+    /// Registers (if needed) and logs in a user; returns an access token.
+    std::string userToken(const std::string& email, const std::string& password = "Sunny-Harbor-2026") const;
+    /// Operator API calls with the operator's token.
+    HttpResult adminGet(const std::string& path) const { return get(path, operatorToken()); }
+    HttpResult adminPost(const std::string& path, const std::string& jsonBody = "") const {
+        return post(path, jsonBody, operatorToken());
+    }
+
     HttpResult get(const std::string& path, const std::string& token = "") const;
     HttpResult post(const std::string& path, const std::string& jsonBody = "", const std::string& token = "") const;
     HttpResult request(const std::string& method, const std::string& path, const std::string& body,
@@ -92,6 +106,7 @@ private:
     int _outFd = -1, _errFd = -1;
     mutable std::mutex _mutex;
     std::string _out, _err;
+    mutable std::string _operatorToken;
     std::thread _outThread, _errThread;
 };
 

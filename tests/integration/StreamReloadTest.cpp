@@ -122,7 +122,7 @@ public:
 
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         for (int r = 0; r < 5; ++r) {
-            const HttpResult reload = b.post("/api/v1/admin/plugins/otc/reload");
+            const HttpResult reload = b.adminPost("/api/v1/admin/plugins/otc/reload");
             CPPUNIT_ASSERT_EQUAL_MESSAGE(reload.body, 200, reload.status);
             CPPUNIT_ASSERT_EQUAL(r + 2, reload.json()->getValue<int>("generation"));
             std::this_thread::sleep_for(std::chrono::milliseconds(300));

@@ -96,7 +96,11 @@ IssuedTokens TokenService::issue(const std::string& userId, const std::string& r
 std::optional<AccessClaims> TokenService::verify(const std::string& jwt) const {
     Poco::JWT::Signer signer(_secret);  // accepts HS256 only by default
     Poco::JWT::Token token;
-    if (!signer.tryVerify(jwt, token)) return std::nullopt;
+    try {
+        if (!signer.tryVerify(jwt, token)) return std::nullopt;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;  // not even shaped like a JWT
+    }
     if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_HS256) return std::nullopt;
     if (!token.payload().has("exp")) return std::nullopt;
     const auto exp = token.payload().getValue<Poco::Int64>("exp");

@@ -18,6 +18,7 @@ namespace bourse {
 namespace {
 
 constexpr std::streamsize kMaxBodyBytes = 1 << 20;
+constexpr std::streamsize kDrainLimitBytes = 8 << 20;
 
 std::vector<std::string> splitPath(const std::string& path) {
     std::vector<std::string> out;
@@ -61,8 +62,13 @@ Poco::JSON::Object Request::jsonBody() const {
     const std::string type = http.getContentType();
     if (type.rfind("application/json", 0) != 0)
         throw HttpError(415, "Unsupported Media Type", "the request body must be application/json");
-    if (http.getContentLength() > kMaxBodyBytes)
+    if (http.getContentLength() > kMaxBodyBytes) {
+        // Read (and drop) a bounded amount first: closing on unread data makes TCP
+        // reset the connection, and the client would never see the 413.
+        if (http.getContentLength() <= kDrainLimitBytes) http.stream().ignore(http.getContentLength());
+        response.setKeepAlive(false);
         throw HttpError(413, "Payload Too Large", "the request body exceeds 1 MiB");
+    }
     std::string body;
     char buf[8192];
     std::istream& in = http.stream();
@@ -85,13 +91,6 @@ Poco::JSON::Object Request::jsonBody() const {
     } catch (const Poco::Exception& e) {
         throw HttpError::badRequest("malformed JSON: " + e.message());
     }
-}
-
-bool Request::fromLoopback() const {
-    // A proxy on the same host makes every client look local: a forwarded
-    // request is never treated as a loopback client.
-    if (http.has("X-Forwarded-For") || http.has("Forwarded") || http.has("X-Real-IP")) return false;
-    return http.clientAddress().host().isLoopback();
 }
 
 Router::Router(Metrics& metrics) : _metrics(metrics) {

@@ -39,8 +39,6 @@ public:
     [[nodiscard]] std::string query(const std::string& name, const std::string& fallback = "") const;
     /// Body parsed as a JSON object (max 1 MiB); HttpError 400/413/415 otherwise.
     [[nodiscard]] Poco::JSON::Object jsonBody() const;
-    /// True when the peer is on the loopback interface and not a proxied request.
-    [[nodiscard]] bool fromLoopback() const;
 
 private:
     std::map<std::string, std::string> _params;

@@ -168,10 +168,19 @@ std::string MarketData::onTick(const std::string& source, const PriceTick& tick)
 }
 
 std::optional<PriceTick> MarketData::lastTick(const std::string& symbol) const {
-    std::lock_guard lock(_mutex);
-    const auto it = _last.find(symbol);
-    if (it == _last.end()) return std::nullopt;
-    return it->second;
+    {
+        std::lock_guard lock(_mutex);
+        const auto it = _last.find(symbol);
+        if (it != _last.end()) return it->second;
+    }
+    // Not seen since this process started: the stored history knows (a source
+    // starting after a restart continues from here).
+    auto stored = loadLastTick(symbol);
+    if (stored) {
+        std::lock_guard lock(_mutex);
+        _last.try_emplace(symbol, *stored);
+    }
+    return stored;
 }
 
 std::optional<PriceTick> MarketData::priceAt(const std::string& symbol, std::int64_t tsNs) const {

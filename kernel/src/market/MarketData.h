@@ -87,7 +87,7 @@ private:
 
     mutable std::mutex _mutex;  // guards everything below
     std::map<std::string, InstrumentInfo> _instruments;
-    std::map<std::string, PriceTick> _last;
+    mutable std::map<std::string, PriceTick> _last;  ///< mutable: lastTick() caches stored prices
     struct RecentTick {
         std::int64_t tsNs;
         std::int64_t mantissa;
