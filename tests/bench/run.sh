@@ -10,8 +10,9 @@ cmake --build "$build" -j"$(nproc)" --target bourse bourse-plugin-otc bench_ws_f
 ulimit -n "$(ulimit -Hn)"
 data=$(mktemp -d)
 port=${BOURSE_PORT:-18080}
+token=bench-$RANDOM-$RANDOM-$RANDOM
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
-BOURSE_DATA_DIR="$data" BOURSE_PORT="$port" "$build/bin/bourse" serve --config tests/bench/bench.yaml &
+BOURSE_DATA_DIR="$data" BOURSE_PORT="$port" BOURSE_ADMIN_TOKEN="$token" "$build/bin/bourse" serve --config tests/bench/bench.yaml &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 
@@ -21,4 +22,4 @@ echo "== WebSocket fan-out"
 echo
 echo "== Hot-reload pause under load"
 "$build/bin/bench_reload_pause" --port "$port" --http-clients "${HTTP_CLIENTS:-16}" --seconds "${RELOAD_SECONDS:-20}" \
-  --symbol OTC_BENCH
+  --symbol OTC_BENCH --token "$token"
