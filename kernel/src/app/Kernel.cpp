@@ -97,6 +97,11 @@ void Kernel::start() {
                                                                                     : second - first - 1))
             .has_value();
     });
+    _stream->setAuthenticator([this](const std::string& token) -> std::optional<std::pair<std::string, std::string>> {
+        const auto claims = _tokens->verify(token);
+        if (!claims || _accounts->isDisabled(claims->userId)) return std::nullopt;
+        return std::make_pair(claims->userId, claims->role);
+    });
     _market->start();
     _stream->start();
     _plugins->startAll();
