@@ -1,6 +1,7 @@
 #include "BourseProcess.h"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -58,6 +59,23 @@ std::string otcPluginYaml(int tickMs) {
         - { symbol: OTC_EUR_USD, name: "EUR/USD (OTC)", base_price: "1.08500", price_scale: 5, volatility: MEDIUM, bias: 0 }
         - { symbol: OTC_GOLD, name: "Gold (OTC)", base_price: "2350.00", price_scale: 2, volatility: LOW, bias: 0 }
 )Y";
+}
+
+std::string binaryPluginYaml(const std::string& extraDefaults) {
+    return R"Y(
+  - id: binary-options
+    library: bourse-plugin-binary-options
+    config:
+      max_price_age_ms: 3000
+      defaults:
+        payout_percent: 80
+        loss_refund_percent: 0
+        durations: [1, 2, 5, 60]
+        min_stake: "1.00"
+        max_stake: "1000.00"
+        max_open_per_user: 1000
+        max_trades_per_minute: 100000
+)Y" + extraDefaults;
 }
 
 namespace {
@@ -160,11 +178,14 @@ BourseProcess::BourseProcess(const std::string& configYaml, const std::string& d
     _dataDir = dataDir.empty() ? _scratch->path() + "/data" : dataDir;
     std::string yaml = std::regex_replace(configYaml, std::regex("DATA_DIR"), _dataDir);
     yaml = std::regex_replace(yaml, std::regex("BUILD_DIR"), buildDir());
-    if (yaml.find("\nstorage:") == std::string::npos) yaml += "\n" + storageYaml(_dataDir);
-    const std::string configPath = _scratch->path() + "/bourse.yaml";
-    std::ofstream(configPath) << yaml;
+    if (yaml.find("\nstorage:") == std::string::npos) {
+        _storage = storageYaml(_dataDir);
+        yaml += "\n" + _storage;
+    }
+    _configPath = _scratch->path() + "/bourse.yaml";
+    std::ofstream(_configPath) << yaml;
 
-    _pid = spawn({"serve", "--config", configPath, "--port", "0"}, _outFd, _errFd);
+    _pid = spawn({"serve", "--config", _configPath, "--port", "0"}, _outFd, _errFd);
     _errThread = std::thread([this] { drain(_errFd, _err); });
     _outThread = std::thread([this] { drain(_outFd, _out); });
 
@@ -251,6 +272,15 @@ HttpResult BourseProcess::request(const std::string& method, const std::string& 
     r.contentType = resp.getContentType();
     r.body.assign(std::istreambuf_iterator<char>(in), {});
     return r;
+}
+
+Poco::Data::Session BourseProcess::database() const {
+    if (onPostgres()) {
+        const auto start = _storage.find("dsn: \"") + 6;
+        return Poco::Data::Session("PostgreSQL", _storage.substr(start, _storage.find('"', start) - start));
+    }
+    Poco::Data::SQLite::Connector::registerConnector();
+    return Poco::Data::Session("SQLite", _dataDir + "/bourse.db");
 }
 
 std::string BourseProcess::operatorToken() const {

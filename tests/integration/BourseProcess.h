@@ -5,6 +5,7 @@
 //
 #pragma once
 
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/Process.h>
@@ -54,6 +55,8 @@ CommandResult runBourse(const std::vector<std::string>& args);
 
 /// The test OTC section: OTC_EUR_USD and OTC_GOLD ticking every `tickMs`.
 std::string otcPluginYaml(int tickMs = 50);
+/// The binary options plugin with generous limits for tests (override with extra YAML lines).
+std::string binaryPluginYaml(const std::string& extraDefaults = "");
 
 class BourseProcess {
 public:
@@ -64,6 +67,10 @@ public:
 
     [[nodiscard]] int port() const { return _port; }
     [[nodiscard]] const std::string& dataDir() const { return _dataDir; }
+    /// The config file the server runs with (use it for `bourse ledger verify`).
+    [[nodiscard]] const std::string& configPath() const { return _configPath; }
+    /// A database session on the server's storage (read-only use in tests).
+    [[nodiscard]] Poco::Data::Session database() const;
     [[nodiscard]] int pid() const { return _pid; }
     /// Everything the process wrote to stderr so far (its logs).
     [[nodiscard]] std::string logs() const;
@@ -101,6 +108,8 @@ private:
 
     std::unique_ptr<ScratchDir> _scratch;
     std::string _dataDir;
+    std::string _configPath;
+    std::string _storage;
     int _pid = -1;
     int _port = 0;
     int _outFd = -1, _errFd = -1;

@@ -18,14 +18,20 @@ start)
   "$0" stop "$dir" >/dev/null 2>&1 || true
   mkdir -p "$dir"
   [[ $(id -u) -eq 0 ]] && chown postgres "$dir"
-  # A random free port: nothing answers on it now (bash's /dev/tcp, no extra tools).
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
   as_pg "$bin/initdb" -D "$dir/data" -U bourse --auth=trust -E UTF8 --no-instructions >"$dir/initdb.log"
-  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  # A free port below the ephemeral range (an outgoing connection can hold a port
+  # there without listening on it); retried because another process may take it.
+  for attempt in 1 2 3 4 5; do
+    while :; do
+      port=$((20000 + RANDOM % 12000))
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    if as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null; then
+      break
+    fi
+    [[ $attempt == 5 ]] && { cat "$dir/server.log" >&2; exit 1; }
+  done
   echo "host=127.0.0.1 port=$port user=bourse dbname=postgres" >"$dir/dsn"
   echo "PostgreSQL running on 127.0.0.1:$port ($dir)"
   ;;

@@ -37,7 +37,7 @@ struct StorageConfig {
     std::string driver = "sqlite";  ///< "sqlite" or "postgresql"
     std::string sqlitePath = "bourse.db";  ///< relative to data_dir
     std::string postgresDsn;
-    int poolSize = 8;
+    int poolSize = 32;
 };
 
 struct MarketDataConfig {

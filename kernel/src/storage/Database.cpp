@@ -5,11 +5,14 @@
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/DataException.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
 #include <chrono>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 using namespace Poco::Data::Keywords;
 
@@ -67,7 +70,21 @@ Database::~Database() = default;
 std::string Database::describe() const { return _postgres ? "postgresql" : "sqlite:" + _target; }
 
 Poco::Data::Session Database::session() {
-    Poco::Data::Session s = _pool->get();
+    // Poco's pool throws when every session is out; wait for one to come back
+    // instead, so a burst of requests queues rather than failing.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto pause = std::chrono::microseconds(100);
+    std::optional<Poco::Data::Session> pooled;
+    while (!pooled) {
+        try {
+            pooled.emplace(_pool->get());
+        } catch (const Poco::Data::SessionPoolExhaustedException&) {
+            if (std::chrono::steady_clock::now() > deadline) throw;
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::microseconds(5000));
+        }
+    }
+    Poco::Data::Session s = *pooled;
     if (!_postgres) {
         s << "PRAGMA synchronous=NORMAL", now;
         s << "PRAGMA busy_timeout=5000", now;
