@@ -5,6 +5,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstring>
 #include <limits>
 
 using bourse::Decimal;
@@ -98,7 +99,8 @@ public:
         d.kind = BOURSE_KIND_TRADE_PRODUCT;  // the table does not fit the kind
         CPPUNIT_ASSERT_EQUAL(std::string("plugin 'src': trade product requires validate, open and settle"),
                              bourse::checkDescriptor(&d));
-        d.kind = static_cast<bourse_kind>(42);
+        const std::int32_t unknownKind = 42;  // as a foreign module could send it
+        std::memcpy(&d.kind, &unknownKind, sizeof unknownKind);
         CPPUNIT_ASSERT_EQUAL(std::string("plugin 'src': unknown kind 42"), bourse::checkDescriptor(&d));
         d.create = nullptr;
         CPPUNIT_ASSERT_EQUAL(std::string("plugin 'src': create and destroy are required"), bourse::checkDescriptor(&d));

@@ -8,7 +8,6 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
-#include <boost/dll/library_info.hpp>
 
 #include <cstring>
 #include <fstream>
@@ -88,18 +87,6 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::string& path, cons
     if (!source.exists()) throw fail("no such file");
     if (!looksLikeElf(path)) throw fail("not a shared library (no ELF header)");
 
-    // Export check without running plugin code: the entry symbol must be there.
-    try {
-        boost::dll::library_info info(path);
-        const auto symbols = info.symbols();
-        if (std::find(symbols.begin(), symbols.end(), BOURSE_MODULE_SYMBOL) == symbols.end())
-            throw fail(std::string("missing entry symbol ") + BOURSE_MODULE_SYMBOL + " (not a Bourse plugin?)");
-    } catch (const PluginError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw fail(std::string("unreadable ELF file: ") + e.what());
-    }
-
     const std::string copy = Poco::Path(Poco::Path(runtimeDir).makeDirectory(), tag + ".so").toString();
     const auto discard = [&copy] {
         if (Poco::File f(copy); f.exists()) f.remove(false);
@@ -122,8 +109,10 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::string& path, cons
     }
     discard();  // mapped now; the name is no longer needed
 
+    // (boost::dll::library_info could check this before loading, but in Boost 1.74
+    // it misreads some valid libraries, e.g. sanitizer builds.)
     if (!lib->_library.has(BOURSE_MODULE_SYMBOL))
-        throw fail(std::string("missing entry symbol ") + BOURSE_MODULE_SYMBOL);
+        throw fail(std::string("missing entry symbol ") + BOURSE_MODULE_SYMBOL + " (not a Bourse plugin?)");
     lib->_module = &lib->_library.get<const bourse_module>(BOURSE_MODULE_SYMBOL);
     if (std::string why = checkModule(*lib->_module); !why.empty()) throw fail(why);
 

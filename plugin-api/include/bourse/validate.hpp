@@ -20,6 +20,8 @@
 
 namespace bourse {
 
+static_assert(sizeof(bourse_kind) == sizeof(std::int32_t), "the ABI assumes 32-bit enums");
+
 /// Checks the module header against the host's ABI (hostMajor.hostMinor).
 inline std::string checkModule(const bourse_module& m, unsigned hostMajor = BOURSE_ABI_MAJOR,
                                unsigned hostMinor = BOURSE_ABI_MINOR) {
@@ -79,7 +81,11 @@ inline std::string checkDescriptor(const bourse_plugin_descriptor* d) {
     if (d->create == nullptr || d->destroy == nullptr) return who + "create and destroy are required";
     if (d->kind_api == nullptr) return who + "kind_api is required";
     const auto size = *static_cast<const std::uint32_t*>(d->kind_api);
-    switch (d->kind) {
+    // Read the kind as a plain integer: a foreign module may send any value, and
+    // loading an out-of-range value as the enum type is undefined behaviour.
+    std::int32_t kind = 0;
+    std::memcpy(&kind, &d->kind, sizeof kind);
+    switch (kind) {
     case BOURSE_KIND_PRICE_SOURCE: {
         const auto* t = static_cast<const bourse_price_source_api*>(d->kind_api);
         if (size < offsetof(bourse_price_source_api, list_instruments) + sizeof(void*) || !t->list_instruments)
@@ -107,7 +113,7 @@ inline std::string checkDescriptor(const bourse_plugin_descriptor* d) {
         return {};
     }
     }
-    return who + "unknown kind " + std::to_string(static_cast<int>(d->kind));
+    return who + "unknown kind " + std::to_string(kind);
 }
 
 /// "price_source", "payment_gateway", "trade_product", "kyc_provider" or "unknown".

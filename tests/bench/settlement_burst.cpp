@@ -1,0 +1,113 @@
+// Benchmark: a settlement burst — N open trades expiring in the same instant.
+//
+// Runs the kernel in-process on the bench profile (SQLite, or PostgreSQL with
+// --postgres DSN), writes N open trades for 100 users straight into the
+// database — each with its stake-lock ledger transaction, exactly as placement
+// would — all expiring now, then times the kernel's own settler until none is
+// open, and checks the ledger. Not a test: it prints figures.
+//
+//   bench_settlement_burst --plugins DIR [--trades 100000] [--postgres "host=... dbname=..."]
+#include "accounts/AccountService.h"
+#include "app/Kernel.h"
+#include "ledger/Ledger.h"
+#include "storage/Database.h"
+#include "util/Clock.h"
+#include "util/Ids.h"
+
+#include <Poco/TemporaryFile.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+using namespace bourse;
+using namespace Poco::Data::Keywords;
+
+int main(int argc, char** argv) {
+    std::string pluginDir, dsn;
+    int trades = 100000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--plugins") pluginDir = v;
+        else if (k == "--trades") trades = std::stoi(v);
+        else if (k == "--postgres") dsn = v;
+    }
+    if (pluginDir.empty()) {
+        std::cerr << "usage: bench_settlement_burst --plugins DIR [--trades N] [--postgres DSN]\n";
+        return 2;
+    }
+    Poco::TemporaryFile dataDir;
+    dataDir.createDirectories();
+    Config c;
+    c.dataDir = dataDir.path();
+    c.server.port = 0;
+    c.logLevel = "warn";
+    c.trading.settleIntervalMs = 20;
+    if (!dsn.empty()) {
+        c.storage.driver = "postgresql";
+        c.storage.postgresDsn = dsn;
+    }
+    c.pluginDirs = {pluginDir};
+    c.plugins = {PluginConfig{"otc", "bourse-plugin-otc", "", true,
+                              R"({"tick_interval_ms":50,"instruments":[{"symbol":"OTC_BENCH","base_price":"1000.000","price_scale":3}]})",
+                              {}, "bench"},
+                 PluginConfig{"binary-options", "bourse-plugin-binary-options", "", true, "{}", {}, "bench"}};
+    Kernel kernel(c);
+    kernel.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // first ticks
+
+    constexpr int kUsers = 100;
+    std::vector<std::string> users;
+    for (int u = 0; u < kUsers; ++u)
+        users.push_back(kernel.accounts().registerUser("burst" + std::to_string(u) + "@bourse.test", "Burst-Pass-2026", "B").id);
+
+    const auto setupStart = std::chrono::steady_clock::now();
+    const std::int64_t expiry = kernel.clock().nowNs();
+    const std::string terms = R"({"direction":"UP","duration":60,"expires_in_ms":60000,"payout_percent":"80",)"
+                              R"("loss_refund_percent":"0","entry_price":"1000.000"})";
+    {
+        Poco::Data::Session s = kernel.database().session();
+        s.begin();
+        for (int i = 0; i < trades; ++i) {
+            const std::string& user = users[static_cast<std::size_t>(i % kUsers)];
+            std::string id = newId("t"), product = "binary-options", symbol = "OTC_BENCH", ccy = "USD",
+                        coid = "burst-" + std::to_string(i), params = terms;
+            JournalTx tx{"stake:" + id, "stake_lock", user, id, "burst", {}};
+            tx.postings = {{Ledger::userAccount(user, "available", ccy), ccy, -100, true},
+                           {Ledger::userAccount(user, "locked", ccy), ccy, 100}};
+            Ledger::apply(s, tx, expiry);
+            Poco::Int64 stake = 100, entry = 1000000, opened = expiry - 60'000'000'000, expires = expiry;
+            int scale = 3;
+            std::string uid = user;
+            s << "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                 "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
+                use(id), use(uid), use(product), use(symbol), use(coid), use(stake), use(ccy), use(params), use(scale),
+                use(entry), use(opened), use(expires), now;
+        }
+        s.commit();
+    }
+    const double setupS = std::chrono::duration<double>(std::chrono::steady_clock::now() - setupStart).count();
+
+    // From the commit on, every trade is due: the kernel's settler does the rest.
+    const auto start = std::chrono::steady_clock::now();
+    Poco::Int64 open = 1;
+    while (open > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        Poco::Data::Session s = kernel.database().session();
+        s << "SELECT COUNT(*) FROM positions WHERE status = 'OPEN'", into(open), now;
+    }
+    const double settleS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Poco::Data::Session s = kernel.database().session();
+    const VerifyReport report = Ledger::verify(s);
+    kernel.stop();
+
+    std::printf("settlement burst benchmark: %d trades expiring at once, %s\n", trades, dsn.empty() ? "SQLite" : "PostgreSQL");
+    std::printf("  setup              %.1f s (trades and stake locks written directly)\n", setupS);
+    std::printf("  settled            all in %.2f s (%.0f/s)\n", settleS, trades / settleS);
+    std::printf("  ledger verify      %s (%lld transactions)\n", report.problems.empty() ? "OK" : "FAILED",
+                static_cast<long long>(report.transactions));
+    for (const auto& p : report.problems) std::printf("    %s\n", p.c_str());
+    return report.problems.empty() ? 0 : 1;
+}
