@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -231,6 +232,14 @@ void BourseProcess::drain(int fd, std::string& into) {
 std::string BourseProcess::logs() const {
     std::lock_guard lock(_mutex);
     return _out + _err;
+}
+
+std::string BourseProcess::errorLines() const {
+    std::string out;
+    std::istringstream in(logs());
+    for (std::string line; std::getline(in, line);)
+        if (line.find("level=error") != std::string::npos) out += line + "\n";
+    return out;
 }
 
 int BourseProcess::stop() {

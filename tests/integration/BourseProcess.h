@@ -74,6 +74,8 @@ public:
     [[nodiscard]] int pid() const { return _pid; }
     /// Everything the process wrote to stderr so far (its logs).
     [[nodiscard]] std::string logs() const;
+    /// Only the error-level log lines (for failure messages).
+    [[nodiscard]] std::string errorLines() const;
 
     /// The first operator's credentials (set through BOURSE_ADMIN_EMAIL/PASSWORD).
     static constexpr const char* kOperatorEmail = "ops@bourse.test";

@@ -77,21 +77,34 @@ public:
         waitForPrices(b);
         constexpr int kClients = 50, kTrades = 200;
         std::vector<std::string> tokens(kClients);
+        std::mutex mutex;
+        std::string unexpected;
         {
             std::vector<std::thread> reg;
             for (int c = 0; c < kClients; ++c)
-                reg.emplace_back([&, c] { tokens[c] = b.userToken("load" + std::to_string(c) + "@bourse.test"); });
+                reg.emplace_back([&, c] {
+                    try {
+                        tokens[c] = b.userToken("load" + std::to_string(c) + "@bourse.test");
+                    } catch (const std::exception& e) {
+                        std::lock_guard lock(mutex);
+                        unexpected += std::string(e.what()) + "\n";
+                    }
+                });
             for (auto& t : reg) t.join();
         }
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 300) + b.errorLines().substr(0, 1500), std::string(), unexpected);
         std::atomic<int> created{0}, resets{0};
-        std::mutex mutex;
-        std::string unexpected;
         std::vector<std::thread> clients;
         for (int c = 0; c < kClients; ++c)
             clients.emplace_back([&, c] {
                 for (int i = 0; i < kTrades; ++i) {
                     const std::string id = "c" + std::to_string(c) + "-" + std::to_string(i);
-                    const HttpResult r = b.post("/api/v1/trades", tradeBody(id, 1 + i % 2), tokens[c]);
+                    HttpResult r;
+                    try {
+                        r = b.post("/api/v1/trades", tradeBody(id, 1 + i % 2), tokens[c]);
+                    } catch (const std::exception& e) {
+                        r.body = e.what();
+                    }
                     if (r.status == 201) ++created;
                     else {
                         std::lock_guard lock(mutex);
@@ -103,7 +116,7 @@ public:
                 }
             });
         for (auto& t : clients) t.join();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 2000), std::string(), unexpected);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 500) + b.errorLines().substr(0, 1500), std::string(), unexpected);
         CPPUNIT_ASSERT_EQUAL(kClients * kTrades, created.load());
         CPPUNIT_ASSERT_EQUAL(kClients * 4, resets.load());
         CPPUNIT_ASSERT(waitNoneOpen(b, std::chrono::seconds(60)));

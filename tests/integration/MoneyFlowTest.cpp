@@ -9,7 +9,6 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 using namespace bourse::test;
@@ -330,13 +329,7 @@ public:
                 }
             });
         for (auto& t : threads) t.join();
-        if (!unexpected.empty()) {
-            std::string errors;
-            std::istringstream logs(b.logs());
-            for (std::string line; std::getline(logs, line);)
-                if (contains(line, "level=error")) errors += line + "\n";
-            CPPUNIT_FAIL(unexpected + errors);
-        }
+        if (!unexpected.empty()) CPPUNIT_FAIL(unexpected + b.errorLines());
         CPPUNIT_ASSERT_EQUAL(1, created.load());
         CPPUNIT_ASSERT_EQUAL(19, refused.load());
         const Wallet w = wallet(b, token);

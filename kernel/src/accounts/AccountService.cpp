@@ -72,13 +72,15 @@ UserRecord AccountService::registerUser(const std::string& rawEmail, const std::
         throw HttpError::badRequest("password: " + why, "password");
 
     UserRecord u{newId("u"), email, name, role, false, _clock.nowNs()};
-    std::string hash = _hasher.hash(password);
-    Poco::Data::Session s = _db.session();
-    s.begin();
-    try {
-        Poco::Nullable<std::string> taken;
-        s << "SELECT id FROM users WHERE email = $1", use(u.email), into(taken), now;
-        if (!taken.isNull()) throw HttpError(409, "Conflict", "email: an account with this e-mail already exists", "email");
+    std::string hash = _hasher.hash(password);  // slow on purpose: outside any transaction
+    bool taken = false;
+    // Through the single writer: on SQLite a read-then-write transaction racing
+    // other writers would fail with "database is locked" instead of waiting.
+    _commits.run([&](Poco::Data::Session& s) {
+        Poco::Nullable<std::string> existing;
+        s << "SELECT id FROM users WHERE email = $1", use(u.email), into(existing), now;
+        taken = !existing.isNull();
+        if (taken) return;
         Poco::Int64 created = u.createdNs;
         s << "INSERT INTO users (id, email, name, password_hash, role, created_ns) VALUES ($1, $2, $3, $4, $5, $6)",
             use(u.id), use(u.email), use(u.name), use(hash), use(u.role), use(created), now;
@@ -95,11 +97,8 @@ UserRecord AccountService::registerUser(const std::string& rawEmail, const std::
                             _config.demoBalanceMinor}};
             Ledger::apply(s, tx, u.createdNs);
         }
-        s.commit();
-    } catch (...) {
-        s.rollback();
-        throw;
-    }
+    });
+    if (taken) throw HttpError(409, "Conflict", "email: an account with this e-mail already exists", "email");
     log::info("accounts", "user registered", {{"user", u.id}, {"role", role}});
     return u;
 }

@@ -272,32 +272,37 @@ void MarketData::flush() {
     if (ticks.empty() && candles.empty()) return;
     try {
         Poco::Data::Session s = _db.session();
-        s.begin();
-        if (!ticks.empty()) {
-            std::vector<std::string> sym;
-            std::vector<Poco::Int64> ts, price;
-            std::vector<int> scale;
-            for (const auto& t : ticks) {
-                sym.push_back(t.symbol);
-                ts.push_back(t.tsNs);
-                price.push_back(t.price.mantissa);
-                scale.push_back(t.price.scale);
+        _db.beginWrite(s);
+        try {
+            if (!ticks.empty()) {
+                std::vector<std::string> sym;
+                std::vector<Poco::Int64> ts, price;
+                std::vector<int> scale;
+                for (const auto& t : ticks) {
+                    sym.push_back(t.symbol);
+                    ts.push_back(t.tsNs);
+                    price.push_back(t.price.mantissa);
+                    scale.push_back(t.price.scale);
+                }
+                s << "INSERT INTO ticks (symbol, ts_ns, price, scale) VALUES ($1, $2, $3, $4)", use(sym), use(ts),
+                    use(price), use(scale), now;
             }
-            s << "INSERT INTO ticks (symbol, ts_ns, price, scale) VALUES ($1, $2, $3, $4)", use(sym), use(ts),
-                use(price), use(scale), now;
+            for (const auto& [key, c] : candles) {
+                std::string sym = c.symbol;
+                int interval = c.intervalS, scale = c.scale, count = c.tickCount;
+                Poco::Int64 open = c.openNs, o = c.open, h = c.high, l = c.low, cl = c.close;
+                s << "INSERT INTO candles (symbol, interval_s, open_ns, open, high, low, close, scale, tick_count) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                     "ON CONFLICT (symbol, interval_s, open_ns) DO UPDATE SET open = excluded.open, "
+                     "high = excluded.high, low = excluded.low, close = excluded.close, scale = excluded.scale, "
+                     "tick_count = excluded.tick_count",
+                    use(sym), use(interval), use(open), use(o), use(h), use(l), use(cl), use(scale), use(count), now;
+            }
+            _db.commit(s);
+        } catch (...) {
+            _db.rollback(s);
+            throw;
         }
-        for (const auto& [key, c] : candles) {
-            std::string sym = c.symbol;
-            int interval = c.intervalS, scale = c.scale, count = c.tickCount;
-            Poco::Int64 open = c.openNs, o = c.open, h = c.high, l = c.low, cl = c.close;
-            s << "INSERT INTO candles (symbol, interval_s, open_ns, open, high, low, close, scale, tick_count) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                 "ON CONFLICT (symbol, interval_s, open_ns) DO UPDATE SET open = excluded.open, "
-                 "high = excluded.high, low = excluded.low, close = excluded.close, scale = excluded.scale, "
-                 "tick_count = excluded.tick_count",
-                use(sym), use(interval), use(open), use(o), use(h), use(l), use(cl), use(scale), use(count), now;
-        }
-        s.commit();
     } catch (const Poco::Exception& e) {
         // Keep the data for the next attempt rather than dropping market history.
         log::error("market", "persisting ticks failed", {{"error", e.displayText()}});

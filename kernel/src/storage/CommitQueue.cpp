@@ -60,12 +60,12 @@ void CommitQueue::commitBatch(std::deque<Pending>& batch) {
     const auto started = std::chrono::steady_clock::now();
     try {
         Poco::Data::Session s = _db.session();
-        s.begin();
+        _db.beginWrite(s);
         try {
             for (auto& p : batch) p.op(s);
-            s.commit();
+            _db.commit(s);
         } catch (...) {
-            s.rollback();
+            _db.rollback(s);
             throw;
         }
         _commits.inc();
@@ -79,12 +79,12 @@ void CommitQueue::commitBatch(std::deque<Pending>& batch) {
         for (auto& p : batch) {
             try {
                 Poco::Data::Session s = _db.session();
-                s.begin();
+                _db.beginWrite(s);
                 try {
                     p.op(s);
-                    s.commit();
+                    _db.commit(s);
                 } catch (...) {
-                    s.rollback();
+                    _db.rollback(s);
                     throw;
                 }
                 _commits.inc();

@@ -92,6 +92,25 @@ Poco::Data::Session Database::session() {
     return s;
 }
 
+void Database::beginWrite(Poco::Data::Session& s) const {
+    if (_postgres) s.begin();
+    else s << "BEGIN IMMEDIATE", now;
+}
+
+void Database::commit(Poco::Data::Session& s) const {
+    if (_postgres) s.commit();
+    else s << "COMMIT", now;
+}
+
+void Database::rollback(Poco::Data::Session& s) const noexcept {
+    try {
+        if (_postgres) s.rollback();
+        else s << "ROLLBACK", now;
+    } catch (...) {
+        // Nothing to undo if the transaction is already gone (e.g. the connection dropped).
+    }
+}
+
 int Database::schemaVersion() {
     Poco::Data::Session s = session();
     s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -108,7 +127,7 @@ int Database::migrate() {
     for (const Migration& m : migrations()) {
         if (m.version <= current) continue;
         Poco::Data::Session s = session();
-        s.begin();
+        beginWrite(s);
         try {
             for (const std::string& stmt : splitStatements(_postgres && m.postgresSql ? m.postgresSql : m.sql))
                 s << stmt, now;
@@ -117,9 +136,9 @@ int Database::migrate() {
             std::int64_t at = nowNs();
             s << "INSERT INTO schema_migrations (version, name, applied_ns) VALUES ($1, $2, $3)", use(version),
                 use(name), use(at), now;
-            s.commit();
+            commit(s);
         } catch (...) {
-            s.rollback();
+            rollback(s);
             throw;
         }
         log::info("storage", "migration applied", {{"version", std::to_string(m.version)}, {"name", m.name}});

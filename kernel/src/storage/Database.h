@@ -28,6 +28,14 @@ public:
     /// A pooled session, ready for use (SQLite pragmas applied).
     Poco::Data::Session session();
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock
+    /// up front (BEGIN IMMEDIATE): a transaction that reads first and upgrades
+    /// later fails at once if another writer committed in between, instead of
+    /// waiting its turn. Pair with commit() / rollback() below.
+    void beginWrite(Poco::Data::Session& s) const;
+    void commit(Poco::Data::Session& s) const;
+    void rollback(Poco::Data::Session& s) const noexcept;
+
     [[nodiscard]] bool isPostgres() const noexcept { return _postgres; }
     /// "sqlite:/path/to/bourse.db" or "postgresql" (the DSN may hold a password).
     [[nodiscard]] std::string describe() const;
