@@ -105,13 +105,17 @@ UserRecord AccountService::registerUser(const std::string& rawEmail, const std::
 
 IssuedTokens AccountService::login(const std::string& rawEmail, const std::string& password) {
     const std::string email = normalizeEmail(rawEmail);
-    Poco::Data::Session s = _db.session();
     Poco::Nullable<std::string> id, hash, role;
     int disabled = 0, failed = 0;
     Poco::Int64 lockedUntil = 0;
-    std::string e = email;
-    s << "SELECT id, password_hash, role, disabled, failed_logins, locked_until_ns FROM users WHERE email = $1",
-        use(e), into(id), into(hash), into(role), into(disabled), into(failed), into(lockedUntil), now;
+    {
+        // Sessions are held only around queries, never across the slow hash or
+        // while another session is taken (that would deadlock a full pool).
+        Poco::Data::Session s = _db.session();
+        std::string e = email;
+        s << "SELECT id, password_hash, role, disabled, failed_logins, locked_until_ns FROM users WHERE email = $1",
+            use(e), into(id), into(hash), into(role), into(disabled), into(failed), into(lockedUntil), now;
+    }
     const HttpError bad(401, "Unauthorized", "invalid e-mail or password");
     if (id.isNull()) {
         (void)_hasher.verify(_dummyHash, password);  // same work as a real check
@@ -125,6 +129,7 @@ IssuedTokens AccountService::login(const std::string& rawEmail, const std::strin
                         "too many failed logins: account locked for " + std::to_string(wait) + " more seconds");
     }
     if (!_hasher.verify(hash.value(), password)) {
+        Poco::Data::Session s = _db.session();
         // Count the failure; the attempt that reaches the limit starts the lockout.
         s << "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", use(uid), now;
         if (failed + 1 >= _config.maxFailedLogins) {
@@ -135,7 +140,10 @@ IssuedTokens AccountService::login(const std::string& rawEmail, const std::strin
         throw bad;
     }
     if (disabled) throw HttpError(403, "Forbidden", "this account is disabled");
-    if (failed > 0) s << "UPDATE users SET failed_logins = 0 WHERE id = $1", use(uid), now;
+    if (failed > 0) {
+        Poco::Data::Session s = _db.session();
+        s << "UPDATE users SET failed_logins = 0 WHERE id = $1", use(uid), now;
+    }
     return _tokens.issue(uid, role.value());
 }
 
@@ -164,10 +172,13 @@ std::vector<UserRecord> AccountService::search(const std::string& query, int lim
 }
 
 void AccountService::setDisabled(const std::string& id, bool disabled, const std::string& actor) {
-    Poco::Data::Session s = _db.session();
-    std::string uid = id;
-    int flag = disabled ? 1 : 0;
-    const std::size_t n = affected((s << "UPDATE users SET disabled = $1 WHERE id = $2", use(flag), use(uid)));
+    std::size_t n = 0;
+    {
+        Poco::Data::Session s = _db.session();
+        std::string uid = id;
+        int flag = disabled ? 1 : 0;
+        n = affected((s << "UPDATE users SET disabled = $1 WHERE id = $2", use(flag), use(uid)));
+    }
     if (n == 0) throw HttpError::notFound("unknown user '" + id + "'");
     {
         std::lock_guard lock(_disabledMutex);

@@ -111,24 +111,28 @@ std::optional<AccessClaims> TokenService::verify(const std::string& jwt) const {
 std::optional<IssuedTokens> TokenService::refresh(
     const std::string& refreshToken, std::string& why,
     const std::function<std::optional<std::string>(const std::string&)>& lookupRole) {
-    Poco::Data::Session s = _db.session();
-    std::string hash = sha256Hex(refreshToken);
     Poco::Nullable<std::string> user, family;
     Poco::Nullable<Poco::Int64> expires;
-    Poco::Nullable<int> revoked;
-    s << "SELECT user_id, family, expires_ns, revoked FROM refresh_tokens WHERE token_hash = $1", use(hash), into(user),
-        into(family), into(expires), into(revoked), now;
-    if (user.isNull()) {
-        why = "unknown refresh token";
-        return std::nullopt;
-    }
-    // Single use: the UPDATE that revokes it is the one that wins a race.
-    const std::size_t claimed = affected((s << "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0", use(hash)));
-    if (claimed == 0) {
-        std::string fam = family.value();
-        s << "UPDATE refresh_tokens SET revoked = 1 WHERE family = $1", use(fam), now;
-        why = "refresh token already used; all sessions of this login were revoked";
-        return std::nullopt;
+    std::size_t claimed = 0;
+    {
+        // One session at a time: lookupRole and newRefresh take their own.
+        Poco::Data::Session s = _db.session();
+        std::string hash = sha256Hex(refreshToken);
+        Poco::Nullable<int> revoked;
+        s << "SELECT user_id, family, expires_ns, revoked FROM refresh_tokens WHERE token_hash = $1", use(hash),
+            into(user), into(family), into(expires), into(revoked), now;
+        if (user.isNull()) {
+            why = "unknown refresh token";
+            return std::nullopt;
+        }
+        // Single use: the UPDATE that revokes it is the one that wins a race.
+        claimed = affected((s << "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0", use(hash)));
+        if (claimed == 0) {
+            std::string fam = family.value();
+            s << "UPDATE refresh_tokens SET revoked = 1 WHERE family = $1", use(fam), now;
+            why = "refresh token already used; all sessions of this login were revoked";
+            return std::nullopt;
+        }
     }
     if (expires.value() <= _clock.nowNs()) {
         why = "refresh token expired";
