@@ -136,6 +136,9 @@ public:
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
                 ids.push_back(r.json()->getValue<std::string>("id"));
             }
+            // Ticks reach the database in batches (market_data.flush_interval_ms, 200 ms
+            // here): let the prices these trades depend on be stored, then crash.
+            std::this_thread::sleep_for(std::chrono::milliseconds(600));
             b.kill();  // SIGKILL: no shutdown, nothing flushed on the way out
         }
         std::this_thread::sleep_for(std::chrono::seconds(3));  // every trade expires while the kernel is down
