@@ -1,4 +1,5 @@
 # Warnings as errors on our own code (never on third-party headers).
 function(bourse_strict target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow
+                         $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>)
 endfunction()

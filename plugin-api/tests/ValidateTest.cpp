@@ -1,61 +1,32 @@
-// The SDK's header-only helpers: exact decimals and the module/descriptor rules
-// the kernel applies at load time.
-#include <bourse/decimal.hpp>
+// bourse/validate.hpp: the module and descriptor rules the kernel applies at
+// load time (and the test kit applies in plugin unit tests). The messages are
+// asserted verbatim because operators see them in the plugin list.
 #include <bourse/validate.hpp>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <cstring>
-#include <limits>
-
-using bourse::Decimal;
+#include <string>
 
 class ValidateTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ValidateTest);
-    CPPUNIT_TEST(testDecimalParseAndPrint);
-    CPPUNIT_TEST(testDecimalErrors);
-    CPPUNIT_TEST(testDecimalScaleAndCompare);
     CPPUNIT_TEST(testPluginIds);
     CPPUNIT_TEST(testSemver);
     CPPUNIT_TEST(testModuleVersions);
     CPPUNIT_TEST(testDescriptors);
+    CPPUNIT_TEST(testHeaderSizes);
+    CPPUNIT_TEST(testKindNames);
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void testDecimalParseAndPrint() {
-        CPPUNIT_ASSERT_EQUAL(std::string("1.08500"), Decimal::parse("1.08500").toString());
-        CPPUNIT_ASSERT_EQUAL(std::string("-0.05"), Decimal::parse("-0.05").toString());
-        CPPUNIT_ASSERT_EQUAL(std::string("42"), Decimal::parse("42").toString());
-        CPPUNIT_ASSERT_EQUAL(std::string("0.000001"), Decimal(1, 6).toString());
-        CPPUNIT_ASSERT_EQUAL(std::string("-9223372036854775808"),
-                             Decimal(std::numeric_limits<std::int64_t>::min(), 0).toString());
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(108500), Decimal::parse("1.08500").mantissa);
-    }
-
-    void testDecimalErrors() {
-        for (const char* bad : {"", "-", "1.", ".5", "1e5", "+1", " 1", "1,5", "1.2.3", "abc"})
-            CPPUNIT_ASSERT_THROW_MESSAGE(bad, Decimal::parse(bad), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW(Decimal::parse("1.001", 2), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW(Decimal::parse("99999999999999999999"), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW((void)Decimal(1, 2).rescaled(19), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW((void)Decimal(std::numeric_limits<std::int64_t>::max(), 0).rescaled(2), std::overflow_error);
-        CPPUNIT_ASSERT_THROW((void)Decimal(105, 2).rescaled(1), std::invalid_argument);  // would lose a digit
-    }
-
-    void testDecimalScaleAndCompare() {
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(150), Decimal(15, 1).rescaled(2).mantissa);
-        CPPUNIT_ASSERT(Decimal(150, 2) == Decimal(15, 1));
-        CPPUNIT_ASSERT(Decimal(149, 2) < Decimal(15, 1));
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(11), Decimal(105, 2).rounded(1).mantissa);    // half away from zero
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(-11), Decimal(-105, 2).rounded(1).mantissa);
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(10), Decimal(104, 2).rounded(1).mantissa);
-    }
-
     void testPluginIds() {
         for (const char* ok : {"otc", "price.binance", "grid-bot", "a1_b"}) CPPUNIT_ASSERT(bourse::isValidPluginId(ok));
         for (const char* bad : std::initializer_list<const char*>{"", "Otc", "-otc", "has space", "\xc3\xbc", nullptr})
             CPPUNIT_ASSERT(!bourse::isValidPluginId(bad));
         CPPUNIT_ASSERT(!bourse::isValidPluginId(std::string(65, 'a').c_str()));
+        CPPUNIT_ASSERT(bourse::isValidPluginId(std::string(64, 'a').c_str()));  // the limit itself
+        CPPUNIT_ASSERT(bourse::isValidPluginId("9lives"));
+        CPPUNIT_ASSERT(!bourse::isValidPluginId("Bad Id!"));
     }
 
     void testSemver() {
@@ -105,6 +76,52 @@ public:
         d.create = nullptr;
         CPPUNIT_ASSERT_EQUAL(std::string("plugin 'src': create and destroy are required"), bourse::checkDescriptor(&d));
         CPPUNIT_ASSERT_EQUAL(std::string("null descriptor"), bourse::checkDescriptor(nullptr));
+    }
+
+    // A module from another major may lay out everything after the versions
+    // differently: 12 bytes are enough to refuse it by name. Within our major
+    // the whole header must be there before register_plugins is read.
+    void testHeaderSizes() {
+        auto reg = [](const bourse_registrar*) { return BOURSE_OK; };
+        bourse_module m{sizeof(bourse_module), 99, 0, 99, 0, "x", reg};
+        m.struct_size = 12;
+        CPPUNIT_ASSERT_EQUAL(std::string("ABI major 99 is not supported (host ABI 1.0)"), bourse::checkModule(m, 1, 0));
+        m.abi_major = m.min_host_major = 1;
+        CPPUNIT_ASSERT_EQUAL(std::string("module header too small (12 bytes)"), bourse::checkModule(m, 1, 0));
+        m.struct_size = 8;
+        CPPUNIT_ASSERT_EQUAL(std::string("module header too small (8 bytes)"), bourse::checkModule(m, 1, 0));
+
+        bourse_plugin_descriptor d{};
+        d.struct_size = 16;
+        CPPUNIT_ASSERT_EQUAL(std::string("descriptor too small (16 bytes)"), bourse::checkDescriptor(&d));
+        d.struct_size = sizeof d;
+        d.id = nullptr;
+        CPPUNIT_ASSERT_EQUAL(std::string("invalid plugin id '(null)' (expected [a-z0-9][a-z0-9._-]{0,63})"),
+                             bourse::checkDescriptor(&d));
+        d.id = "Bad Id!";
+        CPPUNIT_ASSERT_EQUAL(std::string("invalid plugin id 'Bad Id!' (expected [a-z0-9][a-z0-9._-]{0,63})"),
+                             bourse::checkDescriptor(&d));
+
+        // A kind table shorter than its required entries is refused, not read past.
+        static const bourse_price_source_api tiny{sizeof(std::uint32_t), nullptr, nullptr, nullptr, nullptr};
+        d.id = "src";
+        d.version = "1.0.0";
+        d.kind = BOURSE_KIND_PRICE_SOURCE;
+        d.create = [](const bourse_host_api*, bourse_host_ctx*, void**) { return BOURSE_OK; };
+        d.destroy = [](void*) {};
+        d.kind_api = &tiny;
+        CPPUNIT_ASSERT_EQUAL(std::string("plugin 'src': price source requires list_instruments"),
+                             bourse::checkDescriptor(&d));
+        d.kind_api = nullptr;
+        CPPUNIT_ASSERT_EQUAL(std::string("plugin 'src': kind_api is required"), bourse::checkDescriptor(&d));
+    }
+
+    void testKindNames() {
+        CPPUNIT_ASSERT_EQUAL(std::string("price_source"), std::string(bourse::kindName(BOURSE_KIND_PRICE_SOURCE)));
+        CPPUNIT_ASSERT_EQUAL(std::string("payment_gateway"),
+                             std::string(bourse::kindName(BOURSE_KIND_PAYMENT_GATEWAY)));
+        CPPUNIT_ASSERT_EQUAL(std::string("trade_product"), std::string(bourse::kindName(BOURSE_KIND_TRADE_PRODUCT)));
+        CPPUNIT_ASSERT_EQUAL(std::string("kyc_provider"), std::string(bourse::kindName(BOURSE_KIND_KYC_PROVIDER)));
     }
 };
 

@@ -111,7 +111,12 @@ public:
                         unexpected += std::to_string(r.status) + " " + r.body + "\n";
                     }
                     if (i % 50 == 49) {
-                        if (b.post("/api/v1/wallet/demo-reset", "", tokens[c]).status == 200) ++resets;
+                        try {
+                            if (b.post("/api/v1/wallet/demo-reset", "", tokens[c]).status == 200) ++resets;
+                        } catch (const std::exception& e) {
+                            std::lock_guard lock(mutex);
+                            unexpected += std::string("demo reset: ") + e.what() + "\n";
+                        }
                     }
                 }
             });

@@ -43,7 +43,10 @@ struct Decimal {
     /// The same number with `newScale` decimals. Throws std::overflow_error if it
     /// does not fit, std::invalid_argument if digits would be lost.
     [[nodiscard]] Decimal rescaled(std::int32_t newScale) const {
-        if (newScale < 0 || newScale > kMaxScale) throw std::invalid_argument("scale out of range");
+        // Both scales: a value from a foreign module may carry any scale, and
+        // pow10() beyond 18 would overflow.
+        if (newScale < 0 || newScale > kMaxScale || scale < 0 || scale > kMaxScale)
+            throw std::invalid_argument("scale out of range");
         if (newScale == scale) return *this;
         if (newScale > scale) {
             std::int64_t out = 0;
@@ -58,7 +61,7 @@ struct Decimal {
 
     /// Rounds half away from zero to `newScale` decimals (only ever reduces scale).
     [[nodiscard]] Decimal rounded(std::int32_t newScale) const {
-        if (newScale >= scale) return rescaled(newScale);
+        if (newScale >= scale || newScale < 0 || scale > kMaxScale) return rescaled(newScale);  // checks scales
         const std::int64_t div = pow10(scale - newScale);
         std::int64_t q = mantissa / div;
         const std::int64_t r = mantissa % div;
@@ -67,11 +70,17 @@ struct Decimal {
         return {q, newScale};
     }
 
-    /// -1, 0, 1 comparing numeric values whatever the scales.
+    /// -1, 0, 1 comparing numeric values whatever the scales. Exact: 128-bit
+    /// products never overflow (|mantissa| < 2^63, 10^18 < 2^60), so comparing
+    /// 9e9 with 1e-18 works. Throws std::invalid_argument for a scale outside 0..18.
     [[nodiscard]] int compare(const Decimal& other) const {
+        if (scale < 0 || scale > kMaxScale || other.scale < 0 || other.scale > kMaxScale)
+            throw std::invalid_argument("scale out of range");
+        __extension__ typedef __int128 Wide;  // __extension__: quiet under -Wpedantic
         const std::int32_t s = scale > other.scale ? scale : other.scale;
-        const Decimal a = rescaled(s), b = other.rescaled(s);
-        return a.mantissa < b.mantissa ? -1 : (a.mantissa > b.mantissa ? 1 : 0);
+        const Wide a = static_cast<Wide>(mantissa) * pow10(s - scale);
+        const Wide b = static_cast<Wide>(other.mantissa) * pow10(s - other.scale);
+        return a < b ? -1 : (a > b ? 1 : 0);
     }
     bool operator==(const Decimal& o) const { return compare(o) == 0; }
     bool operator<(const Decimal& o) const { return compare(o) < 0; }

@@ -220,21 +220,25 @@ public:
     using TimerId = std::uint64_t;
 
     /// Run fn after `delay`, then every `interval` (zero: once). Returns the id.
+    /// A one-shot timer's function is released after it ran.
     TimerId schedule(std::chrono::nanoseconds delay, std::chrono::nanoseconds interval,
                      std::function<void()> fn) {
-        auto holder = std::make_unique<std::function<void()>>(std::move(fn));
+        auto holder = std::make_unique<PendingTimer>(PendingTimer{this, 0, interval.count() == 0, std::move(fn)});
         std::uint64_t id = 0;
         check(_api->timer_start(_ctx, delay.count(), interval.count(), &Host::onTimer, holder.get(), &id),
               "timer_start");
+        holder->id = id;
         _timers[id] = std::move(holder);
         return id;
     }
     TimerId every(std::chrono::nanoseconds interval, std::function<void()> fn) {
         return schedule(interval, interval, std::move(fn));
     }
+    /// Safe from inside the timer's own function: it is released when that returns.
     void cancel(TimerId id) {
         _api->timer_cancel(_ctx, id);
-        _timers.erase(id);
+        if (_inTimer && id == _firing) _releaseFiring = true;
+        else _timers.erase(id);
     }
 
     /// Asynchronous HTTP. fn runs later on a host thread, serialised with the instance.
@@ -254,6 +258,12 @@ public:
     }
 
 private:
+    struct PendingTimer {
+        Host* host;
+        std::uint64_t id;
+        bool once;
+        std::function<void()> fn;
+    };
     struct PendingHttp {
         Host* host;
         std::uint64_t id;
@@ -277,10 +287,30 @@ private:
     }
 
     static void onTimer(void* user, std::uint64_t) noexcept {
+        auto* t = static_cast<PendingTimer*>(user);
+        Host* host = t->host;
+        const std::uint64_t id = t->id;
+        // Freeing the function while it runs (cancel from inside it, or a
+        // finished one-shot) would destroy the closure under its own feet: defer.
+        host->_inTimer = true;
+        host->_firing = id;
+        host->_releaseFiring = t->once;
         try {
-            (*static_cast<std::function<void()>*>(user))();
-        } catch (...) {
+            t->fn();
+        } catch (const std::exception& e) {
             // A throwing timer must not unwind into the host; the instance keeps running.
+            host->logQuietly(std::string("timer callback threw: ") + e.what());
+        } catch (...) {
+            host->logQuietly("timer callback threw");
+        }
+        host->_inTimer = false;
+        if (host->_releaseFiring) host->_timers.erase(id);
+    }
+
+    void logQuietly(const std::string& msg) const noexcept {
+        try {
+            error(msg);
+        } catch (...) {
         }
     }
 
@@ -307,7 +337,10 @@ private:
 
     const bourse_host_api* _api;
     bourse_host_ctx* _ctx;
-    std::map<std::uint64_t, std::unique_ptr<std::function<void()>>> _timers;
+    std::map<std::uint64_t, std::unique_ptr<PendingTimer>> _timers;
+    bool _inTimer = false;        ///< a timer function is running ...
+    std::uint64_t _firing = 0;    ///< ... this one
+    bool _releaseFiring = false;  ///< free that function when it returns
     std::map<std::uint64_t, std::unique_ptr<PendingHttp>> _http;
 };
 

@@ -33,6 +33,10 @@ inline std::string checkModule(const bourse_module& m, unsigned hostMajor = BOUR
     if (m.min_host_major > hostMajor || (m.min_host_major == hostMajor && m.min_host_minor > hostMinor))
         return "needs host API " + std::to_string(m.min_host_major) + "." + std::to_string(m.min_host_minor) +
                " or newer (this host provides " + std::to_string(hostMajor) + "." + std::to_string(hostMinor) + ")";
+    // The versions fit in 12 bytes so any major can be refused by name; within
+    // our major the whole header must be there before register_plugins is read.
+    if (m.struct_size < offsetof(bourse_module, register_plugins) + sizeof(void*))
+        return "module header too small (" + std::to_string(m.struct_size) + " bytes)";
     if (m.register_plugins == nullptr) return "module has no register_plugins function";
     return {};
 }

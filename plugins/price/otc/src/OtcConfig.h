@@ -1,7 +1,8 @@
 //
 // OtcConfig.h — the OTC price source's configuration, parsed strictly from the
-// JSON the kernel hands over. Errors throw bourse::Error(BOURSE_E_CONFIG) whose
-// message names the JSON path: "config: instruments[2].volatility: ...".
+// JSON the kernel hands over (numbers may arrive as JSON numbers or strings).
+// Errors throw bourse::Error(BOURSE_E_CONFIG) whose message names the JSON
+// path: "config: instruments[2].volatility: expected LOW, MEDIUM, HIGH or SPIKE".
 //
 #pragma once
 
@@ -21,6 +22,12 @@ const char* volatilityName(Volatility v);
 /// Parses "LOW" | "MEDIUM" | "HIGH" | "SPIKE"; throws std::invalid_argument.
 Volatility parseVolatility(const std::string& text);
 
+/// Prices are kept at or below this many minor units, so a step (at most ~9 %
+/// of the price) can never overflow int64.
+constexpr std::int64_t kMaxPriceUnits = 1'000'000'000'000'000'000;  // 10^18
+/// Largest accepted price_scale: room for 10^6 whole units at 10^12 minor units.
+constexpr int kMaxPriceScale = 12;
+
 struct InstrumentConfig {
     std::string symbol, name, baseAsset, quoteAsset;
     Decimal basePrice;
@@ -36,6 +43,10 @@ struct OtcConfig {
     std::vector<InstrumentConfig> instruments;
 };
 
+/// Parses and validates the whole config. Throws bourse::Error(BOURSE_E_CONFIG).
 OtcConfig parseConfig(const std::string& json);
+
+/// Checks a bias value (-1..1); throws std::invalid_argument with the reason.
+double checkBias(double bias);
 
 } // namespace bourse::otc

@@ -4,9 +4,9 @@
 // Every configured instrument ticks on its own host timer whether or not anyone
 // watches. Operators change volatility and bias at runtime (commands
 // set_volatility, set_bias); the changes are kept in the host's key-value store
-// and applied again on every start, so they survive reloads and restarts. On
-// start each instrument continues from the last price the host knows, so a
-// reload does not make the chart jump.
+// under "instrument/<SYMBOL>" and applied again on create and on start, so they
+// survive reloads and restarts. On start each instrument continues from the
+// last price the host knows, so a reload does not make the chart jump.
 //
 #pragma once
 
@@ -14,6 +14,8 @@
 #include "PriceModel.h"
 
 #include <bourse/plugin.hpp>
+
+#include <Poco/Dynamic/Var.h>
 
 #include <map>
 #include <string>
@@ -23,22 +25,25 @@ namespace bourse::otc {
 
 class OtcPriceSource : public PriceSource {
 public:
+    /// Parses the config (throws bourse::Error(BOURSE_E_CONFIG)); starts nothing.
     explicit OtcPriceSource(Host& host);
 
     std::vector<Instrument> instruments() override;
     void start() override;
     void stop() override;
     bool healthy() override { return _started && !_state.empty(); }
+    /// set_volatility, set_bias, get_instruments (see README.md).
     std::string command(const std::string& name, const std::string& argsJson) override;
 
 private:
     struct State {
-        InstrumentConfig config;
+        InstrumentConfig config;  ///< as configured, with operator overrides applied
         PriceModel model;
     };
     State& find(const std::string& symbol);
+    void applySavedSettings(State& s);
+    void saveSetting(const std::string& symbol, const std::string& key, const Poco::Dynamic::Var& value);
     void tick(State& s);
-    void persist(const State& s);
     std::string describe() const;
 
     OtcConfig _config;

@@ -1,5 +1,6 @@
 #include "PriceModel.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace bourse::otc {
@@ -19,7 +20,7 @@ std::uint64_t instrumentSeed(std::uint64_t seed, const std::string& symbol) {
     return seed ^ h;
 }
 
-PriceModel::PriceModel(std::uint64_t seed, Decimal start) : _rng(seed), _price(start) {}
+PriceModel::PriceModel(std::uint64_t seed, Decimal start) : _rng(seed) { setPrice(start); }
 
 double PriceModel::uniform() {
     // 53 random bits → (0, 1]: never 0, so log() below is finite.
@@ -41,9 +42,15 @@ double PriceModel::normal() {
 Decimal PriceModel::step(Volatility volatility, double bias) {
     double relative = multiplier(volatility) * (normal() + bias);
     if (volatility == Volatility::Spike && uniform() < kSpikeProbability) relative *= kSpikeFactor;
+    // |relative| < 0.1 (z is at most ~8.6 from 53-bit uniforms), so with the
+    // price capped at 10^18 units neither the product nor the sum can overflow.
     const auto delta = static_cast<std::int64_t>(std::llround(static_cast<double>(_price.mantissa) * relative));
-    _price.mantissa = std::max<std::int64_t>(1, _price.mantissa + delta);
+    _price.mantissa = std::clamp<std::int64_t>(_price.mantissa + delta, 1, kMaxPriceUnits);
     return _price;
+}
+
+void PriceModel::setPrice(Decimal p) {
+    _price = Decimal(std::clamp<std::int64_t>(p.mantissa, 1, kMaxPriceUnits), p.scale);
 }
 
 } // namespace bourse::otc

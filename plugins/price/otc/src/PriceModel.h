@@ -5,8 +5,9 @@
 // normal; SPIKE instruments also jump three times as far on 2 % of ticks. The
 // generator is std::mt19937_64 with a Box–Muller transform written here, so a
 // seed gives the same path with any standard library (std::normal_distribution
-// is implementation-defined). Prices stay exact fixed-point values and never
-// reach zero.
+// is implementation-defined). Prices stay exact fixed-point values: the step is
+// rounded to whole minor units, and the price is kept between one minor unit
+// and kMaxPriceUnits.
 //
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 
 namespace bourse::otc {
 
@@ -25,7 +27,8 @@ public:
     /// Advances one tick and returns the new price (same scale as the start).
     Decimal step(Volatility volatility, double bias);
     [[nodiscard]] Decimal price() const { return _price; }
-    void setPrice(Decimal p) { _price = p; }
+    /// Continues from p (same scale), clamped into the model's range.
+    void setPrice(Decimal p);
 
     /// Standard normal variate (exposed for tests).
     double normal();
