@@ -17,10 +17,13 @@
 //           return {{"HELLO", "Hello index", 2, "", "USD"}};
 //       }
 //       void start() override {
-//           host().every(std::chrono::seconds(1), [this] {
+//           _timer = host().every(std::chrono::seconds(1), [this] {
 //               host().publishTick("HELLO", bourse::Decimal(100, 0));
 //           });
 //       }
+//       void stop() override { host().cancel(_timer); }
+//   private:
+//       bourse::Host::TimerId _timer = 0;
 //   };
 //   BOURSE_DECLARE_PLUGIN(Hello, "hello", "1.0.0", "Says hello once a second")
 //
