@@ -33,6 +33,8 @@ std::string tokensJson(const IssuedTokens& t) {
     return toJson(o);
 }
 
+} // namespace
+
 Poco::JSON::Object userJson(const UserRecord& u) {
     Poco::JSON::Object o;
     o.set("id", u.id);
@@ -43,6 +45,8 @@ Poco::JSON::Object userJson(const UserRecord& u) {
     o.set("created_at", u.createdNs / 1'000'000);
     return o;
 }
+
+namespace {
 
 std::string walletJson(Kernel& kernel, const std::string& userId) {
     Poco::Data::Session s = kernel.database().session();
@@ -57,13 +61,6 @@ std::string walletJson(Kernel& kernel, const std::string& userId) {
     Poco::JSON::Object body;
     body.set("balances", balances);
     return toJson(body);
-}
-
-int limitParam(const Request& r, int fallback, int max) {
-    int limit = fallback;
-    if (!Poco::NumberParser::tryParse(r.query("limit", std::to_string(fallback)), limit) || limit < 1 || limit > max)
-        throw HttpError::badRequest("limit must be between 1 and " + std::to_string(max), "limit");
-    return limit;
 }
 
 } // namespace
@@ -122,7 +119,7 @@ void addAccountRoutes(Router& router, Kernel& kernel) {
 
     router.add("GET", "/api/v1/wallet/transactions", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
-        const int limit = limitParam(r, 50, 200);
+        const int limit = r.limit(50, 200);
         Poco::Data::Session s = kernel.database().session();
         const auto lines = Ledger::history(s, c.userId, r.query("cursor"), limit);
         Poco::JSON::Array items;

@@ -93,20 +93,9 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
 
     router.add("GET", "/api/v1/admin/users", [&kernel](Request& r) {
         requireOperator(r, kernel);
-        int limit = 50;
-        if (!Poco::NumberParser::tryParse(r.query("limit", "50"), limit) || limit < 1 || limit > 500)
-            throw HttpError::badRequest("limit must be between 1 and 500", "limit");
+        const int limit = r.limit(50, 500);
         Poco::JSON::Array list;
-        for (const auto& u : kernel.accounts().search(r.query("q"), limit)) {
-            Poco::JSON::Object o;
-            o.set("id", u.id);
-            o.set("email", u.email);
-            o.set("name", u.name);
-            o.set("role", u.role);
-            o.set("disabled", u.disabled);
-            o.set("created_at", u.createdNs / 1'000'000);
-            list.add(o);
-        }
+        for (const auto& u : kernel.accounts().search(r.query("q"), limit)) list.add(userJson(u));
         Poco::JSON::Object body;
         body.set("users", list);
         sendJson(r.response, 200, toJson(body));
@@ -213,9 +202,7 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
 
     router.add("GET", "/api/v1/admin/audit", [&kernel](Request& r) {
         requireOperator(r, kernel);
-        int limit = 100;
-        if (!Poco::NumberParser::tryParse(r.query("limit", "100"), limit) || limit < 1 || limit > 1000)
-            throw HttpError::badRequest("limit must be between 1 and 1000", "limit");
+        const int limit = r.limit(100, 1000);
         Poco::JSON::Array list;
         for (const auto& e : kernel.audit().recent(limit)) {
             Poco::JSON::Object o;

@@ -68,10 +68,7 @@ void addMarketRoutes(Router& router, Kernel& kernel) {
         const std::int64_t to = msParam(r, "to", nowMs + static_cast<std::int64_t>(interval) * 1000);
         const std::int64_t from = msParam(r, "from", to - static_cast<std::int64_t>(interval) * 1000 * 500);
         if (from >= to) throw HttpError::badRequest("'from' must be before 'to'", "from");
-        const std::string limitText = r.query("limit", "500");
-        int limit = 0;
-        if (!Poco::NumberParser::tryParse(limitText, limit) || limit < 1 || limit > 5000)
-            throw HttpError::badRequest("limit must be between 1 and 5000", "limit");
+        const int limit = r.limit(500, 5000);
 
         Poco::JSON::Array rows;
         for (const Candle& c : kernel.market().candles(symbol, interval, from * kNsPerMs, to * kNsPerMs, limit)) {

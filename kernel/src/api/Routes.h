@@ -4,8 +4,13 @@
 //
 #pragma once
 
+namespace Poco::JSON {
+class Object;
+}
+
 namespace bourse {
 
+struct UserRecord;
 class Router;
 class Kernel;
 
@@ -16,5 +21,8 @@ void addAccountRoutes(Router& router, Kernel& kernel);
 void addTradeRoutes(Router& router, Kernel& kernel);
 void addStreamRoute(Router& router, Kernel& kernel);
 void addStaticFiles(Router& router, Kernel& kernel);
+
+/// A user as the API shows it (own profile and operator console alike).
+Poco::JSON::Object userJson(const UserRecord& user);
 
 } // namespace bourse

@@ -97,9 +97,7 @@ void addTradeRoutes(Router& router, Kernel& kernel) {
         const std::string status = r.query("status");
         if (!status.empty() && status != "OPEN" && status != "WON" && status != "LOST" && status != "TIE")
             throw HttpError::badRequest("status must be OPEN, WON, LOST or TIE", "status");
-        int limit = 50;
-        if (!Poco::NumberParser::tryParse(r.query("limit", "50"), limit) || limit < 1 || limit > 200)
-            throw HttpError::badRequest("limit must be between 1 and 200", "limit");
+        const int limit = r.limit(50, 200);
         const auto rows = kernel.positions().list(c.userId, status, r.query("cursor"), limit);
         std::string json = R"({"trades":[)";
         for (std::size_t i = 0; i < rows.size(); ++i) json += (i ? "," : "") + positionJson(rows[i]);

@@ -7,6 +7,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
 
@@ -56,6 +57,13 @@ std::string Request::query(const std::string& name, const std::string& fallback)
     for (const auto& [k, v] : uri.getQueryParameters())
         if (k == name) return v;
     return fallback;
+}
+
+int Request::limit(int fallback, int max) const {
+    int value = fallback;
+    if (!Poco::NumberParser::tryParse(query("limit", std::to_string(fallback)), value) || value < 1 || value > max)
+        throw HttpError::badRequest("limit must be between 1 and " + std::to_string(max), "limit");
+    return value;
 }
 
 Poco::JSON::Object Request::jsonBody() const {

@@ -37,6 +37,8 @@ public:
     [[nodiscard]] const std::string& param(const std::string& name) const { return _params.at(name); }
     /// Query parameter or fallback.
     [[nodiscard]] std::string query(const std::string& name, const std::string& fallback = "") const;
+    /// The `limit` query parameter (fallback when absent); HttpError 400 outside 1..max.
+    [[nodiscard]] int limit(int fallback, int max) const;
     /// Body parsed as a JSON object (max 1 MiB); HttpError 400/413/415 otherwise.
     [[nodiscard]] Poco::JSON::Object jsonBody() const;
 

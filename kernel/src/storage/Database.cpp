@@ -129,8 +129,10 @@ int Database::migrate() {
         Poco::Data::Session s = session();
         beginWrite(s);
         try {
-            for (const std::string& stmt : splitStatements(_postgres && m.postgresSql ? m.postgresSql : m.sql))
-                s << stmt, now;
+            std::string sql = m.sql;
+            for (auto at = sql.find("{{serial_primary_key}}"); at != std::string::npos; at = sql.find("{{serial_primary_key}}"))
+                sql.replace(at, 22, _postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+            for (const std::string& stmt : splitStatements(sql)) s << stmt, now;
             int version = m.version;
             std::string name = m.name;
             std::int64_t at = nowNs();

@@ -11,8 +11,7 @@ namespace bourse {
 struct Migration {
     int version;
     const char* name;
-    const char* sql;          ///< portable SQL; statements separated by ';'
-    const char* postgresSql;  ///< when the dialects differ; nullptr: use sql
+    const char* sql;  ///< statements separated by ';'; {{serial_primary_key}} is filled in per dialect
 };
 
 const std::vector<Migration>& migrations();
