@@ -42,10 +42,20 @@ struct Options {
     int threads = 2;
 };
 
+[[noreturn]] void usage(int status) {
+    std::fprintf(status ? stderr : stdout,
+                 "usage: bench_ws_fanout [--port 18080] [--clients 10000] [--seconds 20] [--symbol OTC_BENCH]\n"
+                 "                       [--pid SERVER_PID] [--threads 2]\n");
+    std::exit(status);
+}
+
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i], v = argv[i + 1];
+    for (int i = 1; i < argc; i += 2) {
+        const std::string k = argv[i];
+        if (k == "--help" || k == "-h") usage(0);
+        if (i + 1 >= argc) usage(2);
+        const std::string v = argv[i + 1];
         if (k == "--port") o.port = std::stoi(v);
         else if (k == "--clients") o.clients = std::stoi(v);
         else if (k == "--seconds") o.seconds = std::stoi(v);
@@ -54,7 +64,7 @@ Options parse(int argc, char** argv) {
         else if (k == "--threads") o.threads = std::max(1, std::stoi(v));
         else {
             std::cerr << "unknown option " << k << '\n';
-            std::exit(2);
+            usage(2);
         }
     }
     return o;
@@ -85,6 +95,15 @@ struct Client {
     int fd = -1;
     bool open = false;  ///< handshake done
     std::string buf;
+};
+
+/// What the receivers saw besides ticks.
+struct Tally {
+    long messages = 0;      ///< ticks measured
+    long acks = 0;          ///< {"type":"subscribed"}
+    long closeFrames = 0;   ///< server close frames (1008 = dropped as a slow consumer)
+    long refused = 0;       ///< upgrade answered with something other than 101
+    int lastCloseCode = 0;
 };
 
 std::string procStatus(int pid, const char* field) {
@@ -164,7 +183,8 @@ int main(int argc, char** argv) {
     const double deadline = measureFrom + opt.seconds * 1000.0;
     const double serverCpuAtStart = opt.pid ? -1 : 0;
     std::atomic<double> serverCpuStart{serverCpuAtStart}, clientCpuStart{0};
-    std::atomic<long> messages{0}, closed{0};
+    std::atomic<long> closed{0};
+    std::vector<Tally> tallies(static_cast<std::size_t>(opt.threads));
     std::atomic<int> opened{0};
     std::atomic<double> allOpenAt{0};
     std::vector<std::vector<float>> perThread(static_cast<std::size_t>(opt.threads));
@@ -175,11 +195,14 @@ int main(int argc, char** argv) {
             for (std::size_t i = static_cast<std::size_t>(t); i < clients.size(); i += static_cast<std::size_t>(opt.threads)) {
                 if (clients[i].fd < 0) continue;
                 epoll_event ev{};
-                ev.events = EPOLLIN;
+                // Edge-triggered: a drained socket is not polled again on every
+                // epoll_wait (level-triggered re-polling cost ~10% of this client).
+                ev.events = EPOLLIN | EPOLLET;
                 ev.data.u64 = i;
                 epoll_ctl(ep, EPOLL_CTL_ADD, clients[i].fd, &ev);
             }
             auto& latencies = perThread[static_cast<std::size_t>(t)];
+            Tally& tally = tallies[static_cast<std::size_t>(t)];
             latencies.reserve(static_cast<std::size_t>(opt.clients) * 10 * static_cast<std::size_t>(opt.seconds) /
                                   static_cast<std::size_t>(opt.threads) + 1024);
             std::vector<epoll_event> events(1024);
@@ -193,22 +216,37 @@ int main(int argc, char** argv) {
                 const int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
                 for (int e = 0; e < n; ++e) {
                     Client& c = clients[events[e].data.u64];
-                    // One read per readiness event: level-triggered epoll reports the
-                    // socket again if more is waiting, and this halves the syscalls.
-                    const ssize_t got = recv(c.fd, buf, buffer.size(), 0);
-                    if (got > 0) {
-                        c.buf.append(buf, static_cast<std::size_t>(got));
-                    } else if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                    if (c.fd < 0) continue;
+                    // Read until a short read: with edge-triggered epoll, data arriving
+                    // after this point raises a new event, so no EAGAIN probe is needed.
+                    bool gone = false;
+                    while (true) {
+                        const ssize_t got = recv(c.fd, buf, buffer.size(), 0);
+                        if (got > 0) {
+                            c.buf.append(buf, static_cast<std::size_t>(got));
+                            if (static_cast<std::size_t>(got) < buffer.size()) break;
+                        } else {
+                            gone = got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+                            break;
+                        }
+                    }
+                    const auto drop = [&] {
                         epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
                         close(c.fd);
                         c.fd = -1;
                         ++closed;
-                        continue;
-                    }
+                    };
                     if (!c.open) {
                         const auto end = c.buf.find("\r\n\r\n");
-                        if (end == std::string::npos) continue;
-                        if (c.buf.compare(0, 12, "HTTP/1.1 101") != 0) continue;
+                        if (end == std::string::npos) {
+                            if (gone) drop();
+                            continue;
+                        }
+                        if (c.buf.compare(0, 12, "HTTP/1.1 101") != 0) {
+                            ++tally.refused;
+                            drop();
+                            continue;
+                        }
                         c.buf.erase(0, end + 4);
                         c.open = true;
                         send(c.fd, subscribe.data(), subscribe.size(), MSG_NOSIGNAL);
@@ -218,6 +256,7 @@ int main(int argc, char** argv) {
                     std::size_t pos = 0;
                     const double now = nowMs();
                     while (c.buf.size() - pos >= 2) {
+                        const int opcode = static_cast<unsigned char>(c.buf[pos]) & 0x0F;
                         std::size_t len = static_cast<unsigned char>(c.buf[pos + 1]) & 0x7F, hdr = 2;
                         if (len == 126) {
                             if (c.buf.size() - pos < 4) break;
@@ -225,21 +264,37 @@ int main(int argc, char** argv) {
                                   static_cast<unsigned char>(c.buf[pos + 3]);
                             hdr = 4;
                         } else if (len == 127) {
-                            break;  // never sent for ticks
+                            if (c.buf.size() - pos < 10) break;
+                            len = 0;
+                            for (int b = 0; b < 8; ++b)
+                                len = (len << 8) | static_cast<unsigned char>(c.buf[pos + 2 + static_cast<std::size_t>(b)]);
+                            hdr = 10;
                         }
                         if (c.buf.size() - pos < hdr + len) break;
                         const char* payload = c.buf.data() + pos + hdr;
                         const std::string_view text(payload, len);
-                        if (now >= measureFrom && text.find("\"type\":\"tick\"") != std::string_view::npos) {
-                            const auto ts = text.find("\"ts\":");
-                            if (ts != std::string_view::npos) {
-                                latencies.push_back(static_cast<float>(now - std::strtod(payload + ts + 5, nullptr)));
-                                ++messages;
-                            }
-                        }
                         pos += hdr + len;
+                        if (opcode == 0x8) {  // the server closes this client
+                            ++tally.closeFrames;
+                            if (len >= 2)
+                                tally.lastCloseCode = (static_cast<unsigned char>(payload[0]) << 8) |
+                                                      static_cast<unsigned char>(payload[1]);
+                            gone = true;
+                            break;
+                        }
+                        if (opcode != 0x1) continue;
+                        if (text.find("\"type\":\"tick\"") != std::string_view::npos) {
+                            const auto ts = text.find("\"ts\":");
+                            if (now >= measureFrom && ts != std::string_view::npos) {
+                                latencies.push_back(static_cast<float>(now - std::strtod(payload + ts + 5, nullptr)));
+                                ++tally.messages;
+                            }
+                        } else if (text.find("\"type\":\"subscribed\"") != std::string_view::npos) {
+                            ++tally.acks;
+                        }
                     }
                     c.buf.erase(0, pos);
+                    if (gone) drop();
                 }
             }
             close(ep);
@@ -247,12 +302,25 @@ int main(int argc, char** argv) {
     for (auto& r : receivers) r.join();
     std::vector<float> latencies;
     for (auto& v : perThread) latencies.insert(latencies.end(), v.begin(), v.end());
+    Tally total;
+    for (const Tally& x : tallies) {
+        total.messages += x.messages;
+        total.acks += x.acks;
+        total.closeFrames += x.closeFrames;
+        total.refused += x.refused;
+        if (x.lastCloseCode) total.lastCloseCode = x.lastCloseCode;
+    }
+    const long messages = total.messages;
 
     std::printf("WebSocket fan-out benchmark: symbol %s, %d s measured\n", opt.symbol.c_str(), opt.seconds);
     std::printf("  clients            %d requested, %d open, %d failed, %ld closed by server (%d receiver threads)\n",
                 opt.clients, opened.load(), failed, closed.load(), opt.threads);
-    std::printf("  connect            all open after %.0f ms\n", allOpenAt > 0 ? allOpenAt - connectStart : -1.0);
-    std::printf("  messages           %ld (%.0f/s)\n", messages.load(), static_cast<double>(messages) / opt.seconds);
+    std::printf("  connect            all open after %.0f ms; %ld subscribed, %ld upgrades refused\n",
+                allOpenAt > 0 ? allOpenAt - connectStart : -1.0, total.acks, total.refused);
+    if (total.closeFrames)
+        std::printf("  close frames       %ld (last status %d; 1008 = slow consumer)\n", total.closeFrames,
+                    total.lastCloseCode);
+    std::printf("  messages           %ld (%.0f/s)\n", messages, static_cast<double>(messages) / opt.seconds);
     std::printf("  latency            p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n",
                 percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
                 percentile(latencies, 100));
@@ -265,5 +333,5 @@ int main(int argc, char** argv) {
     }
     for (auto& c : clients)
         if (c.fd >= 0) close(c.fd);
-    return failed == 0 && closed.load() == 0 ? 0 : 1;
+    return failed == 0 && closed.load() == 0 && total.refused == 0 ? 0 : 1;
 }

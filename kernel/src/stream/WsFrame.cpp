@@ -29,6 +29,11 @@ std::string encodeClose(std::uint16_t code, std::string_view reason) {
     return encode(Close, payload);
 }
 
+std::uint16_t closeCode(std::string_view payload) {
+    if (payload.size() < 2) return 1005;
+    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) | static_cast<std::uint8_t>(payload[1]));
+}
+
 std::optional<Frame> FrameParser::next(std::string& buf, std::uint16_t& error) {
     error = 0;
     if (buf.size() < 2) return std::nullopt;
@@ -53,6 +58,11 @@ std::optional<Frame> FrameParser::next(std::string& buf, std::uint16_t& error) {
         len = 0;
         for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<std::uint8_t>(buf[2 + i]);
         pos = 10;
+    }
+    const bool control = (b0 & 0x08) != 0;
+    if (control && (len > 125 || !(b0 & 0x80))) {  // RFC 6455 5.5: short and never fragmented
+        error = 1002;
+        return std::nullopt;
     }
     if (len > _maxPayload) {
         error = 1009;

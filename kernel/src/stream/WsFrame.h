@@ -18,6 +18,8 @@ enum Opcode : std::uint8_t { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close
 std::string encode(Opcode opcode, std::string_view payload);
 /// A close frame with a status code and reason.
 std::string encodeClose(std::uint16_t code, std::string_view reason);
+/// The status code carried by a close frame's payload; 1005 ("no status") when absent.
+std::uint16_t closeCode(std::string_view payload);
 
 struct Frame {
     Opcode opcode;
@@ -32,7 +34,8 @@ public:
 
     /// The next complete frame, nullopt if more bytes are needed. Sets `error`
     /// (a close status: 1002 protocol error, 1009 too big) and returns nullopt
-    /// when the peer broke the protocol.
+    /// when the peer broke the protocol: reserved bits, an unmasked frame, or a
+    /// control frame that is fragmented or longer than 125 bytes.
     std::optional<Frame> next(std::string& buffer, std::uint16_t& error);
 
 private:
