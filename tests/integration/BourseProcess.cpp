@@ -32,7 +32,11 @@ std::string sourceDir() {
     const char* s = std::getenv("BOURSE_SOURCE_DIR");
     return s ? s : "..";
 }
-std::string bourseBinary() { return buildDir() + "/bin/bourse"; }
+std::string bourseBinary() {
+    // BOURSE_TEST_BINARY lets a developer run the server under a debugger wrapper.
+    const char* custom = std::getenv("BOURSE_TEST_BINARY");
+    return custom ? custom : buildDir() + "/bin/bourse";
+}
 
 ScratchDir::ScratchDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "bourse-it-XXXXXX").string();
@@ -234,11 +238,22 @@ std::string BourseProcess::logs() const {
     return _out + _err;
 }
 
+std::string BourseProcess::state() {
+    if (_pid <= 0) return "not running";
+    int status = 0;
+    if (::waitpid(_pid, &status, WNOHANG) != _pid) return "running";
+    _pid = -1;
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    return "exited " + std::to_string(WEXITSTATUS(status));
+}
+
 std::string BourseProcess::errorLines() const {
     std::string out;
     std::istringstream in(logs());
     for (std::string line; std::getline(in, line);)
-        if (line.find("level=error") != std::string::npos) out += line + "\n";
+        if (line.find("level=error") != std::string::npos || line.find("terminate") != std::string::npos ||
+            line.find("what()") != std::string::npos || line.find("Sanitizer") != std::string::npos)
+            out += line + "\n";
     return out;
 }
 

@@ -74,6 +74,8 @@ public:
     [[nodiscard]] int pid() const { return _pid; }
     /// Everything the process wrote to stderr so far (its logs).
     [[nodiscard]] std::string logs() const;
+    /// "running", "exited N" or "killed by signal N" (for failure messages).
+    [[nodiscard]] std::string state();
     /// Only the error-level log lines (for failure messages).
     [[nodiscard]] std::string errorLines() const;
 

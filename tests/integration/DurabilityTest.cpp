@@ -121,7 +121,8 @@ public:
                 }
             });
         for (auto& t : clients) t.join();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 500) + b.errorLines().substr(0, 1500), std::string(), unexpected);
+        if (!unexpected.empty())
+            CPPUNIT_FAIL(unexpected.substr(0, 300) + "\nserver " + b.state() + ": " + b.errorLines().substr(0, 3000));
         CPPUNIT_ASSERT_EQUAL(kClients * kTrades, created.load());
         CPPUNIT_ASSERT_EQUAL(kClients * 4, resets.load());
         CPPUNIT_ASSERT(waitNoneOpen(b, std::chrono::seconds(60)));

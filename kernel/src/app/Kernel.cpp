@@ -21,6 +21,7 @@
 #include "stream/StreamHub.h"
 #include "util/Clock.h"
 
+#include <Poco/Crypto/Crypto.h>
 #include <Poco/Environment.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -32,6 +33,10 @@ namespace bourse {
 
 Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
     : _config(std::move(config)), _clock(clock ? std::move(clock) : std::make_shared<SystemClock>()) {
+    // Poco::Crypto reference-counts OpenSSL initialisation per object: every JWT
+    // verify would otherwise initialise and tear down OpenSSL, and two threads
+    // doing that at once corrupt the heap. Hold one reference for our lifetime.
+    Poco::Crypto::initializeCrypto();
     _metrics = std::make_unique<Metrics>();
     _db = std::make_unique<Database>(_config.storage, _config.dataDir);
     _kv = std::make_unique<KvStore>(*_db, *_clock);
@@ -56,7 +61,10 @@ Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
     _router = std::make_unique<Router>(*_metrics);
 }
 
-Kernel::~Kernel() { stop(); }
+Kernel::~Kernel() {
+    stop();
+    Poco::Crypto::uninitializeCrypto();
+}
 
 void Kernel::start() {
     if (_running) return;
