@@ -11,6 +11,7 @@ cmake --build "$build" -j"$(nproc)" --target bourse bourse-plugin-otc bourse-plu
 
 ulimit -n "$(ulimit -Hn)"
 data=$(mktemp -d)
+chmod 755 "$data"  # the PostgreSQL server runs as its own user
 port=${BOURSE_PORT:-18080}
 token=bench-$RANDOM-$RANDOM-$RANDOM
 pid=""
