@@ -2,6 +2,8 @@
 
 #include "config/YamlReader.h"
 
+#include <bourse/validate.hpp>
+
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
@@ -25,16 +27,6 @@ std::string absolute(const std::string& p, const std::string& baseDir) {
     Poco::Path path(p);
     if (path.isAbsolute()) return path.toString();
     return Poco::Path(Poco::Path(baseDir).makeDirectory(), path).toString();
-}
-
-bool isValidId(const std::string& id) {
-    if (id.empty() || id.size() > 64) return false;
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        const char c = id[i];
-        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
-    }
-    return true;
 }
 
 void readServer(const YamlReader& r, ServerConfig& s, const std::string& baseDir) {
@@ -68,7 +60,7 @@ PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dir
     PluginConfig p;
     p.where = r.where();
     p.id = r.requiredString("id");
-    if (!isValidId(p.id)) r.fail("id", "'" + p.id + "' is not a valid plugin id ([a-z0-9][a-z0-9._-]{0,63})");
+    if (!isValidPluginId(p.id.c_str())) r.fail("id", "'" + p.id + "' is not a valid plugin id ([a-z0-9][a-z0-9._-]{0,63})");
     p.library = r.requiredString("library");
     p.libraryPath = resolvePluginLibrary(p.library, dirs);
     p.enabled = r.boolean("enabled", true);

@@ -101,7 +101,9 @@ Poco::JSON::Object Request::jsonBody() const {
     }
 }
 
-Router::Router(Metrics& metrics) : _metrics(metrics) {
+Router::Router(Metrics& metrics)
+    : _metrics(metrics),
+      _latency(metrics.histogram("bourse_http_request_duration_seconds", "HTTP request latency")) {
     _fallback = [](Request&) { throw HttpError::notFound("no such resource"); };
 }
 
@@ -152,7 +154,7 @@ void Router::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResp
         if (!resp.sent()) sendProblem(resp, 500, "Internal Server Error", "the server failed to handle the request");
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    _metrics.histogram("bourse_http_request_duration_seconds", "HTTP request latency").observe(seconds);
+    _latency.observe(seconds);
     _metrics
         .counter("bourse_http_requests_total", "HTTP requests by status",
                  "status=\"" + std::to_string(static_cast<int>(resp.getStatus())) + "\"")

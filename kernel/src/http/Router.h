@@ -22,6 +22,7 @@ class Object;
 namespace bourse {
 
 class Metrics;
+class Histogram;
 
 /// One request as handlers see it.
 class Request {
@@ -70,6 +71,7 @@ private:
         Handler handler;
     };
     Metrics& _metrics;
+    Histogram& _latency;  ///< looked up once: handle() runs on every request
     std::vector<Route> _routes;
     Handler _fallback;
 };

@@ -10,7 +10,7 @@ namespace bourse {
 
 CommitQueue::CommitQueue(Database& db, Metrics& metrics, std::size_t maxBatch)
     : _db(db),
-      _batchSize(metrics.histogram("bourse_db_commit_batch_seconds", "Time to run and commit one group-commit batch")),
+      _batchSeconds(metrics.histogram("bourse_db_commit_batch_seconds", "Time to run and commit one group-commit batch")),
       _commits(metrics.counter("bourse_db_group_commits_total", "Group commits (one database commit each)")),
       _maxBatch(maxBatch), _worker([this] { work(); }) {}
 
@@ -94,7 +94,7 @@ void CommitQueue::commitBatch(std::deque<Pending>& batch) {
             }
         }
     }
-    _batchSize.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    _batchSeconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 } // namespace bourse

@@ -61,7 +61,7 @@ private:
     void commitBatch(std::deque<Pending>& batch);
 
     Database& _db;
-    Histogram& _batchSize;
+    Histogram& _batchSeconds;
     Counter& _commits;
     const std::size_t _maxBatch;
     std::mutex _mutex;

@@ -98,6 +98,18 @@ int httpStatusFor(bourse_status s) {
     }
 }
 
+/// The stored status of a settled position.
+const char* outcomeName(bourse_outcome o) {
+    switch (o) {
+    case BOURSE_OUTCOME_WON: return "WON";
+    case BOURSE_OUTCOME_LOST: return "LOST";
+    case BOURSE_OUTCOME_TIE: return "TIE";
+    case BOURSE_OUTCOME_CLOSED: return "CLOSED";
+    case BOURSE_OUTCOME_OPEN: break;
+    }
+    return "OPEN";
+}
+
 /// "duration: 7 s is not allowed" → field "duration" (for problem+json).
 std::string fieldOf(const std::string& message) {
     const auto colon = message.find(':');
@@ -350,8 +362,7 @@ int PositionService::settleDue() {
     for (auto& w : work) {
         pending.push_back(_commits.submit([&w, settledAt](Poco::Data::Session& s) {
             const Position& p = w.position;
-            static const char* names[] = {"OPEN", "WON", "LOST", "TIE", "CLOSED"};
-            std::string status = names[w.result.outcome], id = p.id;
+            std::string status = outcomeName(w.result.outcome), id = p.id;
             Poco::Int64 exitPrice = w.exitPrice, payout = w.result.payout.minor, at = settledAt;
             w.applied = false;
             // Exactly once: only the transaction that moves it out of OPEN pays.
@@ -382,8 +393,7 @@ int PositionService::settleDue() {
         _settled.inc();
         if (_events) {
             Position p = work[i].position;
-            static const char* names[] = {"OPEN", "WON", "LOST", "TIE", "CLOSED"};
-            p.status = names[work[i].result.outcome];
+            p.status = outcomeName(work[i].result.outcome);
             p.exitPrice = work[i].exitPrice;
             p.payout = work[i].result.payout.minor;
             p.settledNs = settledAt;
