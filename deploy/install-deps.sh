@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libpoco-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev libssl-dev
-  libcppunit-dev libargon2-dev libpq-dev
+  libcppunit-dev libargon2-dev libpq-dev libsqlite3-dev
   postgresql
 )
 # Tests also need these (browser tests, ELF inspection); pass --with-tests.

@@ -10,12 +10,15 @@
 #include "accounts/AccountService.h"
 #include "app/Kernel.h"
 #include "ledger/Ledger.h"
+#include "storage/CommitQueue.h"
 #include "storage/Database.h"
+#include "storage/PreparedSession.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
 
 #include <Poco/TemporaryFile.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -66,27 +69,25 @@ int main(int argc, char** argv) {
     const std::int64_t expiry = kernel.clock().nowNs();
     const std::string terms = R"({"direction":"UP","duration":60,"expires_in_ms":60000,"payout_percent":"80",)"
                               R"("loss_refund_percent":"0","entry_price":"1000.000"})";
-    {
-        Poco::Data::Session s = kernel.database().session();
-        s.begin();
-        for (int i = 0; i < trades; ++i) {
-            const std::string& user = users[static_cast<std::size_t>(i % kUsers)];
-            std::string id = newId("t"), product = "binary-options", symbol = "OTC_BENCH", ccy = "USD",
-                        coid = "burst-" + std::to_string(i), params = terms;
-            JournalTx tx{"stake:" + id, "stake_lock", user, id, "burst", {}};
-            tx.postings = {{Ledger::userAccount(user, "available", ccy), ccy, -100, true},
-                           {Ledger::userAccount(user, "locked", ccy), ccy, 100}};
-            Ledger::apply(s, tx, expiry);
-            Poco::Int64 stake = 100, entry = 1000000, opened = expiry - 60'000'000'000, expires = expiry;
-            int scale = 3;
-            std::string uid = user;
-            s << "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
-                 "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
-                use(id), use(uid), use(product), use(symbol), use(coid), use(stake), use(ccy), use(params), use(scale),
-                use(entry), use(opened), use(expires), now;
-        }
-        s.commit();
+    // Through the kernel's own writer, in batches, exactly as placement writes them.
+    constexpr int kBatch = 5000;
+    for (int from = 0; from < trades; from += kBatch) {
+        kernel.commits().run([&](PreparedSession& w) {
+            for (int i = from; i < std::min(trades, from + kBatch); ++i) {
+                const std::string& user = users[static_cast<std::size_t>(i % kUsers)];
+                const std::string id = newId("t"), ccy = "USD";
+                JournalTx tx{"stake:" + id, "stake_lock", user, id, "burst", {}};
+                tx.postings = {{Ledger::userAccount(user, "available", ccy), ccy, -100, true},
+                               {Ledger::userAccount(user, "locked", ccy), ccy, 100}};
+                Ledger::apply(w, tx, expiry);
+                w.exec("INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                       "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
+                       id, user, std::string("binary-options"), std::string("OTC_BENCH"), "burst-" + std::to_string(i),
+                       Poco::Int64{100}, ccy, terms, 3, Poco::Int64{1000000}, Poco::Int64{expiry - 60'000'000'000},
+                       Poco::Int64{expiry});
+            }
+        });
     }
     const double setupS = std::chrono::duration<double>(std::chrono::steady_clock::now() - setupStart).count();
 

@@ -129,11 +129,6 @@ std::string readAll(int fd) {
     return s;
 }
 
-bool onPostgres() {
-    const char* b = std::getenv("BOURSE_TEST_BACKEND");
-    return b && std::string(b) == "postgresql";
-}
-
 /// The admin DSN of the test server started by tests/support/pg-server.sh.
 std::string adminDsn() {
     const char* dir = std::getenv("BOURSE_PG_DIR");
@@ -149,21 +144,30 @@ std::string adminDsn() {
 /// after the data dir (so a restart on the same data dir finds the same data).
 std::string storageYaml(const std::string& dataDir) {
     if (!onPostgres()) return "storage: { driver: sqlite }\n";
-    Poco::Data::PostgreSQL::Connector::registerConnector();
-    const std::string admin = adminDsn();
     const std::string db = "bourse_" + std::to_string(std::hash<std::string>{}(dataDir) % 1'000'000'000'000ULL);
-    Poco::Data::Session s("PostgreSQL", admin);
-    try {
-        s << "CREATE DATABASE " + db, Poco::Data::Keywords::now;
-    } catch (const Poco::Exception&) {
-        // Already created by an earlier run on the same data dir.
-    }
-    std::string dsn = admin;
-    dsn.replace(dsn.find("dbname=postgres"), 15, "dbname=" + db);
-    return "storage: { driver: postgresql, postgresql: { dsn: \"" + dsn + "\" } }\n";
+    return "storage: { driver: postgresql, postgresql: { dsn: \"" + postgresTestDsn(db) + "\" } }\n";
 }
 
 } // namespace
+
+bool onPostgres() {
+    const char* b = std::getenv("BOURSE_TEST_BACKEND");
+    return b && std::string(b) == "postgresql";
+}
+
+std::string postgresTestDsn(const std::string& name) {
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    const std::string admin = adminDsn();
+    Poco::Data::Session s("PostgreSQL", admin);
+    try {
+        s << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+    } catch (const Poco::Exception&) {
+        // Already created by an earlier run.
+    }
+    std::string dsn = admin;
+    dsn.replace(dsn.find("dbname=postgres"), 15, "dbname=" + name);
+    return dsn;
+}
 
 CommandResult runBourse(const std::vector<std::string>& args) {
     int outFd = -1, errFd = -1;

@@ -24,6 +24,11 @@ std::string buildDir();
 std::string sourceDir();
 std::string bourseBinary();
 
+/// True when this test run targets PostgreSQL (BOURSE_TEST_BACKEND=postgresql, set by CTest).
+bool onPostgres();
+/// DSN of database `name` on the PostgreSQL test server (created if missing).
+std::string postgresTestDsn(const std::string& name);
+
 /// A temporary directory removed at destruction.
 class ScratchDir {
 public:

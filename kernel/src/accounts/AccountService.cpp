@@ -5,6 +5,7 @@
 #include "log/Log.h"
 #include "storage/AuditLog.h"
 #include "storage/CommitQueue.h"
+#include "storage/PreparedSession.h"
 #include "storage/Database.h"
 #include "storage/Sql.h"
 #include "util/Clock.h"
@@ -76,26 +77,21 @@ UserRecord AccountService::registerUser(const std::string& rawEmail, const std::
     bool taken = false;
     // Through the single writer: on SQLite a read-then-write transaction racing
     // other writers would fail with "database is locked" instead of waiting.
-    _commits.run([&](Poco::Data::Session& s) {
-        Poco::Nullable<std::string> existing;
-        s << "SELECT id FROM users WHERE email = $1", use(u.email), into(existing), now;
-        taken = !existing.isNull();
+    _commits.run([&](PreparedSession& w) {
+        taken = w.first<std::string>("SELECT id FROM users WHERE email = $1", u.email).has_value();
         if (taken) return;
-        Poco::Int64 created = u.createdNs;
-        s << "INSERT INTO users (id, email, name, password_hash, role, created_ns) VALUES ($1, $2, $3, $4, $5, $6)",
-            use(u.id), use(u.email), use(u.name), use(hash), use(u.role), use(created), now;
+        w.exec("INSERT INTO users (id, email, name, password_hash, role, created_ns) VALUES ($1, $2, $3, $4, $5, $6)",
+               u.id, u.email, u.name, hash, u.role, Poco::Int64{u.createdNs});
         // Both of the user's accounts exist from the start, so balances read as 0.00, not absent.
-        for (const char* kind : {"available", "locked"}) {
-            std::string id = Ledger::userAccount(u.id, kind, _config.currency), k = kind, c = _config.currency;
-            s << "INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, 0)", use(id),
-                use(u.id), use(k), use(c), now;
-        }
+        for (const std::string kind : {"available", "locked"})
+            w.exec("INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, 0)",
+                   Ledger::userAccount(u.id, kind, _config.currency), u.id, kind, _config.currency);
         if (_config.demoBalanceMinor > 0 && role == "user") {
             JournalTx tx{"demo_credit:" + u.id, "demo_credit", u.id, u.id, "demo balance", {}};
             tx.postings = {{Ledger::houseAccount("demo", _config.currency), _config.currency, -_config.demoBalanceMinor},
                            {Ledger::userAccount(u.id, "available", _config.currency), _config.currency,
                             _config.demoBalanceMinor}};
-            Ledger::apply(s, tx, u.createdNs);
+            Ledger::apply(w, tx, u.createdNs);
         }
     });
     if (taken) throw HttpError(409, "Conflict", "email: an account with this e-mail already exists", "email");
@@ -211,17 +207,16 @@ void AccountService::demoReset(const std::string& userId, const std::string& ide
     const std::string ccy = _config.currency;
     const std::string available = Ledger::userAccount(userId, "available", ccy);
     Ledger::Result result = Ledger::Result::Applied;
-    _commits.run([&](Poco::Data::Session& s) {
-        std::string acct = available;
-        Poco::Int64 current = 0;
-        s << "SELECT balance FROM ledger_accounts WHERE id = $1", use(acct), into(current), now;
+    _commits.run([&](PreparedSession& w) {
+        const std::int64_t current =
+            w.first<Poco::Int64>("SELECT balance FROM ledger_accounts WHERE id = $1", available).value_or(0);
         const std::int64_t delta = _config.demoBalanceMinor - current;
         result = Ledger::Result::Applied;
         if (delta == 0) return;
         JournalTx tx{"demo_reset:" + userId + ":" + idempotencyKey, "demo_reset", userId, userId, "demo balance reset", {}};
         tx.postings = {{Ledger::houseAccount("demo", ccy), ccy, -delta},
                        {available, ccy, delta, delta < 0}};
-        result = Ledger::apply(s, tx, _clock.nowNs());
+        result = Ledger::apply(w, tx, _clock.nowNs());
     });
     if (result == Ledger::Result::Insufficient)
         throw HttpError(409, "Conflict", "the balance changed during the reset; try again");
@@ -233,11 +228,11 @@ void AccountService::adjustBalance(const std::string& userId, std::int64_t amoun
     if (amountMinor == 0) throw HttpError::badRequest("amount: must not be zero", "amount");
     const std::string ccy = _config.currency;
     Ledger::Result result = Ledger::Result::Applied;
-    _commits.run([&](Poco::Data::Session& s) {
+    _commits.run([&](PreparedSession& w) {
         JournalTx tx{"adjust:" + idempotencyKey, "adjustment", userId, actor, reason, {}};
         tx.postings = {{Ledger::houseAccount("adjustments", ccy), ccy, -amountMinor},
                        {Ledger::userAccount(userId, "available", ccy), ccy, amountMinor, amountMinor < 0}};
-        result = Ledger::apply(s, tx, _clock.nowNs());
+        result = Ledger::apply(w, tx, _clock.nowNs());
     });
     if (result == Ledger::Result::Insufficient)
         throw HttpError(409, "Conflict", "amount: the user's available balance is smaller than the debit", "amount");

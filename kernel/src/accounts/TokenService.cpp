@@ -94,6 +94,15 @@ IssuedTokens TokenService::issue(const std::string& userId, const std::string& r
 }
 
 std::optional<AccessClaims> TokenService::verify(const std::string& jwt) const {
+    const std::int64_t nowS = _clock.nowNs() / 1'000'000'000;
+    {
+        std::lock_guard lock(_verifiedMutex);
+        if (const auto it = _verified.find(jwt); it != _verified.end()) {
+            if (it->second.expiresAt > nowS) return it->second;
+            _verified.erase(it);
+            return std::nullopt;
+        }
+    }
     Poco::JWT::Signer signer(_secret);  // accepts HS256 only by default
     Poco::JWT::Token token;
     try {
@@ -104,8 +113,12 @@ std::optional<AccessClaims> TokenService::verify(const std::string& jwt) const {
     if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_HS256) return std::nullopt;
     if (!token.payload().has("exp")) return std::nullopt;
     const auto exp = token.payload().getValue<Poco::Int64>("exp");
-    if (exp <= _clock.nowNs() / 1'000'000'000) return std::nullopt;  // Poco does not check expiry
-    return AccessClaims{token.getSubject(), token.payload().optValue<std::string>("role", "user"), exp};
+    if (exp <= nowS) return std::nullopt;  // Poco does not check expiry
+    AccessClaims claims{token.getSubject(), token.payload().optValue<std::string>("role", "user"), exp};
+    std::lock_guard lock(_verifiedMutex);
+    if (_verified.size() >= kVerifiedCap) _verified.clear();
+    _verified.emplace(jwt, claims);
+    return claims;
 }
 
 std::optional<IssuedTokens> TokenService::refresh(

@@ -9,12 +9,18 @@
 // next of its family; presenting a revoked token again revokes the family
 // (token theft detection). Thread-safe.
 //
+// Every API request verifies its access token, and a client sends the same one
+// for up to its whole lifetime, so verify() remembers the tokens whose
+// signature it has checked (the expiry is still checked on every call).
+//
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace bourse {
 
@@ -62,6 +68,10 @@ private:
     std::string _secret;
     int _accessTtlS;
     int _refreshTtlS;
+    // Signature-checked tokens; emptied when full (a token costs one HMAC to re-check).
+    static constexpr std::size_t kVerifiedCap = 50'000;
+    mutable std::mutex _verifiedMutex;
+    mutable std::unordered_map<std::string, AccessClaims> _verified;
 };
 
 /// Lowercase hex SHA-256.

@@ -1,6 +1,6 @@
 #include "ledger/Ledger.h"
 
-#include "storage/Sql.h"
+#include "storage/PreparedSession.h"
 #include "util/Ids.h"
 
 #include <bourse/decimal.hpp>
@@ -33,7 +33,7 @@ void describe(const std::string& account, std::string& userId, std::string& kind
 
 } // namespace
 
-Ledger::Result Ledger::apply(Poco::Data::Session& s, const JournalTx& tx, std::int64_t nowNs) {
+Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64_t nowNs) {
     std::map<std::string, std::int64_t> sums;
     const Posting* guarded = nullptr;
     for (const auto& p : tx.postings) {
@@ -46,46 +46,39 @@ Ledger::Result Ledger::apply(Poco::Data::Session& s, const JournalTx& tx, std::i
     for (const auto& [currency, sum] : sums)
         if (sum != 0) throw std::logic_error("ledger: transaction " + tx.kind + " does not balance in " + currency);
 
-    std::string key = tx.idempotencyKey;
-    Poco::Nullable<std::string> existing;
-    s << "SELECT id FROM journal WHERE idempotency_key = $1", use(key), into(existing), now;
-    if (!existing.isNull()) return Result::Duplicate;
+    // The journal row first: its unique idempotency key makes a repeat a no-op.
+    const std::string id = newId("j");
+    Poco::Nullable<std::string> user;
+    if (!tx.userId.empty()) user = tx.userId;
+    const Poco::Int64 at = nowNs;
+    if (w.exec("INSERT INTO journal (id, idempotency_key, kind, user_id, reference, memo, created_ns) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+               id, tx.idempotencyKey, tx.kind, user, tx.reference, tx.memo, at) == 0)
+        return Result::Duplicate;
 
-    // The guarded posting goes first: if it is refused, nothing has been written.
-    if (guarded) {
-        Poco::Int64 amount = guarded->amount;
-        std::string account = guarded->account;
-        const std::size_t n = affected((s << "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0",
-                               use(amount), use(account)));
-        if (n == 0) return Result::Insufficient;
+    // Then the guarded posting: if it is refused, the journal row goes again and
+    // the transaction has written nothing.
+    if (guarded &&
+        w.exec("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0",
+               Poco::Int64{guarded->amount}, guarded->account) == 0) {
+        w.exec("DELETE FROM journal WHERE id = $1", id);
+        return Result::Insufficient;
     }
     for (const auto& p : tx.postings) {
         if (&p == guarded) continue;
-        Poco::Int64 amount = p.amount;
-        std::string account = p.account;
-        const std::size_t n = affected((s << "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", use(amount), use(account)));
-        if (n == 0) {
-            std::string userId, kind, currency = p.currency;
+        if (w.exec("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", Poco::Int64{p.amount}, p.account) ==
+            0) {
+            std::string userId, kind;
             describe(p.account, userId, kind);
             Poco::Nullable<std::string> owner;
             if (!userId.empty()) owner = userId;
-            s << "INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5)",
-                use(account), use(owner), use(kind), use(currency), use(amount), now;
+            w.exec("INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5)",
+                   p.account, owner, kind, p.currency, Poco::Int64{p.amount});
         }
     }
-    std::string id = newId("j"), kind = tx.kind, reference = tx.reference, memo = tx.memo;
-    Poco::Nullable<std::string> user;
-    if (!tx.userId.empty()) user = tx.userId;
-    Poco::Int64 at = nowNs;
-    s << "INSERT INTO journal (id, idempotency_key, kind, user_id, reference, memo, created_ns) "
-         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        use(id), use(key), use(kind), use(user), use(reference), use(memo), use(at), now;
-    for (const auto& p : tx.postings) {
-        std::string account = p.account, currency = p.currency;
-        Poco::Int64 amount = p.amount;
-        s << "INSERT INTO journal_entries (journal_id, account_id, currency, amount) VALUES ($1, $2, $3, $4)", use(id),
-            use(account), use(currency), use(amount), now;
-    }
+    for (const auto& p : tx.postings)
+        w.exec("INSERT INTO journal_entries (journal_id, account_id, currency, amount) VALUES ($1, $2, $3, $4)", id,
+               p.account, p.currency, Poco::Int64{p.amount});
     return Result::Applied;
 }
 

@@ -10,9 +10,10 @@
 // account rows for speed and checked against the journal by verify().
 //
 // Overdraft is impossible: a posting marked `guarded` is applied with one
-// conditional UPDATE that refuses to take the balance below zero, and it is
-// applied first, so a refused transaction writes nothing. Every transaction
-// carries an idempotency key; applying a key twice changes nothing.
+// conditional UPDATE that refuses to take the balance below zero, before any
+// other posting, so a refused transaction leaves nothing behind. Every
+// transaction carries an idempotency key (unique in the journal); applying a
+// key twice changes nothing.
 //
 #pragma once
 
@@ -27,6 +28,8 @@ class Session;
 }
 
 namespace bourse {
+
+class PreparedSession;
 
 struct Posting {
     std::string account;
@@ -68,9 +71,9 @@ public:
     static std::string userAccount(const std::string& userId, const std::string& kind, const std::string& currency);
     static std::string houseAccount(const std::string& kind, const std::string& currency);
 
-    /// Applies tx in `session`'s open transaction. Throws std::logic_error for an
+    /// Applies tx in the writer's open transaction (see CommitQueue). Throws std::logic_error for an
     /// unbalanced transaction or more than one guarded posting.
-    static Result apply(Poco::Data::Session& session, const JournalTx& tx, std::int64_t nowNs);
+    static Result apply(PreparedSession& writer, const JournalTx& tx, std::int64_t nowNs);
 
     /// Available and locked balance per currency of a user.
     static std::vector<Balance> balances(Poco::Data::Session& session, const std::string& userId);

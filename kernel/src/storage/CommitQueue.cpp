@@ -3,6 +3,7 @@
 #include "log/Log.h"
 #include "metrics/Metrics.h"
 #include "storage/Database.h"
+#include "storage/PreparedSession.h"
 
 #include <stdexcept>
 
@@ -56,18 +57,27 @@ void CommitQueue::work() {
     }
 }
 
+void CommitQueue::runInTransaction(const std::function<void(PreparedSession&)>& body) {
+    if (!_writer) _writer = _db.openPreparedSession();
+    try {
+        _writer->begin();
+        body(*_writer);
+        _writer->commit();
+    } catch (...) {
+        _writer->rollback();
+        // A statement interrupted by the error cannot be re-executed, and the
+        // connection itself may be gone: start the next transaction afresh.
+        _writer.reset();
+        throw;
+    }
+}
+
 void CommitQueue::commitBatch(std::deque<Pending>& batch) {
     const auto started = std::chrono::steady_clock::now();
     try {
-        Poco::Data::Session s = _db.session();
-        _db.beginWrite(s);
-        try {
-            for (auto& p : batch) p.op(s);
-            _db.commit(s);
-        } catch (...) {
-            _db.rollback(s);
-            throw;
-        }
+        runInTransaction([&](PreparedSession& w) {
+            for (auto& p : batch) p.op(w);
+        });
         _commits.inc();
         for (auto& p : batch) p.done.set_value();
     } catch (...) {
@@ -78,15 +88,7 @@ void CommitQueue::commitBatch(std::deque<Pending>& batch) {
         // Isolate the failure: every op again, each in its own transaction.
         for (auto& p : batch) {
             try {
-                Poco::Data::Session s = _db.session();
-                _db.beginWrite(s);
-                try {
-                    p.op(s);
-                    _db.commit(s);
-                } catch (...) {
-                    _db.rollback(s);
-                    throw;
-                }
+                runInTransaction(p.op);
                 _commits.inc();
                 p.done.set_value();
             } catch (...) {

@@ -14,19 +14,20 @@
 // op of it is run again in a transaction of its own, so one bad op never takes
 // others down; the thrower's caller gets the exception. Thread-safe.
 //
+// The writer keeps one connection (a PreparedSession) for its life, so the
+// statements ops run are prepared once; after any database error it is
+// replaced by a fresh one.
+//
 #pragma once
 
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <future>
 #include <mutex>
 #include <thread>
-
-namespace Poco::Data {
-class Session;
-}
 
 namespace bourse {
 
@@ -34,10 +35,11 @@ class Database;
 class Metrics;
 class Histogram;
 class Counter;
+class PreparedSession;
 
 class CommitQueue {
 public:
-    using Op = std::function<void(Poco::Data::Session&)>;
+    using Op = std::function<void(PreparedSession&)>;
 
     CommitQueue(Database& db, Metrics& metrics, std::size_t maxBatch = 512);
     ~CommitQueue();
@@ -59,6 +61,9 @@ private:
     };
     void work();
     void commitBatch(std::deque<Pending>& batch);
+    /// Runs ops in one transaction on the writer connection; on failure rolls
+    /// back, drops the connection and rethrows.
+    void runInTransaction(const std::function<void(PreparedSession&)>& body);
 
     Database& _db;
     Histogram& _batchSeconds;
@@ -68,6 +73,7 @@ private:
     std::condition_variable _wake;
     std::deque<Pending> _queue;
     bool _stopping = false;
+    std::unique_ptr<PreparedSession> _writer;  // the worker thread's alone
     std::thread _worker;
 };
 

@@ -2,12 +2,15 @@
 
 #include "log/Log.h"
 #include "storage/Migrations.h"
+#include "storage/PreparedSession.h"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
+
+#include <sqlite3.h>
 
 #include <chrono>
 #include <mutex>
@@ -23,6 +26,13 @@ namespace {
 void registerConnectors() {
     static std::once_flag once;
     std::call_once(once, [] {
+        // Process-wide SQLite settings, which only take effect before its first use:
+        // no allocation statistics (they take a global mutex on every malloc, which
+        // serialised our request threads), and pages read through a memory map
+        // instead of a pread() copy into each connection's cache. Refused (and
+        // harmless) if SQLite was already initialised by someone else.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        sqlite3_config(SQLITE_CONFIG_MMAP_SIZE, sqlite3_int64{256} << 20, sqlite3_int64{1} << 30);
         Poco::Data::SQLite::Connector::registerConnector();
         Poco::Data::PostgreSQL::Connector::registerConnector();
     });
@@ -50,6 +60,10 @@ std::int64_t nowNs() {
 
 Database::Database(const StorageConfig& config, const std::string& dataDir) : _postgres(config.driver == "postgresql") {
     registerConnectors();
+    // A few are enough: each read is one short prepared query, and every
+    // reader is a connection of its own on the database server.
+    constexpr std::size_t kHotReaders = 4;
+    for (std::size_t i = 0; i < kHotReaders; ++i) _readers.push_back(std::make_unique<Reader>());
     if (_postgres) {
         _target = config.postgresDsn;
         _pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", _target, 1, config.poolSize, 60);
@@ -89,6 +103,24 @@ Poco::Data::Session Database::session() {
         }
     }
     return *pooled;
+}
+
+std::unique_ptr<PreparedSession> Database::openPreparedSession() const {
+    Poco::Data::Session s(_postgres ? "PostgreSQL" : "SQLite", _target);
+    if (!_postgres) s.setProperty("connectionTimeout", Poco::Any(std::size_t(5)));
+    return std::make_unique<PreparedSession>(std::move(s), _postgres);
+}
+
+void Database::read(const std::function<void(PreparedSession&)>& fn) {
+    Reader& r = *_readers[_nextReader.fetch_add(1, std::memory_order_relaxed) % _readers.size()];
+    std::lock_guard lock(r.mutex);
+    if (!r.session) r.session = openPreparedSession();
+    try {
+        fn(*r.session);
+    } catch (const Poco::Exception&) {
+        r.session.reset();  // a statement cut short cannot run again; the connection may be gone
+        throw;
+    }
 }
 
 void Database::beginWrite(Poco::Data::Session& s) const {

@@ -13,10 +13,16 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 
+#include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 #include <string>
 
 namespace bourse {
+
+class PreparedSession;
 
 class Database {
 public:
@@ -27,6 +33,15 @@ public:
 
     /// A pooled session, ready for use (SQLite pragmas applied).
     Poco::Data::Session session();
+
+    /// A connection of its own (not from the pool) for the commit queue's writer.
+    std::unique_ptr<PreparedSession> openPreparedSession() const;
+
+    /// Lends `fn` one of a few connections kept for the hottest reads (the
+    /// per-order checks of trade placement), whose statements stay prepared.
+    /// Blocks while all are lent; after a database error the lent connection
+    /// is replaced. Read-only use: writes go through the CommitQueue.
+    void read(const std::function<void(PreparedSession&)>& fn);
 
     /// Starts a transaction that will write. On SQLite it takes the write lock
     /// up front (BEGIN IMMEDIATE): a transaction that reads first and upgrades
@@ -47,9 +62,16 @@ public:
     int schemaVersion();
 
 private:
+    struct Reader {
+        std::mutex mutex;
+        std::unique_ptr<PreparedSession> session;  // opened on first use
+    };
+
     bool _postgres;
     std::string _target;
     std::unique_ptr<Poco::Data::SessionPool> _pool;
+    std::vector<std::unique_ptr<Reader>> _readers;
+    std::atomic<std::size_t> _nextReader{0};
 };
 
 } // namespace bourse

@@ -119,6 +119,12 @@ CREATE TABLE kernel_settings (
     v TEXT NOT NULL
 )
 )SQL"},
+        {3, "open positions per user",
+         // Placement counts a user's open positions of a product on every order;
+         // this index holds only open ones, so the count never walks history.
+         R"SQL(
+CREATE INDEX positions_open_per_user ON positions (user_id, product) WHERE status = 'OPEN'
+)SQL"},
     };
     return list;
 }

@@ -8,7 +8,7 @@
 #include "plugins/PluginManager.h"
 #include "storage/CommitQueue.h"
 #include "storage/Database.h"
-#include "storage/Sql.h"
+#include "storage/PreparedSession.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
 
@@ -139,26 +139,29 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     const auto instance = _plugins.instance(req.product);
     if (!instance || instance->kind() != BOURSE_KIND_TRADE_PRODUCT)
         throw HttpError(503, "Service Unavailable", "product '" + req.product + "' is not available right now");
-    {
+    // One read for both questions asked of every order: is it a retry, and how
+    // many positions does the user hold open in this product?
+    std::tuple<Poco::Nullable<std::string>, Poco::Nullable<Poco::Int64>> known;
+    _db.read([&](PreparedSession& r) {
+        r.row(known,
+              "SELECT (SELECT id FROM positions WHERE user_id = $1 AND client_order_id = $2), "
+              "(SELECT COUNT(*) FROM positions WHERE user_id = $1 AND product = $3 AND status = 'OPEN')",
+              req.userId, req.clientOrderId, req.product);
+    });
+    if (!std::get<0>(known).isNull()) {
         Poco::Data::Session s = _db.session();
-        if (auto existing = findByClientOrder(s, req.userId, req.clientOrderId)) {
+        if (const auto existing = findByClientOrder(s, req.userId, req.clientOrderId)) {
             if (existing->symbol != req.symbol || existing->stake != req.stake || existing->product != req.product)
                 throw HttpError(409, "Conflict", "client_order_id: already used for a different trade",
                                 "client_order_id");
             return *existing;
         }
     }
+    const Poco::Int64 openCount = std::get<1>(known).isNull() ? 0 : std::get<1>(known).value();
     const auto instrument = _market.instrument(req.symbol);
     if (!instrument) throw HttpError::badRequest("symbol: unknown symbol '" + req.symbol + "'", "symbol");
     const auto price = _market.lastTick(req.symbol);
 
-    Poco::Int64 openCount = 0;
-    {
-        Poco::Data::Session s = _db.session();
-        std::string uid = req.userId, product = req.product;
-        s << "SELECT COUNT(*) FROM positions WHERE user_id = $1 AND product = $2 AND status = 'OPEN'", use(uid),
-            use(product), into(openCount), now;
-    }
     bourse_tick cTick{sizeof(bourse_tick), {req.symbol.data(), req.symbol.size()}, {}, 0};
     if (price) {
         cTick.price = price->price.toC();
@@ -208,24 +211,27 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
 
     enum class Outcome { Created, Duplicate, Insufficient } outcome = Outcome::Created;
     try {
-        _commits.run([&](Poco::Data::Session& s) {
-            if (findByClientOrder(s, p.userId, p.clientOrderId)) {
+        _commits.run([&](PreparedSession& w) {
+            // The position row first: the unique (user, client_order_id) makes a
+            // retry a no-op. If the stake cannot be locked, the row goes again.
+            if (w.exec("INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                       "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12) "
+                       "ON CONFLICT (user_id, client_order_id) DO NOTHING",
+                       p.id, p.userId, p.product, p.symbol, p.clientOrderId, Poco::Int64{p.stake}, p.currency,
+                       p.paramsJson, p.priceScale, Poco::Int64{*p.entryPrice}, Poco::Int64{p.openedNs},
+                       Poco::Int64{p.expiresNs}) == 0) {
                 outcome = Outcome::Duplicate;
                 return;
             }
             JournalTx tx{"stake:" + p.id, "stake_lock", p.userId, p.id, p.product + " " + p.symbol, {}};
             tx.postings = {{Ledger::userAccount(p.userId, "available", p.currency), p.currency, -p.stake, true},
                            {Ledger::userAccount(p.userId, "locked", p.currency), p.currency, p.stake}};
-            if (Ledger::apply(s, tx, p.openedNs) == Ledger::Result::Insufficient) {
+            if (Ledger::apply(w, tx, p.openedNs) == Ledger::Result::Insufficient) {
+                w.exec("DELETE FROM positions WHERE id = $1", p.id);
                 outcome = Outcome::Insufficient;
                 return;
             }
-            Poco::Int64 stake = p.stake, entry = *p.entryPrice, opened = p.openedNs, expires = p.expiresNs;
-            s << "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
-                 "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
-                use(p.id), use(p.userId), use(p.product), use(p.symbol), use(p.clientOrderId), use(stake),
-                use(p.currency), use(p.paramsJson), use(p.priceScale), use(entry), use(opened), use(expires), now;
             outcome = Outcome::Created;
         });
     } catch (const Poco::Exception&) {
@@ -360,15 +366,16 @@ int PositionService::settleDue() {
     pending.reserve(work.size());
     const std::int64_t settledAt = _clock.nowNs();
     for (auto& w : work) {
-        pending.push_back(_commits.submit([&w, settledAt](Poco::Data::Session& s) {
+        pending.push_back(_commits.submit([&w, settledAt](PreparedSession& writer) {
             const Position& p = w.position;
-            std::string status = outcomeName(w.result.outcome), id = p.id;
-            Poco::Int64 exitPrice = w.exitPrice, payout = w.result.payout.minor, at = settledAt;
+            const std::string status = outcomeName(w.result.outcome);
+            const Poco::Int64 payout = w.result.payout.minor;
             w.applied = false;
             // Exactly once: only the transaction that moves it out of OPEN pays.
-            const std::size_t claimed = affected((s << "UPDATE positions SET status = $1, exit_price = $2, payout = $3, "
-                                              "settled_ns = $4 WHERE id = $5 AND status = 'OPEN'",
-                                         use(status), use(exitPrice), use(payout), use(at), use(id)));
+            const std::size_t claimed =
+                writer.exec("UPDATE positions SET status = $1, exit_price = $2, payout = $3, settled_ns = $4 "
+                            "WHERE id = $5 AND status = 'OPEN'",
+                            status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id);
             if (claimed == 0) return;
             JournalTx tx{"settle:" + p.id, "settlement", p.userId, p.id, p.product + " " + p.symbol + " " + status, {}};
             tx.postings.push_back({Ledger::userAccount(p.userId, "locked", p.currency), p.currency, -p.stake});
@@ -376,7 +383,7 @@ int PositionService::settleDue() {
                 tx.postings.push_back({Ledger::userAccount(p.userId, "available", p.currency), p.currency, payout});
             if (p.stake != payout)
                 tx.postings.push_back({Ledger::houseAccount("pnl", p.currency), p.currency, p.stake - payout});
-            Ledger::apply(s, tx, settledAt);
+            Ledger::apply(writer, tx, settledAt);
             w.applied = true;
         }));
     }

@@ -1,0 +1,216 @@
+#include "storage/PreparedSession.h"
+
+#include <Poco/Data/PostgreSQL/PostgreSQLException.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
+#include <Poco/Data/SQLite/Utility.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace bourse {
+
+namespace {
+
+[[noreturn]] void throwPg(PGconn* conn, const PGresult* result, const std::string& sql) {
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    throw Poco::Data::PostgreSQL::StatementException(message + " [SQLSTATE " + (state ? state : "none") + "] " + sql);
+}
+
+} // namespace
+
+PreparedSession::PreparedSession(Poco::Data::Session session, bool postgres) : _session(std::move(session)) {
+    if (postgres) {
+        auto* impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(_session.impl());
+        if (!impl) throw std::logic_error("PreparedSession: not a PostgreSQL session");
+        _pg = impl->handle();
+    } else {
+        _db = Poco::Data::SQLite::Utility::dbHandle(_session);
+    }
+}
+
+PreparedSession::~PreparedSession() {
+    // Before Poco closes the connection: an unfinalized statement keeps it open.
+    // (PostgreSQL drops prepared statements with the connection.)
+    for (auto& [sql, stmt] : _sqlite) sqlite3_finalize(stmt);
+}
+
+void PreparedSession::pgCommand(const char* sql) {
+    PGresult* r = PQexec(_pg, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        try {
+            throwPg(_pg, r, sql);
+        } catch (...) {
+            PQclear(r);
+            throw;
+        }
+    }
+    PQclear(r);
+}
+
+void PreparedSession::begin() {
+    if (_pg) pgCommand("BEGIN");
+    else exec("BEGIN IMMEDIATE");
+}
+
+void PreparedSession::commit() {
+    if (_pg) pgCommand("COMMIT");
+    else exec("COMMIT");
+}
+
+void PreparedSession::rollback() noexcept {
+    try {
+        if (_pg) pgCommand("ROLLBACK");
+        else if (!sqlite3_get_autocommit(_db)) exec("ROLLBACK");
+    } catch (...) {
+        // Nothing to undo if the transaction is already gone (e.g. the connection dropped).
+    }
+}
+
+// --- SQLite -----------------------------------------------------------------
+
+sqlite3_stmt* PreparedSession::sqliteStatement(const std::string& sql) {
+    if (const auto it = _sqlite.find(sql); it != _sqlite.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    // PERSISTENT: this statement lives as long as the connection.
+    const int rc = sqlite3_prepare_v3(_db, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT,
+                                      &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        Poco::Data::SQLite::Utility::throwException(_db, rc, sql);
+    }
+    return _sqlite.emplace(sql, stmt).first->second;
+}
+
+PreparedSession::SqliteRun::SqliteRun(PreparedSession& owner, const std::string& sql)
+    : _db(owner._db), _stmt(owner.sqliteStatement(sql)), _sql(sql) {}
+
+PreparedSession::SqliteRun::~SqliteRun() {
+    sqlite3_reset(_stmt);
+    sqlite3_clear_bindings(_stmt);
+}
+
+void PreparedSession::SqliteRun::check(int rc) const {
+    if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(_db, rc, _sql);
+}
+
+int PreparedSession::SqliteRun::index(int number) const {
+    // SQLite numbers "$1"-style parameters by first appearance, not by name: look the name up.
+    const std::string name = "$" + std::to_string(number);
+    const int i = sqlite3_bind_parameter_index(_stmt, name.c_str());
+    if (i == 0) throw std::logic_error("PreparedSession: no parameter " + name + " in: " + _sql);
+    return i;
+}
+
+void PreparedSession::SqliteRun::bind(int number, const std::string& value) {
+    check(sqlite3_bind_text(_stmt, index(number), value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
+}
+
+void PreparedSession::SqliteRun::bind(int number, Poco::Int64 value) {
+    check(sqlite3_bind_int64(_stmt, index(number), value));
+}
+
+void PreparedSession::SqliteRun::bind(int number, const Poco::Nullable<std::string>& value) {
+    if (value.isNull()) check(sqlite3_bind_null(_stmt, index(number)));
+    else bind(number, value.value());
+}
+
+void PreparedSession::SqliteRun::bind(int number, const Poco::Nullable<Poco::Int64>& value) {
+    if (value.isNull()) check(sqlite3_bind_null(_stmt, index(number)));
+    else bind(number, value.value());
+}
+
+bool PreparedSession::SqliteRun::step() {
+    const int rc = sqlite3_step(_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Poco::Data::SQLite::Utility::throwException(_db, rc, _sql);
+    return false;
+}
+
+std::size_t PreparedSession::SqliteRun::execute() {
+    while (step()) {
+    }
+    // Rows changed by this statement (0 for an UPDATE that matched nothing).
+    return static_cast<std::size_t>(sqlite3_changes(_db));
+}
+
+void PreparedSession::SqliteRun::read(int column, Poco::Nullable<std::string>& out) const {
+    if (sqlite3_column_type(_stmt, column) == SQLITE_NULL) return out.clear();
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(_stmt, column));
+    out = std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(_stmt, column)));
+}
+
+void PreparedSession::SqliteRun::read(int column, Poco::Nullable<Poco::Int64>& out) const {
+    if (sqlite3_column_type(_stmt, column) == SQLITE_NULL) return out.clear();
+    out = static_cast<Poco::Int64>(sqlite3_column_int64(_stmt, column));
+}
+
+// --- PostgreSQL -------------------------------------------------------------
+
+const std::string& PreparedSession::pgStatement(const std::string& sql) {
+    if (const auto it = _pgNames.find(sql); it != _pgNames.end()) return it->second;
+    const std::string name = "bourse_" + std::to_string(_pgNames.size() + 1);
+    PGresult* r = PQprepare(_pg, name.c_str(), sql.c_str(), 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        try {
+            throwPg(_pg, r, sql);
+        } catch (...) {
+            PQclear(r);
+            throw;
+        }
+    }
+    PQclear(r);
+    return _pgNames.emplace(sql, name).first->second;
+}
+
+PreparedSession::PgRun::PgRun(PreparedSession& owner, const std::string& sql)
+    : _conn(owner._pg), _name(owner.pgStatement(sql)), _sql(sql) {}
+
+PreparedSession::PgRun::~PgRun() { PQclear(_result); }
+
+void PreparedSession::PgRun::bind(int number, const Poco::Nullable<std::string>& value) {
+    if (value.isNull()) _null[static_cast<std::size_t>(number - 1)] = true;
+    else bind(number, value.value());
+}
+
+void PreparedSession::PgRun::bind(int number, const Poco::Nullable<Poco::Int64>& value) {
+    if (value.isNull()) _null[static_cast<std::size_t>(number - 1)] = true;
+    else bind(number, value.value());
+}
+
+void PreparedSession::PgRun::run() {
+    std::vector<const char*> params(_values.size());
+    for (std::size_t i = 0; i < _values.size(); ++i) params[i] = _null[i] ? nullptr : _values[i].c_str();
+    _result = PQexecPrepared(_conn, _name.c_str(), static_cast<int>(params.size()), params.data(), nullptr, nullptr, 0);
+    const auto status = PQresultStatus(_result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throwPg(_conn, _result, _sql);
+}
+
+bool PreparedSession::PgRun::step() {
+    if (!_result) run();
+    ++_row;
+    return _row < PQntuples(_result);
+}
+
+std::size_t PreparedSession::PgRun::execute() {
+    if (!_result) run();
+    const char* changed = PQcmdTuples(_result);  // "" for statements that change no rows by nature
+    return changed && *changed ? static_cast<std::size_t>(std::strtoull(changed, nullptr, 10))
+                               : static_cast<std::size_t>(PQntuples(_result));
+}
+
+void PreparedSession::PgRun::read(int column, Poco::Nullable<std::string>& out) const {
+    if (PQgetisnull(_result, _row, column)) return out.clear();
+    out = std::string(PQgetvalue(_result, _row, column), static_cast<std::size_t>(PQgetlength(_result, _row, column)));
+}
+
+void PreparedSession::PgRun::read(int column, Poco::Nullable<Poco::Int64>& out) const {
+    if (PQgetisnull(_result, _row, column)) return out.clear();
+    out = static_cast<Poco::Int64>(std::strtoll(PQgetvalue(_result, _row, column), nullptr, 10));
+}
+
+} // namespace bourse

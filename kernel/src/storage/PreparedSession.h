@@ -1,0 +1,196 @@
+//
+// PreparedSession.h — a connection of its own (not from the pool), and every
+// statement it has prepared, kept for re-execution. The commit queue's writer
+// is one; Database::read() lends others for the hottest reads.
+//
+// Poco::Data prepares a statement each time one is executed: a
+// sqlite3_prepare on SQLite, and on PostgreSQL a PREPARE, a DESCRIBE and a
+// DEALLOCATE round trip around the one that runs it (and Poco 1.11 cannot
+// safely re-execute a PostgreSQL statement that once failed). Trade placement
+// runs the same dozen statements thousands of times a second, so here they are
+// prepared once per connection, on the native handle of the connection Poco
+// opened (sqlite3* / PGconn*), and re-executed with new values: on PostgreSQL
+// one round trip per execution instead of four.
+//
+// SQL given to exec()/first()/row() must be a constant text (values go in $1,
+// $2 ... placeholders): each distinct text stays prepared for the life of the
+// connection. Values: std::string, Poco::Int64, int, and Poco::Nullable of
+// the first two; results: Nullable<std::string> or Nullable<Poco::Int64>.
+//
+// Threading: not thread-safe; used by one thread at a time (the commit
+// queue's writer, or the holder of a Database::read() lease). Errors:
+// Poco::Data::DataException subclasses (on SQLite the ones Poco's connector
+// throws for the same codes, e.g. ConstraintViolationException; on PostgreSQL
+// StatementException with the SQLSTATE); after one, the owner discards the
+// whole PreparedSession and opens a new one.
+//
+#pragma once
+
+#include <Poco/Data/Session.h>
+#include <Poco/Nullable.h>
+
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct pg_conn;
+struct pg_result;
+
+namespace bourse {
+
+class PreparedSession {
+public:
+    PreparedSession(Poco::Data::Session session, bool postgres);
+    ~PreparedSession();
+    PreparedSession(const PreparedSession&) = delete;
+    PreparedSession& operator=(const PreparedSession&) = delete;
+
+    /// The underlying session, for one-off statements (schema, rare paths).
+    [[nodiscard]] Poco::Data::Session& session() noexcept { return _session; }
+    [[nodiscard]] bool isPostgres() const noexcept { return _pg != nullptr; }
+
+    /// Transaction control. On SQLite begin() takes the write lock up front
+    /// (BEGIN IMMEDIATE), like Database::beginWrite.
+    void begin();
+    void commit();
+    void rollback() noexcept;
+
+    /// Runs `sql` with `values` bound to $1, $2 ... and returns how many rows it changed.
+    template <typename... T>
+    std::size_t exec(const std::string& sql, const T&... values) {
+        return withRun(sql, [&](auto& run) {
+            run.bindAll(values...);
+            return run.execute();
+        });
+    }
+
+    /// Runs a query for one column of at most one row; nullopt when no row (or NULL).
+    template <typename R, typename... T>
+    std::optional<R> first(const std::string& sql, const T&... values) {
+        std::tuple<Poco::Nullable<R>> out;
+        row(out, sql, values...);
+        if (std::get<0>(out).isNull()) return std::nullopt;
+        return std::get<0>(out).value();
+    }
+
+    /// Runs a query for the columns of at most one row (NULL when SQL NULL);
+    /// returns false when there was no row.
+    template <typename... R, typename... T>
+    bool row(std::tuple<Poco::Nullable<R>...>& out, const std::string& sql, const T&... values) {
+        std::apply([](auto&... column) { (column.clear(), ...); }, out);
+        return withRun(sql, [&](auto& run) {
+            run.bindAll(values...);
+            if (!run.step()) return false;
+            int i = 0;
+            std::apply([&](auto&... column) { (run.read(i++, column), ...); }, out);
+            return true;
+        });
+    }
+
+    /// How many statements are prepared (for tests).
+    [[nodiscard]] std::size_t preparedCount() const noexcept { return _sqlite.size() + _pgNames.size(); }
+
+private:
+    /// Binding for both backends: $N is value N.
+    template <typename Run>
+    struct Binder {
+        template <typename... T>
+        static void all(Run& run, const T&... values) {
+            int number = 1;
+            (run.bind(number++, values), ...);
+        }
+    };
+
+    /// One execution of a cached SQLite statement; resets it (ending its
+    /// implicit read transaction) and clears its bindings when destroyed.
+    class SqliteRun {
+    public:
+        SqliteRun(PreparedSession& owner, const std::string& sql);
+        ~SqliteRun();
+        SqliteRun(const SqliteRun&) = delete;
+        SqliteRun& operator=(const SqliteRun&) = delete;
+
+        template <typename... T>
+        void bindAll(const T&... values) { Binder<SqliteRun>::all(*this, values...); }
+        void bind(int number, const std::string& value);
+        void bind(int number, Poco::Int64 value);
+        void bind(int number, int value) { bind(number, Poco::Int64{value}); }
+        void bind(int number, const Poco::Nullable<std::string>& value);
+        void bind(int number, const Poco::Nullable<Poco::Int64>& value);
+        bool step();            ///< true while it yields a row
+        std::size_t execute();  ///< steps to the end; rows changed
+        void read(int column, Poco::Nullable<std::string>& out) const;
+        void read(int column, Poco::Nullable<Poco::Int64>& out) const;
+
+    private:
+        int index(int number) const;
+        void check(int rc) const;
+
+        sqlite3* _db;
+        sqlite3_stmt* _stmt;
+        const std::string& _sql;
+    };
+
+    /// One execution of a prepared PostgreSQL statement: values are sent as
+    /// text, the whole result arrives at the first step().
+    class PgRun {
+    public:
+        PgRun(PreparedSession& owner, const std::string& sql);
+        ~PgRun();
+        PgRun(const PgRun&) = delete;
+        PgRun& operator=(const PgRun&) = delete;
+
+        template <typename... T>
+        void bindAll(const T&... values) {
+            _values.resize(sizeof...(T));
+            _null.assign(sizeof...(T), false);
+            Binder<PgRun>::all(*this, values...);
+        }
+        void bind(int number, const std::string& value) { _values[number - 1] = value; }
+        void bind(int number, Poco::Int64 value) { _values[number - 1] = std::to_string(value); }
+        void bind(int number, int value) { bind(number, Poco::Int64{value}); }
+        void bind(int number, const Poco::Nullable<std::string>& value);
+        void bind(int number, const Poco::Nullable<Poco::Int64>& value);
+        bool step();
+        std::size_t execute();
+        void read(int column, Poco::Nullable<std::string>& out) const;
+        void read(int column, Poco::Nullable<Poco::Int64>& out) const;
+
+    private:
+        void run();
+
+        pg_conn* _conn;
+        const std::string& _name;
+        const std::string& _sql;
+        std::vector<std::string> _values;
+        std::vector<bool> _null;
+        pg_result* _result = nullptr;
+        int _row = -1;
+    };
+
+    template <typename F>
+    decltype(auto) withRun(const std::string& sql, F&& body) {
+        if (_pg) {
+            PgRun run(*this, sql);
+            return body(run);
+        }
+        SqliteRun run(*this, sql);
+        return body(run);
+    }
+
+    sqlite3_stmt* sqliteStatement(const std::string& sql);
+    const std::string& pgStatement(const std::string& sql);
+    void pgCommand(const char* sql);
+
+    Poco::Data::Session _session;
+    sqlite3* _db = nullptr;  // Poco's handles: Poco closes them
+    pg_conn* _pg = nullptr;
+    std::unordered_map<std::string, sqlite3_stmt*> _sqlite;
+    std::unordered_map<std::string, std::string> _pgNames;  // SQL text -> prepared statement name
+};
+
+} // namespace bourse
