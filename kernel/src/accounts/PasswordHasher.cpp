@@ -6,11 +6,55 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace bourse {
+
+namespace {
+
+/// Hashes and verifications in flight, process-wide, at most one per core: each
+/// holds 19 MiB and a core for tens of milliseconds, so more at once only adds
+/// memory (a burst of logins must not be able to exhaust it), not throughput.
+class HashingSlots {
+public:
+    HashingSlots() : _free(std::max(1U, std::thread::hardware_concurrency())) {}
+    void acquire() {
+        std::unique_lock lock(_mutex);
+        _available.wait(lock, [&] { return _free > 0; });
+        --_free;
+    }
+    void release() {
+        {
+            std::lock_guard lock(_mutex);
+            ++_free;
+        }
+        _available.notify_one();
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _available;
+    unsigned _free;
+};
+
+HashingSlots& slots() {
+    static HashingSlots s;
+    return s;
+}
+
+struct SlotGuard {
+    SlotGuard() { slots().acquire(); }
+    ~SlotGuard() { slots().release(); }
+    SlotGuard(const SlotGuard&) = delete;
+    SlotGuard& operator=(const SlotGuard&) = delete;
+};
+
+} // namespace
 
 std::string PasswordHasher::hash(const std::string& password) const {
     std::array<unsigned char, 16> salt{};
@@ -19,6 +63,7 @@ std::string PasswordHasher::hash(const std::string& password) const {
     const std::size_t len = argon2_encodedlen(_params.iterations, _params.memoryKib, _params.parallelism,
                                               static_cast<std::uint32_t>(salt.size()), kHashLen, Argon2_id);
     std::vector<char> out(len);
+    const SlotGuard slot;
     const int rc = argon2id_hash_encoded(_params.iterations, _params.memoryKib, _params.parallelism, password.data(),
                                          password.size(), salt.data(), salt.size(), kHashLen, out.data(), out.size());
     if (rc != ARGON2_OK) throw std::runtime_error(std::string("argon2: ") + argon2_error_message(rc));
@@ -26,6 +71,7 @@ std::string PasswordHasher::hash(const std::string& password) const {
 }
 
 bool PasswordHasher::verify(const std::string& encoded, const std::string& password) const {
+    const SlotGuard slot;
     return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 

@@ -4,7 +4,8 @@
 // Hashes are PHC strings ("$argon2id$v=19$m=...,t=...,p=...$salt$hash"), so the
 // parameters travel with each hash and can be raised later without breaking
 // existing accounts. Defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1).
-// Thread-safe; hashing takes tens of milliseconds by design.
+// Thread-safe; hashing takes tens of milliseconds by design, and at most one
+// hash per core runs at a time (the others wait), which bounds memory.
 //
 #pragma once
 
