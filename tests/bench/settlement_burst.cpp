@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
                        id, user, std::string("binary-options"), std::string("OTC_BENCH"), "burst-" + std::to_string(i),
                        Poco::Int64{100}, ccy, terms, 3, Poco::Int64{1000000}, Poco::Int64{expiry - 60'000'000'000},
                        Poco::Int64{expiry});
+                w.exec("INSERT INTO open_positions (user_id, product, open_count) VALUES ($1, 'binary-options', 1) "
+                       "ON CONFLICT (user_id, product) DO UPDATE SET open_count = open_positions.open_count + 1",
+                       user);
             }
         });
     }

@@ -23,6 +23,9 @@ class PreparedSessionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRollbackUndoesAndCommitKeeps);
     CPPUNIT_TEST(testConstraintViolationIsADataException);
     CPPUNIT_TEST(testReadLendsAWorkingConnection);
+    CPPUNIT_TEST(testDeferredWritesLandBeforeTheNextRead);
+    CPPUNIT_TEST(testDeferredWriteChangingNothingIsAnError);
+    CPPUNIT_TEST(testDeferredFailureFailsTheTransaction);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -139,6 +142,43 @@ public:
         std::optional<Int64> v;
         _db->read([&](PreparedSession& r) { v = r.first<Int64>("SELECT v FROM kv WHERE k = $1", std::string("z")); });
         CPPUNIT_ASSERT_EQUAL(Int64{26}, *v);
+    }
+
+    void testDeferredWritesLandBeforeTheNextRead() {
+        _w->begin();
+        for (Int64 i = 1; i <= 3; ++i) _w->defer("INSERT INTO kv (k, v) VALUES ($1, $2)", "d" + std::to_string(i), i);
+        _w->defer("UPDATE kv SET v = v * 10 WHERE k = $1", std::string("d2"));
+        CPPUNIT_ASSERT_EQUAL(Int64{1 + 20 + 3}, *_w->first<Int64>("SELECT CAST(SUM(v) AS BIGINT) FROM kv"));
+        _w->commit();
+        CPPUNIT_ASSERT_EQUAL(Int64{24}, *_w->first<Int64>("SELECT CAST(SUM(v) AS BIGINT) FROM kv"));
+    }
+
+    void testDeferredWriteChangingNothingIsAnError() {
+        // On PostgreSQL the error surfaces at the next statement that waits; on SQLite at once.
+        CPPUNIT_ASSERT_THROW(
+            {
+                _w->defer("UPDATE kv SET v = 1 WHERE k = $1", std::string("absent"));
+                _w->first<Int64>("SELECT COUNT(*) FROM kv");
+            },
+            Poco::Data::DataException);
+    }
+
+    void testDeferredFailureFailsTheTransaction() {
+        _w->exec("INSERT INTO kv (k, v) VALUES ($1, $2)", std::string("keep"), Int64{1});
+        _w->begin();
+        CPPUNIT_ASSERT_THROW(
+            {
+                _w->defer("UPDATE kv SET v = 99 WHERE k = $1", std::string("keep"));
+                _w->defer("INSERT INTO kv (k, v) VALUES ($1, $2)", std::string("keep"), Int64{2});  // duplicate key
+                _w->commit();
+            },
+            Poco::Data::DataException);
+        _w->rollback();
+        // Nothing of the failed transaction stayed, seen from another connection.
+        Poco::Data::Session other = _db->session();
+        Int64 v = 0;
+        other << "SELECT v FROM kv WHERE k = 'keep'", Poco::Data::Keywords::into(v), Poco::Data::Keywords::now;
+        CPPUNIT_ASSERT_EQUAL(Int64{1}, v);
     }
 
 private:

@@ -19,10 +19,9 @@
 #include <Poco/TemporaryFile.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
-
-#include <malloc.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <malloc.h>
 
 #include <iostream>
 

@@ -64,21 +64,21 @@ Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64
         w.exec("DELETE FROM journal WHERE id = $1", id);
         return Result::Insufficient;
     }
+    // The rest cannot be refused: sent without waiting (see PreparedSession::defer).
     for (const auto& p : tx.postings) {
         if (&p == guarded) continue;
-        if (w.exec("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", Poco::Int64{p.amount}, p.account) ==
-            0) {
-            std::string userId, kind;
-            describe(p.account, userId, kind);
-            Poco::Nullable<std::string> owner;
-            if (!userId.empty()) owner = userId;
-            w.exec("INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5)",
-                   p.account, owner, kind, p.currency, Poco::Int64{p.amount});
-        }
+        std::string userId, kind;
+        describe(p.account, userId, kind);
+        Poco::Nullable<std::string> owner;
+        if (!userId.empty()) owner = userId;
+        // An account comes into being with its first posting.
+        w.defer("INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5) "
+                "ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance",
+                p.account, owner, kind, p.currency, Poco::Int64{p.amount});
     }
     for (const auto& p : tx.postings)
-        w.exec("INSERT INTO journal_entries (journal_id, account_id, currency, amount) VALUES ($1, $2, $3, $4)", id,
-               p.account, p.currency, Poco::Int64{p.amount});
+        w.defer("INSERT INTO journal_entries (journal_id, account_id, currency, amount) VALUES ($1, $2, $3, $4)", id,
+                p.account, p.currency, Poco::Int64{p.amount});
     return Result::Applied;
 }
 
@@ -186,6 +186,27 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
             if (locked[i] != stakes[i])
                 r.problems.push_back("user " + users[i] + " has " + std::to_string(locked[i]) + " " + currencies[i] +
                                      " locked but open stakes of " + std::to_string(stakes[i]));
+    }
+    {
+        // Placement's per-user open counters agree with the open positions.
+        std::vector<std::string> users, products;
+        std::vector<Poco::Int64> actual, counted;
+        s << "SELECT p.user_id, p.product, COUNT(*), CAST(COALESCE(MAX(c.open_count), 0) AS BIGINT) FROM positions p "
+             "LEFT JOIN open_positions c ON c.user_id = p.user_id AND c.product = p.product WHERE p.status = 'OPEN' "
+             "GROUP BY p.user_id, p.product HAVING COUNT(*) <> COALESCE(MAX(c.open_count), 0)",
+            into(users), into(products), into(actual), into(counted), now;
+        for (std::size_t i = 0; i < users.size(); ++i)
+            r.problems.push_back("user " + users[i] + " has " + std::to_string(actual[i]) + " open " + products[i] +
+                                 " positions but a counter of " + std::to_string(counted[i]));
+        users.clear();
+        products.clear();
+        counted.clear();
+        s << "SELECT c.user_id, c.product, c.open_count FROM open_positions c WHERE c.open_count <> 0 AND NOT EXISTS "
+             "(SELECT 1 FROM positions p WHERE p.user_id = c.user_id AND p.product = c.product AND p.status = 'OPEN')",
+            into(users), into(products), into(counted), now;
+        for (std::size_t i = 0; i < users.size(); ++i)
+            r.problems.push_back("user " + users[i] + " has no open " + products[i] + " positions but a counter of " +
+                                 std::to_string(counted[i]));
     }
     return r;
 }

@@ -1,5 +1,6 @@
 #include "storage/PreparedSession.h"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Utility.h>
@@ -28,6 +29,9 @@ PreparedSession::PreparedSession(Poco::Data::Session session, bool postgres) : _
         auto* impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(_session.impl());
         if (!impl) throw std::logic_error("PreparedSession: not a PostgreSQL session");
         _pg = impl->handle();
+        // From here on this connection speaks only the pipelined, asynchronous
+        // API (Poco never touches it again).
+        if (PQenterPipelineMode(_pg) != 1) throwPg(_pg, nullptr, "enter pipeline mode");
     } else {
         _db = Poco::Data::SQLite::Utility::dbHandle(_session);
     }
@@ -39,33 +43,29 @@ PreparedSession::~PreparedSession() {
     for (auto& [sql, stmt] : _sqlite) sqlite3_finalize(stmt);
 }
 
-void PreparedSession::pgCommand(const char* sql) {
-    PGresult* r = PQexec(_pg, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        try {
-            throwPg(_pg, r, sql);
-        } catch (...) {
-            PQclear(r);
-            throw;
-        }
-    }
-    PQclear(r);
-}
-
 void PreparedSession::begin() {
-    if (_pg) pgCommand("BEGIN");
+    // On PostgreSQL BEGIN does not wait: it travels with the transaction's first statement.
+    if (_pg) pgSendCommand("BEGIN");
     else exec("BEGIN IMMEDIATE");
 }
 
 void PreparedSession::commit() {
-    if (_pg) pgCommand("COMMIT");
-    else exec("COMMIT");
+    if (_pg) {
+        pgSendCommand("COMMIT");
+        PQclear(pgWait());
+    } else {
+        exec("COMMIT");
+    }
 }
 
 void PreparedSession::rollback() noexcept {
     try {
-        if (_pg) pgCommand("ROLLBACK");
-        else if (!sqlite3_get_autocommit(_db)) exec("ROLLBACK");
+        if (_pg) {
+            pgSendCommand("ROLLBACK");
+            PQclear(pgWait());
+        } else if (!sqlite3_get_autocommit(_db)) {
+            exec("ROLLBACK");
+        }
     } catch (...) {
         // Nothing to undo if the transaction is already gone (e.g. the connection dropped).
     }
@@ -131,6 +131,11 @@ bool PreparedSession::SqliteRun::step() {
     return false;
 }
 
+void PreparedSession::SqliteRun::defer() {
+    if (execute() == 0)
+        throw Poco::Data::DataException("deferred write changed no row: " + _sql);
+}
+
 std::size_t PreparedSession::SqliteRun::execute() {
     while (step()) {
     }
@@ -154,21 +159,54 @@ void PreparedSession::SqliteRun::read(int column, Poco::Nullable<Poco::Int64>& o
 const std::string& PreparedSession::pgStatement(const std::string& sql) {
     if (const auto it = _pgNames.find(sql); it != _pgNames.end()) return it->second;
     const std::string name = "bourse_" + std::to_string(_pgNames.size() + 1);
-    PGresult* r = PQprepare(_pg, name.c_str(), sql.c_str(), 0, nullptr);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        try {
-            throwPg(_pg, r, sql);
-        } catch (...) {
-            PQclear(r);
-            throw;
-        }
-    }
-    PQclear(r);
+    // Pipelined too: the statement that uses it follows right behind.
+    if (PQsendPrepare(_pg, name.c_str(), sql.c_str(), 0, nullptr) != 1) throwPg(_pg, nullptr, sql);
+    _pgPending.push_back({PgPending::Kind::Prepare, sql});
     return _pgNames.emplace(sql, name).first->second;
 }
 
+void PreparedSession::pgSendCommand(const char* sql) {
+    if (PQsendQueryParams(_pg, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) throwPg(_pg, nullptr, sql);
+    _pgPending.push_back({PgPending::Kind::Command, sql});
+}
+
+PGresult* PreparedSession::pgWait() {
+    if (PQpipelineSync(_pg) != 1) throwPg(_pg, nullptr, "pipeline sync");
+    std::string error;
+    PGresult* last = nullptr;
+    for (std::size_t i = 0; i < _pgPending.size(); ++i) {
+        const PgPending& p = _pgPending[i];
+        PGresult* r = PQgetResult(_pg);
+        if (!r) throwPg(_pg, nullptr, p.sql);  // the connection is gone
+        const auto status = PQresultStatus(r);
+        if (error.empty()) {
+            if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+                error = std::string(PQresultErrorMessage(r)) + " [SQLSTATE " +
+                        (PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "none") +
+                        "] " + p.sql;
+            } else if (p.kind == PgPending::Kind::Deferred && std::strtoull(PQcmdTuples(r), nullptr, 10) == 0) {
+                error = "deferred write changed no row: " + p.sql;
+            }
+        }
+        if (i + 1 == _pgPending.size() && error.empty()) last = r;
+        else PQclear(r);
+        PQclear(PQgetResult(_pg));  // the NULL that ends each command's results
+    }
+    _pgPending.clear();
+    PGresult* sync = PQgetResult(_pg);
+    const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (!synced && error.empty()) error = "pipeline out of step (no sync result)";
+    if (!error.empty()) {
+        PQclear(last);
+        while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
+        throw Poco::Data::PostgreSQL::StatementException(error);
+    }
+    return last;
+}
+
 PreparedSession::PgRun::PgRun(PreparedSession& owner, const std::string& sql)
-    : _conn(owner._pg), _name(owner.pgStatement(sql)), _sql(sql) {}
+    : _owner(owner), _name(owner.pgStatement(sql)), _sql(sql) {}
 
 PreparedSession::PgRun::~PgRun() { PQclear(_result); }
 
@@ -182,22 +220,33 @@ void PreparedSession::PgRun::bind(int number, const Poco::Nullable<Poco::Int64>&
     else bind(number, value.value());
 }
 
-void PreparedSession::PgRun::run() {
+void PreparedSession::PgRun::send() {
     std::vector<const char*> params(_values.size());
     for (std::size_t i = 0; i < _values.size(); ++i) params[i] = _null[i] ? nullptr : _values[i].c_str();
-    _result = PQexecPrepared(_conn, _name.c_str(), static_cast<int>(params.size()), params.data(), nullptr, nullptr, 0);
-    const auto status = PQresultStatus(_result);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throwPg(_conn, _result, _sql);
+    if (PQsendQueryPrepared(_owner._pg, _name.c_str(), static_cast<int>(params.size()), params.data(), nullptr, nullptr,
+                            0) != 1)
+        throwPg(_owner._pg, nullptr, _sql);
+}
+
+void PreparedSession::PgRun::wait() {
+    send();
+    _owner._pgPending.push_back({PgPending::Kind::Command, _sql});
+    _result = _owner.pgWait();
+}
+
+void PreparedSession::PgRun::defer() {
+    send();
+    _owner._pgPending.push_back({PgPending::Kind::Deferred, _sql});
 }
 
 bool PreparedSession::PgRun::step() {
-    if (!_result) run();
+    if (!_result) wait();
     ++_row;
     return _row < PQntuples(_result);
 }
 
 std::size_t PreparedSession::PgRun::execute() {
-    if (!_result) run();
+    if (!_result) wait();
     const char* changed = PQcmdTuples(_result);  // "" for statements that change no rows by nature
     return changed && *changed ? static_cast<std::size_t>(std::strtoull(changed, nullptr, 10))
                                : static_cast<std::size_t>(PQntuples(_result));

@@ -72,6 +72,11 @@ std::optional<Position> findByClientOrder(Poco::Data::Session& s, const std::str
     return rows.front();
 }
 
+/// One more open position of a user in a product (see migration 3).
+const std::string kCountOpened =
+    "INSERT INTO open_positions (user_id, product, open_count) VALUES ($1, $2, 1) "
+    "ON CONFLICT (user_id, product) DO UPDATE SET open_count = open_positions.open_count + 1";
+
 /// The C view of a stored position, valid while `p` lives.
 bourse_position cPosition(const Position& p) {
     bourse_position c{};
@@ -145,7 +150,7 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     _db.read([&](PreparedSession& r) {
         r.row(known,
               "SELECT (SELECT id FROM positions WHERE user_id = $1 AND client_order_id = $2), "
-              "(SELECT COUNT(*) FROM positions WHERE user_id = $1 AND product = $3 AND status = 'OPEN')",
+              "(SELECT open_count FROM open_positions WHERE user_id = $1 AND product = $3)",
               req.userId, req.clientOrderId, req.product);
     });
     if (!std::get<0>(known).isNull()) {
@@ -209,21 +214,17 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     p.openedNs = _clock.nowNs();
     p.expiresNs = expiresInMs ? p.openedNs + expiresInMs * kNsPerMs : 0;
 
-    enum class Outcome { Created, Duplicate, Insufficient } outcome = Outcome::Created;
+    enum class Outcome { Created, Insufficient } outcome = Outcome::Created;
     try {
         _commits.run([&](PreparedSession& w) {
-            // The position row first: the unique (user, client_order_id) makes a
-            // retry a no-op. If the stake cannot be locked, the row goes again.
-            if (w.exec("INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
-                       "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12) "
-                       "ON CONFLICT (user_id, client_order_id) DO NOTHING",
-                       p.id, p.userId, p.product, p.symbol, p.clientOrderId, Poco::Int64{p.stake}, p.currency,
-                       p.paramsJson, p.priceScale, Poco::Int64{*p.entryPrice}, Poco::Int64{p.openedNs},
-                       Poco::Int64{p.expiresNs}) == 0) {
-                outcome = Outcome::Duplicate;
-                return;
-            }
+            // The position row goes with the stake lock. A retry that raced past
+            // the pre-check breaks the unique (user, client_order_id): the error
+            // comes back through run() and the catch below returns the original.
+            w.defer("INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                    "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
+                    p.id, p.userId, p.product, p.symbol, p.clientOrderId, Poco::Int64{p.stake}, p.currency, p.paramsJson,
+                    p.priceScale, Poco::Int64{*p.entryPrice}, Poco::Int64{p.openedNs}, Poco::Int64{p.expiresNs});
             JournalTx tx{"stake:" + p.id, "stake_lock", p.userId, p.id, p.product + " " + p.symbol, {}};
             tx.postings = {{Ledger::userAccount(p.userId, "available", p.currency), p.currency, -p.stake, true},
                            {Ledger::userAccount(p.userId, "locked", p.currency), p.currency, p.stake}};
@@ -232,6 +233,7 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
                 outcome = Outcome::Insufficient;
                 return;
             }
+            w.defer(kCountOpened, p.userId, p.product);
             outcome = Outcome::Created;
         });
     } catch (const Poco::Exception&) {
@@ -242,10 +244,6 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     }
     if (outcome == Outcome::Insufficient)
         throw HttpError(422, "Unprocessable Content", "stake: insufficient available balance", "stake");
-    if (outcome == Outcome::Duplicate) {
-        Poco::Data::Session s = _db.session();
-        return *findByClientOrder(s, req.userId, req.clientOrderId);
-    }
     created = true;
     _opened.inc();
     // The product may keep state per position (bots); binary options keep none.
@@ -377,6 +375,8 @@ int PositionService::settleDue() {
                             "WHERE id = $5 AND status = 'OPEN'",
                             status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id);
             if (claimed == 0) return;
+            writer.defer("UPDATE open_positions SET open_count = open_count - 1 WHERE user_id = $1 AND product = $2",
+                         p.userId, p.product);
             JournalTx tx{"settle:" + p.id, "settlement", p.userId, p.id, p.product + " " + p.symbol + " " + status, {}};
             tx.postings.push_back({Ledger::userAccount(p.userId, "locked", p.currency), p.currency, -p.stake});
             if (payout > 0)
