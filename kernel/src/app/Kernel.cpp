@@ -92,8 +92,9 @@ void Kernel::start() {
     _authLimiter = std::make_unique<RateLimiter>(sec.authRatePerMinute, std::max(5, sec.authRatePerMinute / 6));
     _userLimiter = std::make_unique<RateLimiter>(sec.apiRatePerMinute, std::max(10, sec.apiRatePerMinute / 6));
     _positions = std::make_unique<PositionService>(*_db, *_commits, *_market, *_plugins, *_clock, *_metrics);
-    _positions->setEventSink([this](const std::string& userId, const std::string& json) {
-        _stream->publish("user:" + userId, json);
+    _positions->setEventSink([this](const std::string& userId, const std::function<std::string()>& json) {
+        const std::string channel = "user:" + userId;
+        if (_stream->hasSubscribers(channel)) _stream->publish(channel, json());
     });
     _market->setListener([this](const std::string& channel, const std::string& json) { _stream->publish(channel, json); });
     _stream->setChannelCheck([this](const std::string& key) {

@@ -8,6 +8,7 @@
 #include <Poco/Data/Session.h>
 
 #include <stdexcept>
+#include <tuple>
 
 using namespace Poco::Data::Keywords;
 
@@ -33,7 +34,11 @@ void describe(const std::string& account, std::string& userId, std::string& kind
 
 } // namespace
 
-Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64_t nowNs) {
+namespace {
+
+/// Throws std::logic_error unless tx sums to zero per currency and has at most
+/// one guarded posting; returns that posting (or null).
+const Posting* checkBalanced(const JournalTx& tx) {
     std::map<std::string, std::int64_t> sums;
     const Posting* guarded = nullptr;
     for (const auto& p : tx.postings) {
@@ -45,6 +50,28 @@ Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64
     }
     for (const auto& [currency, sum] : sums)
         if (sum != 0) throw std::logic_error("ledger: transaction " + tx.kind + " does not balance in " + currency);
+    return guarded;
+}
+
+const std::string kUpsertAccount =
+    "INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance";
+
+/// Adds `amount` to an account, creating it with its first posting.
+void deferPosting(PreparedSession& w, const std::string& account, const std::string& currency, std::int64_t amount) {
+    std::string userId, kind;
+    describe(account, userId, kind);
+    Poco::Nullable<std::string> owner;
+    if (!userId.empty()) owner = userId;
+    w.defer(kUpsertAccount, account, owner, kind, currency, Poco::Int64{amount});
+}
+
+const std::string kInsertEntries = "INSERT INTO journal_entries (journal_id, account_id, currency, amount)";
+
+} // namespace
+
+Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64_t nowNs) {
+    const Posting* guarded = checkBalanced(tx);
 
     // The journal row first: its unique idempotency key makes a repeat a no-op.
     const std::string id = newId("j");
@@ -65,21 +92,40 @@ Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64
         return Result::Insufficient;
     }
     // The rest cannot be refused: sent without waiting (see PreparedSession::defer).
+    std::vector<std::tuple<std::string, std::string, std::string, Poco::Int64>> entries;
     for (const auto& p : tx.postings) {
-        if (&p == guarded) continue;
-        std::string userId, kind;
-        describe(p.account, userId, kind);
-        Poco::Nullable<std::string> owner;
-        if (!userId.empty()) owner = userId;
-        // An account comes into being with its first posting.
-        w.defer("INSERT INTO ledger_accounts (id, user_id, kind, currency, balance) VALUES ($1, $2, $3, $4, $5) "
-                "ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance",
-                p.account, owner, kind, p.currency, Poco::Int64{p.amount});
+        if (&p != guarded) deferPosting(w, p.account, p.currency, p.amount);
+        entries.emplace_back(id, p.account, p.currency, p.amount);
     }
-    for (const auto& p : tx.postings)
-        w.defer("INSERT INTO journal_entries (journal_id, account_id, currency, amount) VALUES ($1, $2, $3, $4)", id,
-                p.account, p.currency, Poco::Int64{p.amount});
+    w.deferRows(kInsertEntries, entries);
     return Result::Applied;
+}
+
+void Ledger::applyAll(PreparedSession& w, const std::vector<JournalTx>& txs, std::int64_t nowNs) {
+    std::vector<std::tuple<std::string, std::string, std::string, Poco::Nullable<std::string>, std::string, std::string,
+                           Poco::Int64>>
+        journal;
+    std::vector<std::tuple<std::string, std::string, std::string, Poco::Int64>> entries;
+    // One balance update per account for the whole set, however many postings it has.
+    std::map<std::string, std::pair<std::string, std::int64_t>> deltas;
+    journal.reserve(txs.size());
+    for (const auto& tx : txs) {
+        if (checkBalanced(tx)) throw std::logic_error("ledger: applyAll takes no guarded postings");
+        const std::string id = newId("j");
+        Poco::Nullable<std::string> user;
+        if (!tx.userId.empty()) user = tx.userId;
+        journal.emplace_back(id, tx.idempotencyKey, tx.kind, user, tx.reference, tx.memo, Poco::Int64{nowNs});
+        for (const auto& p : tx.postings) {
+            entries.emplace_back(id, p.account, p.currency, p.amount);
+            auto& d = deltas[p.account];
+            d.first = p.currency;
+            d.second += p.amount;
+        }
+    }
+    // No ON CONFLICT: a key applied before makes the insert, and so the caller's transaction, fail.
+    w.deferRows("INSERT INTO journal (id, idempotency_key, kind, user_id, reference, memo, created_ns)", journal);
+    for (const auto& [account, delta] : deltas) deferPosting(w, account, delta.first, delta.second);
+    w.deferRows(kInsertEntries, entries);
 }
 
 std::vector<Balance> Ledger::balances(Poco::Data::Session& s, const std::string& userId) {

@@ -74,6 +74,11 @@ public:
     /// Applies tx in the writer's open transaction (see CommitQueue). Throws std::logic_error for an
     /// unbalanced transaction or more than one guarded posting.
     static Result apply(PreparedSession& writer, const JournalTx& tx, std::int64_t nowNs);
+    /// Applies many transactions at once (settlement): none may have a guarded
+    /// posting, and every idempotency key must be new, or it throws and the
+    /// caller's transaction must be rolled back. Balances are updated once per
+    /// account for the whole set and rows are inserted many per statement.
+    static void applyAll(PreparedSession& writer, const std::vector<JournalTx>& txs, std::int64_t nowNs);
 
     /// Available and locked balance per currency of a user.
     static std::vector<Balance> balances(Poco::Data::Session& session, const std::string& userId);

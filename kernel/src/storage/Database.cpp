@@ -107,7 +107,11 @@ Poco::Data::Session Database::session() {
 
 std::unique_ptr<PreparedSession> Database::openPreparedSession() const {
     Poco::Data::Session s(_postgres ? "PostgreSQL" : "SQLite", _target);
-    if (!_postgres) s.setProperty("connectionTimeout", Poco::Any(std::size_t(5)));
+    if (!_postgres) {
+        s.setProperty("connectionTimeout", Poco::Any(std::size_t(5)));
+        // The writer touches the same index pages over and over: keep more of them (64 MiB).
+        s << "PRAGMA cache_size = -65536", now;
+    }
     return std::make_unique<PreparedSession>(std::move(s), _postgres);
 }
 

@@ -40,7 +40,7 @@ PreparedSession::PreparedSession(Poco::Data::Session session, bool postgres) : _
 PreparedSession::~PreparedSession() {
     // Before Poco closes the connection: an unfinalized statement keeps it open.
     // (PostgreSQL drops prepared statements with the connection.)
-    for (auto& [sql, stmt] : _sqlite) sqlite3_finalize(stmt);
+    for (auto& [sql, prepared] : _sqlite) sqlite3_finalize(prepared.stmt);
 }
 
 void PreparedSession::begin() {
@@ -71,23 +71,49 @@ void PreparedSession::rollback() noexcept {
     }
 }
 
+const std::string& PreparedSession::multiRowInsert(const std::string& insertInto, std::size_t columns,
+                                                  std::size_t rows) {
+    const std::string key = insertInto + "#" + std::to_string(rows);
+    if (const auto it = _multiRow.find(key); it != _multiRow.end()) return it->second;
+    std::string sql = insertInto + " VALUES ";
+    int number = 1;
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r ? ", (" : "(";
+        for (std::size_t c = 0; c < columns; ++c) sql += (c ? ", $" : "$") + std::to_string(number++);
+        sql += ")";
+    }
+    return _multiRow.emplace(key, std::move(sql)).first->second;
+}
+
 // --- SQLite -----------------------------------------------------------------
 
-sqlite3_stmt* PreparedSession::sqliteStatement(const std::string& sql) {
+const PreparedSession::SqliteStatement& PreparedSession::sqliteStatement(const std::string& sql) {
     if (const auto it = _sqlite.find(sql); it != _sqlite.end()) return it->second;
-    sqlite3_stmt* stmt = nullptr;
+    SqliteStatement prepared;
     // PERSISTENT: this statement lives as long as the connection.
     const int rc = sqlite3_prepare_v3(_db, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT,
-                                      &stmt, nullptr);
+                                      &prepared.stmt, nullptr);
     if (rc != SQLITE_OK) {
-        sqlite3_finalize(stmt);
+        sqlite3_finalize(prepared.stmt);
         Poco::Data::SQLite::Utility::throwException(_db, rc, sql);
     }
-    return _sqlite.emplace(sql, stmt).first->second;
+    // Where each $N goes, looked up once (sqlite3_bind_parameter_index is a linear search).
+    const int count = sqlite3_bind_parameter_count(prepared.stmt);
+    prepared.indexOf.assign(static_cast<std::size_t>(count) + 1, 0);
+    for (int i = 1; i <= count; ++i) {
+        const char* name = sqlite3_bind_parameter_name(prepared.stmt, i);
+        const long number = name && name[0] == '$' ? std::strtol(name + 1, nullptr, 10) : 0;
+        if (number < 1 || number > count) {
+            sqlite3_finalize(prepared.stmt);
+            throw std::logic_error("PreparedSession: parameters must be $1..$" + std::to_string(count) + ": " + sql);
+        }
+        prepared.indexOf[static_cast<std::size_t>(number)] = i;
+    }
+    return _sqlite.emplace(sql, std::move(prepared)).first->second;
 }
 
 PreparedSession::SqliteRun::SqliteRun(PreparedSession& owner, const std::string& sql)
-    : _db(owner._db), _stmt(owner.sqliteStatement(sql)), _sql(sql) {}
+    : _db(owner._db), _prepared(owner.sqliteStatement(sql)), _stmt(_prepared.stmt), _sql(sql) {}
 
 PreparedSession::SqliteRun::~SqliteRun() {
     sqlite3_reset(_stmt);
@@ -99,11 +125,10 @@ void PreparedSession::SqliteRun::check(int rc) const {
 }
 
 int PreparedSession::SqliteRun::index(int number) const {
-    // SQLite numbers "$1"-style parameters by first appearance, not by name: look the name up.
-    const std::string name = "$" + std::to_string(number);
-    const int i = sqlite3_bind_parameter_index(_stmt, name.c_str());
-    if (i == 0) throw std::logic_error("PreparedSession: no parameter " + name + " in: " + _sql);
-    return i;
+    const auto n = static_cast<std::size_t>(number);
+    if (n >= _prepared.indexOf.size() || _prepared.indexOf[n] == 0)
+        throw std::logic_error("PreparedSession: no parameter $" + std::to_string(number) + " in: " + _sql);
+    return _prepared.indexOf[n];
 }
 
 void PreparedSession::SqliteRun::bind(int number, const std::string& value) {
@@ -131,9 +156,8 @@ bool PreparedSession::SqliteRun::step() {
     return false;
 }
 
-void PreparedSession::SqliteRun::defer() {
-    if (execute() == 0)
-        throw Poco::Data::DataException("deferred write changed no row: " + _sql);
+void PreparedSession::SqliteRun::defer(std::size_t rows) {
+    if (execute() < rows) throw Poco::Data::DataException("deferred write changed too few rows: " + _sql);
 }
 
 std::size_t PreparedSession::SqliteRun::execute() {
@@ -161,13 +185,13 @@ const std::string& PreparedSession::pgStatement(const std::string& sql) {
     const std::string name = "bourse_" + std::to_string(_pgNames.size() + 1);
     // Pipelined too: the statement that uses it follows right behind.
     if (PQsendPrepare(_pg, name.c_str(), sql.c_str(), 0, nullptr) != 1) throwPg(_pg, nullptr, sql);
-    _pgPending.push_back({PgPending::Kind::Prepare, sql});
+    _pgPending.push_back({PgPending::Kind::Prepare, sql, 0});
     return _pgNames.emplace(sql, name).first->second;
 }
 
 void PreparedSession::pgSendCommand(const char* sql) {
     if (PQsendQueryParams(_pg, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) throwPg(_pg, nullptr, sql);
-    _pgPending.push_back({PgPending::Kind::Command, sql});
+    _pgPending.push_back({PgPending::Kind::Command, sql, 0});
 }
 
 PGresult* PreparedSession::pgWait() {
@@ -184,8 +208,8 @@ PGresult* PreparedSession::pgWait() {
                 error = std::string(PQresultErrorMessage(r)) + " [SQLSTATE " +
                         (PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "none") +
                         "] " + p.sql;
-            } else if (p.kind == PgPending::Kind::Deferred && std::strtoull(PQcmdTuples(r), nullptr, 10) == 0) {
-                error = "deferred write changed no row: " + p.sql;
+            } else if (p.kind == PgPending::Kind::Deferred && std::strtoull(PQcmdTuples(r), nullptr, 10) < p.rows) {
+                error = "deferred write changed too few rows: " + p.sql;
             }
         }
         if (i + 1 == _pgPending.size() && error.empty()) last = r;
@@ -230,13 +254,13 @@ void PreparedSession::PgRun::send() {
 
 void PreparedSession::PgRun::wait() {
     send();
-    _owner._pgPending.push_back({PgPending::Kind::Command, _sql});
+    _owner._pgPending.push_back({PgPending::Kind::Command, _sql, 0});
     _result = _owner.pgWait();
 }
 
-void PreparedSession::PgRun::defer() {
+void PreparedSession::PgRun::defer(std::size_t rows) {
     send();
-    _owner._pgPending.push_back({PgPending::Kind::Deferred, _sql});
+    _owner._pgPending.push_back({PgPending::Kind::Deferred, _sql, rows});
 }
 
 bool PreparedSession::PgRun::step() {

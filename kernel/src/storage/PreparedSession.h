@@ -32,6 +32,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Nullable.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -77,9 +78,24 @@ public:
     void defer(const std::string& sql, const T&... values) {
         withRun(sql, [&](auto& run) {
             run.bindAll(values...);
-            run.defer();
+            run.defer(1);
         });
     }
+
+    /// Deferred multi-row insert: `insertInto` is "INSERT INTO t (a, b, c)";
+    /// rows go in statements of up to kRowsPerInsert rows each, and every row
+    /// must land (same failure rule as defer()).
+    template <typename... T>
+    void deferRows(const std::string& insertInto, const std::vector<std::tuple<T...>>& rows) {
+        for (std::size_t at = 0; at < rows.size(); at += kRowsPerInsert) {
+            const std::size_t count = std::min(kRowsPerInsert, rows.size() - at);
+            withRun(multiRowInsert(insertInto, sizeof...(T), count), [&](auto& run) {
+                run.bindRows(rows.data() + at, count);
+                run.defer(count);
+            });
+        }
+    }
+    static constexpr std::size_t kRowsPerInsert = 64;
 
     /// Runs a query for one column of at most one row; nullopt when no row (or NULL).
     template <typename R, typename... T>
@@ -113,9 +129,24 @@ private:
     struct Binder {
         template <typename... T>
         static void all(Run& run, const T&... values) {
+            run.expect(sizeof...(T));
             int number = 1;
             (run.bind(number++, values), ...);
         }
+        template <typename... T>
+        static void rows(Run& run, const std::tuple<T...>* first, std::size_t count) {
+            run.expect(count * sizeof...(T));
+            int number = 1;
+            for (std::size_t r = 0; r < count; ++r)
+                std::apply([&](const auto&... v) { (run.bind(number++, v), ...); }, first[r]);
+        }
+    };
+
+    /// A prepared SQLite statement and where each $N goes: SQLite numbers
+    /// named parameters by first appearance, not by name.
+    struct SqliteStatement {
+        sqlite3_stmt* stmt = nullptr;
+        std::vector<int> indexOf;  ///< [N] = bind index of $N (0: absent)
     };
 
     /// One execution of a cached SQLite statement; resets it (ending its
@@ -129,6 +160,9 @@ private:
 
         template <typename... T>
         void bindAll(const T&... values) { Binder<SqliteRun>::all(*this, values...); }
+        template <typename... T>
+        void bindRows(const std::tuple<T...>* first, std::size_t count) { Binder<SqliteRun>::rows(*this, first, count); }
+        void expect(std::size_t) {}
         void bind(int number, const std::string& value);
         void bind(int number, Poco::Int64 value);
         void bind(int number, int value) { bind(number, Poco::Int64{value}); }
@@ -136,7 +170,7 @@ private:
         void bind(int number, const Poco::Nullable<Poco::Int64>& value);
         bool step();            ///< true while it yields a row
         std::size_t execute();  ///< steps to the end; rows changed
-        void defer();           ///< execute(), and throw if it changed no row
+        void defer(std::size_t rows);  ///< execute(), and throw if it changed fewer rows
         void read(int column, Poco::Nullable<std::string>& out) const;
         void read(int column, Poco::Nullable<Poco::Int64>& out) const;
 
@@ -145,6 +179,7 @@ private:
         void check(int rc) const;
 
         sqlite3* _db;
+        const SqliteStatement& _prepared;
         sqlite3_stmt* _stmt;
         const std::string& _sql;
     };
@@ -160,10 +195,12 @@ private:
         PgRun& operator=(const PgRun&) = delete;
 
         template <typename... T>
-        void bindAll(const T&... values) {
-            _values.resize(sizeof...(T));
-            _null.assign(sizeof...(T), false);
-            Binder<PgRun>::all(*this, values...);
+        void bindAll(const T&... values) { Binder<PgRun>::all(*this, values...); }
+        template <typename... T>
+        void bindRows(const std::tuple<T...>* first, std::size_t count) { Binder<PgRun>::rows(*this, first, count); }
+        void expect(std::size_t values) {
+            _values.resize(values);
+            _null.assign(values, false);
         }
         void bind(int number, const std::string& value) { _values[static_cast<std::size_t>(number - 1)] = value; }
         void bind(int number, Poco::Int64 value) { bind(number, std::to_string(value)); }
@@ -172,7 +209,7 @@ private:
         void bind(int number, const Poco::Nullable<Poco::Int64>& value);
         bool step();
         std::size_t execute();
-        void defer();
+        void defer(std::size_t rows);
         void read(int column, Poco::Nullable<std::string>& out) const;
         void read(int column, Poco::Nullable<Poco::Int64>& out) const;
 
@@ -192,7 +229,8 @@ private:
     /// A PostgreSQL command sent but whose result is not read yet.
     struct PgPending {
         enum class Kind { Prepare, Command, Deferred } kind;
-        std::string sql;  ///< for error messages
+        std::string sql;        ///< for error messages
+        std::size_t rows = 0;   ///< a deferred write must change at least this many
     };
 
     template <typename F>
@@ -205,7 +243,10 @@ private:
         return body(run);
     }
 
-    sqlite3_stmt* sqliteStatement(const std::string& sql);
+    /// "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)" for `rows` rows, cached.
+    const std::string& multiRowInsert(const std::string& insertInto, std::size_t columns, std::size_t rows);
+
+    const SqliteStatement& sqliteStatement(const std::string& sql);
     const std::string& pgStatement(const std::string& sql);
     /// Sends a command without parameters (BEGIN, COMMIT...) into the pipeline.
     void pgSendCommand(const char* sql);
@@ -216,9 +257,10 @@ private:
     Poco::Data::Session _session;
     sqlite3* _db = nullptr;  // Poco's handles: Poco closes them
     pg_conn* _pg = nullptr;
-    std::unordered_map<std::string, sqlite3_stmt*> _sqlite;
+    std::unordered_map<std::string, SqliteStatement> _sqlite;
     std::unordered_map<std::string, std::string> _pgNames;  // SQL text -> prepared statement name
     std::vector<PgPending> _pgPending;
+    std::unordered_map<std::string, std::string> _multiRow;  // key -> SQL text
 };
 
 } // namespace bourse

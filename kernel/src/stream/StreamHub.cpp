@@ -210,10 +210,26 @@ public:
     }
 
     void publish(const std::string& channel, const std::string& json) {
+        if (!hasSubscribers(channel)) return;
         std::shared_lock lifecycle(lifecycleMutex);
         if (!running) return;
         const FramePtr frame = textFrame(json);  // framed once, shared by every recipient
         for (auto& s : shards) s->broadcast(channel, frame);
+    }
+
+    bool hasSubscribers(const std::string& channel) const {
+        std::shared_lock lock(subscribersMutex);
+        const auto it = subscribers.find(channel);
+        return it != subscribers.end() && it->second > 0;
+    }
+
+    /// Counted before the shard learns of it (and before the ack), so a publish
+    /// after the ack is never skipped.
+    void countSubscriber(const std::string& channel, int delta) {
+        std::unique_lock lock(subscribersMutex);
+        auto& n = subscribers[channel];
+        n = static_cast<std::size_t>(static_cast<long>(n) + delta);
+        if (n == 0) subscribers.erase(channel);
     }
 
     void setChannelCheck(ChannelCheck check) {
@@ -227,6 +243,10 @@ public:
 
     Options options;
     std::atomic<std::size_t> count{0};
+    // Subscribers per channel, so a publish to a channel nobody follows (most
+    // users' trade events) costs one lookup and wakes no sender thread.
+    mutable std::shared_mutex subscribersMutex;
+    std::unordered_map<std::string, std::size_t> subscribers;
 
 private:
     SendShard& shardOf(const Connection& c) { return *shards[c.shard]; }
@@ -379,11 +399,15 @@ private:
                                         std::to_string(options.maxSubscriptionsPerConnection) + " per connection");
             for (const auto& key : added) {
                 c->channels.insert(key);
+                countSubscriber(key, +1);
                 shard.subscribe(c, key);
             }
         } else {
             for (const auto& key : keys)
-                if (c->channels.erase(key)) shard.unsubscribe(c, key);
+                if (c->channels.erase(key)) {
+                    shard.unsubscribe(c, key);
+                    countSubscriber(key, -1);
+                }
         }
         // Queued behind the subscribe jobs on the same shard: once the client has
         // the ack, every later publish reaches it.
@@ -407,6 +431,7 @@ private:
             registry.erase(c->fd);
         }
         shardOf(*c).remove(c, std::vector<std::string>(c->channels.begin(), c->channels.end()));
+        for (const auto& key : c->channels) countSubscriber(key, -1);
         connections.set(static_cast<std::int64_t>(--count));
     }
 
@@ -451,6 +476,7 @@ void StreamHub::accept(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
     _impl->accept(request, response);
 }
 void StreamHub::publish(const std::string& channelKey, const std::string& json) { _impl->publish(channelKey, json); }
+bool StreamHub::hasSubscribers(const std::string& channelKey) const { return _impl->hasSubscribers(channelKey); }
 std::size_t StreamHub::connectionCount() const { return _impl->count.load(); }
 
 } // namespace bourse

@@ -80,6 +80,9 @@ public:
     /// "user:<user id>" and "events:operator".
     /// The frame is encoded once and shared by all recipients.
     void publish(const std::string& channelKey, const std::string& json);
+    /// Whether any connection follows channelKey now (publishers may skip
+    /// building a message nobody would receive).
+    [[nodiscard]] bool hasSubscribers(const std::string& channelKey) const;
 
     [[nodiscard]] std::size_t connectionCount() const;
 

@@ -26,6 +26,8 @@ namespace bourse {
 namespace {
 
 constexpr std::int64_t kNsPerMs = 1'000'000;
+/// Positions settled per transaction in a burst.
+constexpr std::size_t kSettleSpan = 1000;
 /// A source that stopped ticking must not block settlement forever.
 constexpr std::int64_t kSettleGraceNs = 2'000'000'000;
 
@@ -258,7 +260,7 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     } catch (const PluginError& e) {
         log::warn("trading", "product open hook failed", {{"position", p.id}, {"error", e.what()}});
     }
-    if (_events) _events(p.userId, R"({"type":"trade.opened","trade":)" + positionJson(p) + "}");
+    if (_events) _events(p.userId, [&p] { return R"({"type":"trade.opened","trade":)" + positionJson(p) + "}"; });
     return p;
 }
 
@@ -360,51 +362,96 @@ int PositionService::settleDue() {
         }
     }
 
-    std::vector<std::future<void>> pending;
-    pending.reserve(work.size());
     const std::int64_t settledAt = _clock.nowNs();
-    for (auto& w : work) {
-        pending.push_back(_commits.submit([&w, settledAt](PreparedSession& writer) {
+    // Settles work[first, first + count) in one transaction. Exactly once: only
+    // the transaction that moves a position out of OPEN pays it. A span of many
+    // claims them without waiting for each answer (one that another settler got
+    // first fails the span, which is then settled one position at a time); a
+    // span of one asks, and skips a position already settled.
+    const auto settleSpan = [&work, settledAt](PreparedSession& writer, std::size_t first, std::size_t count) {
+        const std::string claim =
+            "UPDATE positions SET status = $1, exit_price = $2, payout = $3, settled_ns = $4 WHERE id = $5 AND status = 'OPEN'";
+        std::vector<JournalTx> txs;
+        std::map<std::pair<std::string, std::string>, Poco::Int64> closed;  // (user, product) -> positions
+        for (std::size_t i = first; i < first + count; ++i) {
+            Work& w = work[i];
             const Position& p = w.position;
             const std::string status = outcomeName(w.result.outcome);
             const Poco::Int64 payout = w.result.payout.minor;
             w.applied = false;
-            // Exactly once: only the transaction that moves it out of OPEN pays.
-            const std::size_t claimed =
-                writer.exec("UPDATE positions SET status = $1, exit_price = $2, payout = $3, settled_ns = $4 "
-                            "WHERE id = $5 AND status = 'OPEN'",
-                            status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id);
-            if (claimed == 0) return;
-            writer.defer("UPDATE open_positions SET open_count = open_count - 1 WHERE user_id = $1 AND product = $2",
-                         p.userId, p.product);
+            if (count > 1) {
+                writer.defer(claim, status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id);
+            } else if (writer.exec(claim, status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id) == 0) {
+                return;
+            }
+            ++closed[{p.userId, p.product}];
             JournalTx tx{"settle:" + p.id, "settlement", p.userId, p.id, p.product + " " + p.symbol + " " + status, {}};
             tx.postings.push_back({Ledger::userAccount(p.userId, "locked", p.currency), p.currency, -p.stake});
             if (payout > 0)
                 tx.postings.push_back({Ledger::userAccount(p.userId, "available", p.currency), p.currency, payout});
             if (p.stake != payout)
                 tx.postings.push_back({Ledger::houseAccount("pnl", p.currency), p.currency, p.stake - payout});
-            Ledger::apply(writer, tx, settledAt);
-            w.applied = true;
-        }));
-    }
-    int settled = 0;
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-        try {
-            pending[i].get();
-        } catch (const std::exception& e) {
-            log::error("trading", "settlement transaction failed", {{"position", work[i].position.id}, {"error", e.what()}});
-            continue;
+            txs.push_back(std::move(tx));
         }
-        if (!work[i].applied) continue;
+        for (const auto& [key, n] : closed)
+            writer.defer("UPDATE open_positions SET open_count = open_count - $1 WHERE user_id = $2 AND product = $3", n,
+                         key.first, key.second);
+        Ledger::applyAll(writer, txs, settledAt);
+        for (std::size_t i = first; i < first + count; ++i) work[i].applied = true;
+    };
+    struct Span {
+        std::size_t first, count;
+        std::future<void> done;
+    };
+    std::vector<Span> spans;
+    for (std::size_t first = 0; first < work.size(); first += kSettleSpan) {
+        const std::size_t count = std::min(kSettleSpan, work.size() - first);
+        spans.push_back({first, count, _commits.submit([=](PreparedSession& w) { settleSpan(w, first, count); })});
+    }
+    // Spans complete in order; each one's events go out while the writer is
+    // still committing the next ones.
+    int settled = 0;
+    const auto report = [&](std::size_t i, const std::string& failure) {
+        if (!failure.empty()) {
+            log::error("trading", "settlement transaction failed", {{"position", work[i].position.id}, {"error", failure}});
+            return;
+        }
+        if (!work[i].applied) return;
         ++settled;
         _settled.inc();
-        if (_events) {
+        if (!_events) return;
+        _events(work[i].position.userId, [&] {
             Position p = work[i].position;
             p.status = outcomeName(work[i].result.outcome);
             p.exitPrice = work[i].exitPrice;
             p.payout = work[i].result.payout.minor;
             p.settledNs = settledAt;
-            _events(p.userId, R"({"type":"trade.settled","trade":)" + positionJson(p) + "}");
+            return R"({"type":"trade.settled","trade":)" + positionJson(p) + "}";
+        });
+    };
+    for (auto& span : spans) {
+        std::string failure;
+        try {
+            span.done.get();
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (failure.empty() || span.count == 1) {
+            for (std::size_t i = span.first; i < span.first + span.count; ++i) report(i, failure);
+            continue;
+        }
+        log::warn("trading", "settlement span failed; settling its positions one by one", {{"error", failure}});
+        std::vector<std::future<void>> retries;
+        for (std::size_t i = span.first; i < span.first + span.count; ++i)
+            retries.push_back(_commits.submit([=](PreparedSession& w) { settleSpan(w, i, 1); }));
+        for (std::size_t k = 0; k < retries.size(); ++k) {
+            std::string why;
+            try {
+                retries[k].get();
+            } catch (const std::exception& e) {
+                why = e.what();
+            }
+            report(span.first + k, why);
         }
     }
     return settled;

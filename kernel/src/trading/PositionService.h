@@ -54,8 +54,9 @@ struct TradeStats {
 
 class PositionService {
 public:
-    /// Receives (userId, event JSON) for position opened/settled events.
-    using EventSink = std::function<void(const std::string& userId, const std::string& json)>;
+    /// Receives position opened/settled events: the user, and the event's JSON
+    /// made on demand (a sink with nobody to tell need not pay for it).
+    using EventSink = std::function<void(const std::string& userId, const std::function<std::string()>& json)>;
 
     PositionService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins,
                     const Clock& clock, Metrics& metrics);
