@@ -1,6 +1,7 @@
 // Correct under concurrency and crashes: 50 clients × 200 trades with demo
 // resets in between, then every trade settled exactly once and the ledger
-// verifies; and kill -9 with open trades, restart after their expiry, each
+// verifies; two kernels on one database whose settlers race for the same
+// expiries; and kill -9 with open trades, restart after their expiry, each
 // settles once at the stored price in force at its expiry.
 #include "BourseProcess.h"
 
@@ -63,11 +64,21 @@ void assertSettledOnceAndVerified(const BourseProcess& b, std::int64_t expectedT
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 0, r.exitCode);
 }
 
+/// Positions this process settled (its Prometheus counter).
+std::int64_t settledBy(const BourseProcess& b) {
+    const std::string metrics = b.get("/metrics").body;
+    const std::string name = "\nbourse_positions_settled_total ";
+    const auto at = metrics.find(name);
+    if (at == std::string::npos) throw std::runtime_error("no bourse_positions_settled_total in /metrics");
+    return std::stoll(metrics.substr(at + name.size()));
+}
+
 } // namespace
 
 class DurabilityTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(DurabilityTest);
     CPPUNIT_TEST(testFiftyClientsTwoHundredTradesWithResets);
+    CPPUNIT_TEST(testTwoKernelsRaceToSettleEachTradeOnce);
     CPPUNIT_TEST(testKillNineThenSettleAtExpiryPrice);
     CPPUNIT_TEST_SUITE_END();
 
@@ -127,6 +138,43 @@ public:
         CPPUNIT_ASSERT_EQUAL(kClients * 4, resets.load());
         CPPUNIT_ASSERT(waitNoneOpen(b, std::chrono::seconds(60)));
         assertSettledOnceAndVerified(b, kClients * kTrades);
+    }
+
+    void testTwoKernelsRaceToSettleEachTradeOnce() {
+        // Two kernels on one database (the scale-out shape): both settlers poll
+        // every 20 ms and see the same expiries.
+        BourseProcess a(configYaml());
+        BourseProcess b(configYaml(), a.dataDir());
+        waitForPrices(a);
+        waitForPrices(b);
+        constexpr int kTrades = 400;
+        std::atomic<int> created{0};
+        std::mutex mutex;
+        std::string unexpected;
+        std::vector<std::thread> clients;
+        for (int c = 0; c < 4; ++c)
+            clients.emplace_back([&, c] {
+                const BourseProcess& via = c % 2 ? b : a;
+                const std::string token = via.userToken("race" + std::to_string(c) + "@bourse.test");
+                for (int i = 0; i < kTrades / 4; ++i) {
+                    const HttpResult r =
+                        via.post("/api/v1/trades", tradeBody("r" + std::to_string(c) + "-" + std::to_string(i), 2), token);
+                    if (r.status == 201) ++created;
+                    else {
+                        std::lock_guard lock(mutex);
+                        unexpected += std::to_string(r.status) + " " + r.body + "\n";
+                    }
+                }
+            });
+        for (auto& t : clients) t.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 500), kTrades, created.load());
+        CPPUNIT_ASSERT(waitNoneOpen(a, std::chrono::seconds(30)));
+        assertSettledOnceAndVerified(a, kTrades);
+        // Between them the two settled each trade once: their counts add up.
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(kTrades), settledBy(a) + settledBy(b));
+        // Losing a race is normal, not an error.
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(a.errorLines(), std::string(), a.errorLines());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(b.errorLines(), std::string(), b.errorLines());
     }
 
     void testKillNineThenSettleAtExpiryPrice() {

@@ -119,7 +119,7 @@ CREATE TABLE kernel_settings (
     v TEXT NOT NULL
 )
 )SQL"},
-        {3, "open positions per user",
+        {3, "open positions per user, settlement by pages",
          // Placement asks for a user's open positions of a product on every order;
          // a counter kept in the same transactions as the positions answers in one
          // row read, where COUNT(*) would walk them all.
@@ -131,7 +131,10 @@ CREATE TABLE open_positions (
     PRIMARY KEY (user_id, product)
 );
 INSERT INTO open_positions (user_id, product, open_count)
-    SELECT user_id, product, COUNT(*) FROM positions WHERE status = 'OPEN' GROUP BY user_id, product
+    SELECT user_id, product, COUNT(*) FROM positions WHERE status = 'OPEN' GROUP BY user_id, product;
+-- The settler pages through due positions by (expires_ns, id).
+DROP INDEX positions_due;
+CREATE INDEX positions_due ON positions (status, expires_ns, id)
 )SQL"},
     };
     return list;

@@ -26,8 +26,9 @@ namespace bourse {
 namespace {
 
 constexpr std::int64_t kNsPerMs = 1'000'000;
-/// Positions settled per transaction in a burst.
-constexpr std::size_t kSettleSpan = 1000;
+/// Positions read and settled per transaction in a burst, and per pass.
+constexpr std::size_t kSettleSpan = 2500;
+constexpr std::size_t kSettlePassMax = 20000;
 /// A source that stopped ticking must not block settlement forever.
 constexpr std::int64_t kSettleGraceNs = 2'000'000'000;
 
@@ -317,18 +318,6 @@ TradeStats PositionService::stats(const std::string& userId) const {
 int PositionService::settleDue() {
     std::lock_guard pass(_settleMutex);
     const std::int64_t nowNs = _clock.nowNs();
-    std::vector<Position> due;
-    {
-        Poco::Data::Session s = _db.session();
-        Poco::Int64 cutoff = nowNs;
-        Poco::Data::Statement stmt(s);
-        stmt << "SELECT " << kColumns
-             << " FROM positions WHERE status = 'OPEN' AND expires_ns > 0 AND expires_ns <= $1 "
-                "ORDER BY expires_ns LIMIT 20000",
-            use(cutoff), now;
-        due = readPositions(stmt);
-    }
-    if (due.empty()) return 0;
 
     struct Work {
         Position position;
@@ -336,39 +325,23 @@ int PositionService::settleDue() {
         std::int64_t exitPrice;
         bool applied = false;
     };
-    std::vector<Work> work;
-    work.reserve(due.size());
-    for (auto& p : due) {
-        // The exit is the price in force at expiry: wait until the source has moved past it
-        // (or has been silent for the grace period).
-        const auto last = _market.lastTick(p.symbol);
-        if ((!last || last->tsNs <= p.expiresNs) && nowNs < p.expiresNs + kSettleGraceNs) continue;
-        const auto instance = _plugins.instance(p.product);
-        if (!instance) continue;  // product down: settle when it is back
-        const auto exit = _market.priceAt(p.symbol, p.expiresNs);
-        const Decimal exitPrice = exit ? exit->price.rescaled(p.priceScale) : Decimal(*p.entryPrice, p.priceScale);
-        bourse_tick cExit{sizeof(bourse_tick), {p.symbol.data(), p.symbol.size()}, exitPrice.toC(),
-                          exit ? exit->tsNs : p.expiresNs};
-        try {
-            const bourse_position c = cPosition(p);
-            const bourse_settlement r = instance->settle(c, &cExit);
-            if (r.payout.minor < 0 || r.outcome == BOURSE_OUTCOME_OPEN) {
-                log::error("trading", "product returned an invalid settlement", {{"position", p.id}});
-                continue;
-            }
-            work.push_back(Work{std::move(p), r, exitPrice.mantissa});
-        } catch (const PluginError& e) {
-            log::error("trading", "settle failed", {{"position", p.id}, {"error", e.what()}});
-        }
-    }
-
-    const std::int64_t settledAt = _clock.nowNs();
-    // Settles work[first, first + count) in one transaction. Exactly once: only
-    // the transaction that moves a position out of OPEN pays it. A span of many
-    // claims them without waiting for each answer (one that another settler got
-    // first fails the span, which is then settled one position at a time); a
-    // span of one asks, and skips a position already settled.
-    const auto settleSpan = [&work, settledAt](PreparedSession& writer, std::size_t first, std::size_t count) {
+    // One page of due positions, settled in one transaction. Pages are read
+    // (by a cursor, since the earlier ones are still OPEN until their commit)
+    // and priced while the writer commits the ones before: a burst keeps both
+    // this thread and the writer busy.
+    struct Page {
+        std::vector<Work> work;
+        std::future<void> done;
+    };
+    std::vector<std::unique_ptr<Page>> pages;
+    const std::int64_t settledAt = nowNs;
+    // Settles page.work[first, first + count). Exactly once: only the transaction
+    // that moves a position out of OPEN pays it. Many at a time are claimed
+    // without waiting for each answer (one that another settler got first fails
+    // the transaction, and the page is settled one position at a time); one at a
+    // time asks, and skips a position already settled.
+    const auto settle = [settledAt](PreparedSession& writer, std::vector<Work>& work, std::size_t first,
+                                    std::size_t count) {
         const std::string claim =
             "UPDATE positions SET status = $1, exit_price = $2, payout = $3, settled_ns = $4 WHERE id = $5 AND status = 'OPEN'";
         std::vector<JournalTx> txs;
@@ -399,59 +372,105 @@ int PositionService::settleDue() {
         Ledger::applyAll(writer, txs, settledAt);
         for (std::size_t i = first; i < first + count; ++i) work[i].applied = true;
     };
-    struct Span {
-        std::size_t first, count;
-        std::future<void> done;
-    };
-    std::vector<Span> spans;
-    for (std::size_t first = 0; first < work.size(); first += kSettleSpan) {
-        const std::size_t count = std::min(kSettleSpan, work.size() - first);
-        spans.push_back({first, count, _commits.submit([=](PreparedSession& w) { settleSpan(w, first, count); })});
+
+    Poco::Int64 afterExpiry = 0;
+    std::string afterId;
+    for (std::size_t read = 0; read < kSettlePassMax;) {
+        std::vector<Position> due;
+        {
+            Poco::Data::Session s = _db.session();
+            Poco::Int64 cutoff = nowNs, limit = static_cast<Poco::Int64>(kSettleSpan);
+            Poco::Data::Statement stmt(s);
+            stmt << "SELECT " << kColumns
+                 << " FROM positions WHERE status = 'OPEN' AND expires_ns > 0 AND expires_ns <= $1 "
+                    "AND (expires_ns > $2 OR (expires_ns = $2 AND id > $3)) ORDER BY expires_ns, id LIMIT $4",
+                use(cutoff), use(afterExpiry), use(afterId), use(limit), now;
+            due = readPositions(stmt);
+        }
+        if (due.empty()) break;
+        read += due.size();
+        afterExpiry = due.back().expiresNs;
+        afterId = due.back().id;
+        const bool last = due.size() < kSettleSpan;
+
+        auto page = std::make_unique<Page>();
+        page->work.reserve(due.size());
+        for (auto& p : due) {
+            // The exit is the price in force at expiry: wait until the source has moved past it
+            // (or has been silent for the grace period).
+            const auto lastTick = _market.lastTick(p.symbol);
+            if ((!lastTick || lastTick->tsNs <= p.expiresNs) && nowNs < p.expiresNs + kSettleGraceNs) continue;
+            const auto instance = _plugins.instance(p.product);
+            if (!instance) continue;  // product down: settle when it is back
+            const auto exit = _market.priceAt(p.symbol, p.expiresNs);
+            const Decimal exitPrice = exit ? exit->price.rescaled(p.priceScale) : Decimal(*p.entryPrice, p.priceScale);
+            bourse_tick cExit{sizeof(bourse_tick), {p.symbol.data(), p.symbol.size()}, exitPrice.toC(),
+                              exit ? exit->tsNs : p.expiresNs};
+            try {
+                const bourse_position c = cPosition(p);
+                const bourse_settlement r = instance->settle(c, &cExit);
+                if (r.payout.minor < 0 || r.outcome == BOURSE_OUTCOME_OPEN) {
+                    log::error("trading", "product returned an invalid settlement", {{"position", p.id}});
+                    continue;
+                }
+                page->work.push_back(Work{std::move(p), r, exitPrice.mantissa});
+            } catch (const PluginError& e) {
+                log::error("trading", "settle failed", {{"position", p.id}, {"error", e.what()}});
+            }
+        }
+        if (!page->work.empty()) {
+            std::vector<Work>* work = &page->work;  // stable: the page is never touched until done
+            page->done = _commits.submit([=](PreparedSession& w) { settle(w, *work, 0, work->size()); });
+            pages.push_back(std::move(page));
+        }
+        if (last) break;
     }
-    // Spans complete in order; each one's events go out while the writer is
+
+    // Pages complete in order; each one's events go out while the writer is
     // still committing the next ones.
     int settled = 0;
-    const auto report = [&](std::size_t i, const std::string& failure) {
+    const auto report = [&](const Work& w, const std::string& failure) {
         if (!failure.empty()) {
-            log::error("trading", "settlement transaction failed", {{"position", work[i].position.id}, {"error", failure}});
+            log::error("trading", "settlement transaction failed", {{"position", w.position.id}, {"error", failure}});
             return;
         }
-        if (!work[i].applied) return;
+        if (!w.applied) return;
         ++settled;
         _settled.inc();
         if (!_events) return;
-        _events(work[i].position.userId, [&] {
-            Position p = work[i].position;
-            p.status = outcomeName(work[i].result.outcome);
-            p.exitPrice = work[i].exitPrice;
-            p.payout = work[i].result.payout.minor;
+        _events(w.position.userId, [&] {
+            Position p = w.position;
+            p.status = outcomeName(w.result.outcome);
+            p.exitPrice = w.exitPrice;
+            p.payout = w.result.payout.minor;
             p.settledNs = settledAt;
             return R"({"type":"trade.settled","trade":)" + positionJson(p) + "}";
         });
     };
-    for (auto& span : spans) {
+    for (auto& page : pages) {
+        std::vector<Work>& work = page->work;
         std::string failure;
         try {
-            span.done.get();
+            page->done.get();
         } catch (const std::exception& e) {
             failure = e.what();
         }
-        if (failure.empty() || span.count == 1) {
-            for (std::size_t i = span.first; i < span.first + span.count; ++i) report(i, failure);
+        if (failure.empty() || work.size() == 1) {
+            for (const auto& w : work) report(w, failure);
             continue;
         }
-        log::warn("trading", "settlement span failed; settling its positions one by one", {{"error", failure}});
+        log::warn("trading", "settlement page failed; settling its positions one by one", {{"error", failure}});
         std::vector<std::future<void>> retries;
-        for (std::size_t i = span.first; i < span.first + span.count; ++i)
-            retries.push_back(_commits.submit([=](PreparedSession& w) { settleSpan(w, i, 1); }));
-        for (std::size_t k = 0; k < retries.size(); ++k) {
+        for (std::size_t i = 0; i < work.size(); ++i)
+            retries.push_back(_commits.submit([&settle, &work, i](PreparedSession& w) { settle(w, work, i, 1); }));
+        for (std::size_t i = 0; i < retries.size(); ++i) {
             std::string why;
             try {
-                retries[k].get();
+                retries[i].get();
             } catch (const std::exception& e) {
                 why = e.what();
             }
-            report(span.first + k, why);
+            report(work[i], why);
         }
     }
     return settled;
