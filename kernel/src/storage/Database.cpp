@@ -3,6 +3,7 @@
 #include "log/Log.h"
 #include "storage/Migrations.h"
 #include "storage/PreparedSession.h"
+#include "storage/WalCheckpointer.h"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
@@ -80,6 +81,7 @@ Database::Database(const StorageConfig& config, const std::string& dataDir) : _p
         // group commit makes the fsync per commit affordable, and then not even an
         // OS crash loses a committed transaction.
         s << "PRAGMA journal_mode=WAL", now;
+        _checkpointer = std::make_unique<WalCheckpointer>(_target, std::chrono::milliseconds(1000));
     }
 }
 
@@ -111,6 +113,9 @@ std::unique_ptr<PreparedSession> Database::openPreparedSession() const {
         s.setProperty("connectionTimeout", Poco::Any(std::size_t(5)));
         // The writer touches the same index pages over and over: keep more of them (64 MiB).
         s << "PRAGMA cache_size = -65536", now;
+        // The log goes back into the database on the checkpointer's thread, not
+        // inside the commits every order waits for.
+        s << "PRAGMA wal_autocheckpoint = 0", now;
     }
     return std::make_unique<PreparedSession>(std::move(s), _postgres);
 }
