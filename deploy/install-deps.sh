@@ -9,8 +9,11 @@ packages=(
   libcppunit-dev libargon2-dev libpq-dev libsqlite3-dev
   postgresql
 )
+# The web app is built with Node.js and npm (Debian's, unless a newer Node.js
+# with its own npm is already installed).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 # Tests also need these (browser tests, ELF inspection); pass --with-tests.
-test_packages=(binutils curl procps)
+test_packages=(binutils curl procps chromium)
 
 want=("${packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then want+=("${test_packages[@]}"); fi

@@ -5,6 +5,8 @@
 //   GET  /api/v1/trades/{id}          (404 for another user's trade)
 //   GET  /api/v1/trades?status=&limit=&cursor=
 //   GET  /api/v1/trades/stats
+//   GET  /api/v1/trading/rules        (public: payout %, refund %, durations and stake
+//                                      limits per market, for the trade panel)
 #include "accounts/AccountService.h"
 #include "api/Auth.h"
 #include "api/Routes.h"
@@ -12,6 +14,9 @@
 #include "http/JsonBody.h"
 #include "http/Router.h"
 #include "ledger/Ledger.h"
+#include "plugins/PluginError.h"
+#include "plugins/PluginInstance.h"
+#include "plugins/PluginManager.h"
 #include "trading/PositionService.h"
 
 #include <Poco/JSON/Array.h>
@@ -37,6 +42,16 @@ std::int64_t stakeOf(const JsonBody& b) {
 } // namespace
 
 void addTradeRoutes(Router& router, Kernel& kernel) {
+    router.add("GET", "/api/v1/trading/rules", [&kernel](Request& r) {
+        // Read straight from the product (no audit entry: this is public reading, not an operator command).
+        const auto product = kernel.plugins().instance(kernel.config().trading.binaryProduct);
+        if (!product) throw HttpError(503, "Service Unavailable", "trading is not available right now");
+        try {
+            sendJson(r.response, 200, product->command("get_markets", "{}"));
+        } catch (const PluginError&) {
+            throw HttpError(503, "Service Unavailable", "trading is not available right now");
+        }
+    });
     router.add("POST", "/api/v1/trades", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
         const auto body = r.jsonBody();

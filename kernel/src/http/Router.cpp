@@ -164,7 +164,7 @@ void Router::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResp
 Poco::Net::HTTPRequestHandlerFactory::Ptr Router::factory() { return new Factory(*this); }
 
 void sendJson(Poco::Net::HTTPServerResponse& resp, int status, const std::string& json) {
-    resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     resp.setContentType("application/json");
     resp.set("Cache-Control", "no-store");
     resp.setContentLength(static_cast<std::streamsize>(json.size()));
@@ -180,7 +180,7 @@ void sendProblem(Poco::Net::HTTPServerResponse& resp, int status, const std::str
     o.set("detail", detail);
     if (!field.empty()) o.set("field", field);
     const std::string body = toJson(o);
-    resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     resp.setContentType("application/problem+json");
     resp.set("Cache-Control", "no-store");
     resp.setContentLength(static_cast<std::streamsize>(body.size()));

@@ -1,0 +1,138 @@
+// Shapes of the kernel's API replies (see /api/v1/openapi.json).
+
+export interface Market {
+  symbol: string;
+  name: string;
+  base_asset: string;
+  quote_asset: string;
+  price_scale: number;
+  source: string;
+  last_price: string | null;
+  last_ts: number | null;
+  change_1h: string | null;
+}
+
+export interface MarketRules {
+  durations: number[];
+  enabled: boolean;
+  payout_percent: string;
+  loss_refund_percent: string;
+  min_stake: string;
+  max_stake: string;
+  max_open_per_user: number;
+  max_trades_per_minute: number;
+}
+
+export interface TradingRules {
+  currency: string;
+  max_price_age_ms: number;
+  defaults: MarketRules;
+  markets: Record<string, MarketRules>;
+}
+
+export function rulesFor(rules: TradingRules, symbol: string): MarketRules {
+  return rules.markets[symbol] ?? rules.defaults;
+}
+
+export interface Candle {
+  open_time: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  ticks: number;
+}
+
+export type TradeStatus = "OPEN" | "WON" | "LOST" | "TIE" | "CLOSED";
+
+export interface Trade {
+  id: string;
+  product: string;
+  symbol: string;
+  client_order_id: string;
+  direction: "UP" | "DOWN";
+  duration: number;
+  stake: string;
+  currency: string;
+  status: TradeStatus;
+  entry_price: string;
+  exit_price: string | null;
+  payout: string | null;
+  payout_percent: string;
+  loss_refund_percent: string;
+  opened_at: number;
+  expires_at: number;
+  settled_at: number | null;
+}
+
+export interface TradeStats {
+  total: number;
+  open: number;
+  won: number;
+  lost: number;
+  tie: number;
+  staked: string;
+  paid_out: string;
+  net: string;
+  win_rate: string | null;
+}
+
+export interface Balance {
+  currency: string;
+  available: string;
+  locked: string;
+}
+
+export interface Transaction {
+  id: string;
+  kind: string;
+  memo: string;
+  reference: string;
+  currency: string;
+  available_change: string;
+  locked_change: string;
+  created_at: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: "user" | "operator";
+  disabled: boolean;
+  created_at: number;
+}
+
+export interface PluginStatus {
+  id: string;
+  kind: string;
+  version: string;
+  description: string;
+  state: string;
+  enabled: boolean;
+  generation: number;
+  last_error: string | null;
+  last_error_at: number | null;
+  loaded_at: number | null;
+  library: string;
+}
+
+export interface PlatformStats {
+  currency: string;
+  users: number;
+  open_trades: number;
+  trades: number;
+  volume: string;
+  house_pnl: string;
+  plugins_enabled: number;
+  plugins_running: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+}
