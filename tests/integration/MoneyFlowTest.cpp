@@ -90,6 +90,7 @@ class MoneyFlowTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUsersAreIsolated);
     CPPUNIT_TEST(testTokensRotateAndLockout);
     CPPUNIT_TEST(testOperatorActions);
+    CPPUNIT_TEST(testTradingRulesArePublicAndFollowTheOperator);
     CPPUNIT_TEST(testSimultaneousFullBalanceTrades);
     CPPUNIT_TEST_SUITE_END();
 
@@ -270,6 +271,30 @@ public:
         // An unknown e-mail gets the same answer as a wrong password.
         assertProblem(b.post("/api/v1/auth/login", R"({"email":"nobody@bourse.test","password":"whatever-1234"})"), 401,
                       "invalid e-mail or password");
+    }
+
+    void testTradingRulesArePublicAndFollowTheOperator() {
+        BourseProcess b(configYaml());
+        // Public (the trade panel reads it before sign-in), and reading it audits nothing.
+        const auto auditBefore = b.adminGet("/api/v1/admin/audit?limit=500").json()->getArray("entries")->size();
+        const HttpResult r = b.get("/api/v1/trading/rules");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+        const auto rules = r.json();
+        CPPUNIT_ASSERT_EQUAL(std::string("USD"), rules->getValue<std::string>("currency"));
+        CPPUNIT_ASSERT(rules->getObject("defaults")->getValue<bool>("enabled"));
+        CPPUNIT_ASSERT(rules->getObject("defaults")->getArray("durations")->size() > 0);
+        CPPUNIT_ASSERT_EQUAL(auditBefore, b.adminGet("/api/v1/admin/audit?limit=500").json()->getArray("entries")->size());
+        // An operator closes a market: the public rules say so, and trading it is refused.
+        const HttpResult put = b.request("PUT", "/api/v1/admin/markets/OTC_GOLD", R"({"enabled":false,"payout_percent":"70"})",
+                                         "application/json", b.operatorToken());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(put.body, 200, put.status);
+        const auto gold = b.get("/api/v1/trading/rules").json()->getObject("markets")->getObject("OTC_GOLD");
+        CPPUNIT_ASSERT(!gold->getValue<bool>("enabled"));
+        CPPUNIT_ASSERT_EQUAL(std::string("70"), gold->getValue<std::string>("payout_percent"));
+        const HttpResult refused = b.post("/api/v1/trades",
+                                          R"({"symbol":"OTC_GOLD","direction":"UP","stake":"1.00","duration":5,"client_order_id":"g1"})",
+                                          b.userToken("gail@bourse.test"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 422, refused.status);
     }
 
     void testOperatorActions() {

@@ -7,7 +7,7 @@ import { formatDateTime, formatMoney, formatSignedMoney } from "../shared/format
 import { newOrderId } from "../shared/ids";
 import type { AuditEntry, Market, MarketRules, PlatformStats, PluginStatus, TradingRules, User } from "../shared/types";
 import { rulesFor } from "../shared/types";
-import { notify } from "../trader/notices";
+import { notify } from "../shared/notices";
 
 export type View = (root: HTMLElement, api: ApiClient) => Promise<void>;
 

@@ -13,7 +13,7 @@ import { renderAuth } from "./authView";
 import { ChartView } from "./chartView";
 import type { Interval } from "./chartView";
 import { MarketList } from "./marketList";
-import { notify } from "./notices";
+import { notify } from "../shared/notices";
 import { TradePanel } from "./tradePanel";
 import { ActiveTrades, History } from "./tradesView";
 import { WalletView } from "./walletView";

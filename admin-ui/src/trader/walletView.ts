@@ -3,7 +3,7 @@ import { ApiClient, messageOf } from "../shared/api";
 import { h, mount } from "../shared/dom";
 import { formatDateTime, formatMoney, formatSignedMoney } from "../shared/format";
 import type { Balance, Transaction } from "../shared/types";
-import { notify } from "./notices";
+import { notify } from "../shared/notices";
 
 const KIND_NAMES: Record<string, string> = {
   demo_credit: "Demo balance", demo_reset: "Demo reset", stake_lock: "Stake", settlement: "Settlement", adjustment: "Adjustment",

@@ -1,5 +1,5 @@
 // Toasts: short notices in a polite live region (screen readers announce them).
-import { h } from "../shared/dom";
+import { h } from "./dom";
 
 export type NoticeKind = "info" | "win" | "loss" | "error";
 
