@@ -54,6 +54,12 @@ export function formatChangePercent(change: string, last: string): string {
   return (pct > 0 ? "+" : "") + pct.toFixed(2) + "%";
 }
 
+/** A fraction 0..1 as a percentage: 0.6667 → "66.7%", null → "—". */
+export function formatRate(fraction: number | null): string {
+  if (fraction === null || !Number.isFinite(fraction)) return "—";
+  return `${(Math.round(fraction * 1000) / 10).toFixed(1)}%`;
+}
+
 /** 5 → "5s", 60 → "1m", 90 → "1m 30s", 3600 → "1h". */
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;

@@ -74,7 +74,8 @@ export interface TradeStats {
   staked: string;
   paid_out: string;
   net: string;
-  win_rate: string | null;
+  /** won / (won + lost), 0..1; null before any decided trade */
+  win_rate: number | null;
 }
 
 export interface Balance {

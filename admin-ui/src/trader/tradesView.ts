@@ -3,7 +3,7 @@
 import { ApiClient, messageOf } from "../shared/api";
 import { elapsedFraction, formatCountdown, remainingMs, standing } from "../shared/countdown";
 import { h, mount } from "../shared/dom";
-import { formatDateTime, formatMoney, formatPrice, formatSignedMoney } from "../shared/format";
+import { formatDateTime, formatMoney, formatPrice, formatRate, formatSignedMoney } from "../shared/format";
 import { fromUnits, toUnits } from "../shared/decimal";
 import type { Market, Trade, TradeStats } from "../shared/types";
 
@@ -103,7 +103,7 @@ export class History {
       h("h2", {}, "History"),
       h("div", { class: "stats", "data-role": "stats" },
         stat("Trades", String(stats.total)),
-        stat("Win rate", stats.win_rate === null ? "—" : `${stats.win_rate}%`),
+        stat("Win rate", formatRate(stats.win_rate)),
         stat("Won / lost / tie", `${stats.won} / ${stats.lost} / ${stats.tie}`),
         stat("P&L", formatSignedMoney(stats.net, currency), netUnits > 0n ? "up" : netUnits < 0n ? "down" : "")),
       h("div", { class: "toolbar" }, h("label", {}, "Result", filter)),

@@ -81,6 +81,9 @@ export const scenarios = [
     await until(async () => (await available(page)) === before - 1000 + payout, 5000,
       `available ${before} - 10.00 + ${payout / 100} after settlement`);
     await until(async () => (await page.locator(".active-trade").count()) === 0, 3000, "the trade to leave the active list");
+    const rate = { WON: "100.0%", LOST: "0.0%", TIE: "—" }[trade.status];
+    await until(async () => (await page.locator('[data-role="stats"]').textContent()).includes(`Win rate${rate}`), 5000,
+      `the history stats to show a win rate of ${rate}`);
     await t.shot(page, "trade-result");
   }],
 

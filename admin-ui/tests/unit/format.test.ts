@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromUnits, percentOfFloor, toUnits, compareDecimal } from "../../src/shared/decimal";
-import { formatChangePercent, formatDuration, formatMoney, formatPrice, formatSignedMoney, payoutPreview } from "../../src/shared/format";
+import { formatChangePercent, formatDuration, formatMoney, formatPrice, formatRate, formatSignedMoney, payoutPreview } from "../../src/shared/format";
 
 describe("decimal", () => {
   it("parses and prints exactly", () => {
@@ -48,6 +48,12 @@ describe("format", () => {
     expect(formatChangePercent("1", "101")).toBe("+1.00%");
     expect(formatChangePercent("-0.5", "99.5")).toBe("-0.50%");
     expect(formatChangePercent("0", "0")).toBe("0.00%");
+  });
+  it("shows the win rate as a percentage", () => {
+    expect(formatRate(1)).toBe("100.0%");
+    expect(formatRate(2 / 3)).toBe("66.7%");
+    expect(formatRate(0)).toBe("0.0%");
+    expect(formatRate(null)).toBe("—");
   });
   it("names durations", () => {
     expect(formatDuration(5)).toBe("5s");
