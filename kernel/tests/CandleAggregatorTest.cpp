@@ -13,14 +13,16 @@ constexpr std::int64_t kSec = 1'000'000'000;
 constexpr std::int64_t kT0 = 1'700'000'000LL * kSec;  // a whole hour: 1700000000 % 3600 == 800, so align below
 constexpr std::int64_t kHour = (kT0 / (3600 * kSec)) * 3600 * kSec;
 
-PriceTick tick(std::int64_t ns, std::int64_t mantissa) { return PriceTick{"X", Decimal(mantissa, 2), ns}; }
+PriceTick tick(std::int64_t ns, std::int64_t mantissa) {
+    return PriceTick{"X", Decimal(mantissa, 2), ns};
+}
 
 const Candle& find(const std::vector<Candle>& v, int interval) {
     for (const auto& c : v)
         if (c.intervalS == interval) return c;
     throw std::runtime_error("missing interval");
 }
-} // namespace
+}  // namespace
 
 class CandleAggregatorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(CandleAggregatorTest);
@@ -70,7 +72,8 @@ public:
         CandleAggregator a;
         a.update(tick(kHour + 61 * kSec, 100));
         const auto late = a.update(tick(kHour + 59 * kSec, 50));
-        for (const auto& c : late) CPPUNIT_ASSERT(c.intervalS >= 300);  // 1s and 1m candles already moved on
+        for (const auto& c : late)
+            CPPUNIT_ASSERT(c.intervalS >= 300);  // 1s and 1m candles already moved on
         CPPUNIT_ASSERT_EQUAL(std::int64_t(100), a.current("X", 60)->low);
     }
 

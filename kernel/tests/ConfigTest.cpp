@@ -27,7 +27,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
-} // namespace
+}  // namespace
 
 class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ConfigTest);
@@ -82,14 +82,17 @@ plugins:
         const std::string top = errorOf("plugin:\n  - id: otc\n");
         CPPUNIT_ASSERT_MESSAGE(top, contains(top, "test.yaml:1:1: plugin: unknown key (did you mean 'plugins'?)"));
         const std::string nested = errorOf("plugins:\n  - id: otc\n    library: x\n    enabeld: true\n");
-        CPPUNIT_ASSERT_MESSAGE(nested, contains(nested, "test.yaml:4:5: plugins[0].enabeld: unknown key (did you mean 'enabled'?)"));
+        CPPUNIT_ASSERT_MESSAGE(
+            nested, contains(nested, "test.yaml:4:5: plugins[0].enabeld: unknown key (did you mean 'enabled'?)"));
     }
 
     void testWrongTypesAndRanges() {
         CPPUNIT_ASSERT(contains(errorOf("server: { port: eighty }"), "server.port: expected an integer, got 'eighty'"));
         CPPUNIT_ASSERT(contains(errorOf("server: { port: 70000 }"), "server.port: must be between 0 and 65535"));
-        CPPUNIT_ASSERT(contains(errorOf("storage: { driver: mysql }"), "storage.driver: expected one of sqlite, postgresql, got 'mysql'"));
-        CPPUNIT_ASSERT(contains(errorOf("storage: { driver: postgresql }"), "storage.postgresql.dsn: required when driver is postgresql"));
+        CPPUNIT_ASSERT(contains(errorOf("storage: { driver: mysql }"),
+                                "storage.driver: expected one of sqlite, postgresql, got 'mysql'"));
+        CPPUNIT_ASSERT(contains(errorOf("storage: { driver: postgresql }"),
+                                "storage.postgresql.dsn: required when driver is postgresql"));
         CPPUNIT_ASSERT(contains(errorOf("server: [1, 2]"), "server: expected a mapping of keys"));
         CPPUNIT_ASSERT(contains(errorOf("plugins: { id: otc }"), "plugins: expected a list"));
     }
@@ -97,8 +100,10 @@ plugins:
     void testPluginEntries() {
         CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - library: x\n"), "test.yaml:2:5: plugins[0].id: is required"));
         CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: otc }\n"), "plugins[0].library: is required"));
-        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: Bad Id, library: x }\n"), "plugins[0].id: 'Bad Id' is not a valid plugin id"));
-        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: otc, library: x, enabled: yes }\n"), "plugins[0].enabled: expected true or false, got 'yes'"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: Bad Id, library: x }\n"),
+                                "plugins[0].id: 'Bad Id' is not a valid plugin id"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: otc, library: x, enabled: yes }\n"),
+                                "plugins[0].enabled: expected true or false, got 'yes'"));
         const std::string dup = errorOf("plugins:\n  - { id: otc, library: a }\n  - { id: otc, library: b }\n");
         CPPUNIT_ASSERT_MESSAGE(dup, contains(dup, "test.yaml:3:7: plugins[1].id: duplicate plugin id 'otc'"));
     }
@@ -107,11 +112,17 @@ plugins:
         ::setenv("BOURSE_TEST_PORT", "9123", 1);
         ::unsetenv("BOURSE_TEST_MISSING");
         CPPUNIT_ASSERT_EQUAL(9123, parseConfig("server: { port: '${BOURSE_TEST_PORT}' }", "t", "/").server.port);
-        CPPUNIT_ASSERT_EQUAL(7000, parseConfig("server: { port: '${BOURSE_TEST_MISSING:-7000}' }", "t", "/").server.port);
+        CPPUNIT_ASSERT_EQUAL(7000,
+                             parseConfig("server: { port: '${BOURSE_TEST_MISSING:-7000}' }", "t", "/").server.port);
         const std::string e = errorOf("server:\n  admin_token: ${BOURSE_TEST_MISSING}\n");
-        CPPUNIT_ASSERT_MESSAGE(e, contains(e, "test.yaml:2:3: server.admin_token: environment variable BOURSE_TEST_MISSING is not set"));
-        const std::string inPlugin = errorOf("plugins:\n  - id: p\n    library: x\n    config:\n      key: ${BOURSE_TEST_MISSING}\n");
-        CPPUNIT_ASSERT_MESSAGE(inPlugin, contains(inPlugin, "test.yaml:5:12: plugins[0].config.key: environment variable BOURSE_TEST_MISSING is not set"));
+        CPPUNIT_ASSERT_MESSAGE(
+            e, contains(e, "test.yaml:2:3: server.admin_token: environment variable BOURSE_TEST_MISSING is not set"));
+        const std::string inPlugin =
+            errorOf("plugins:\n  - id: p\n    library: x\n    config:\n      key: ${BOURSE_TEST_MISSING}\n");
+        CPPUNIT_ASSERT_MESSAGE(
+            inPlugin,
+            contains(inPlugin,
+                     "test.yaml:5:12: plugins[0].config.key: environment variable BOURSE_TEST_MISSING is not set"));
     }
 
     void testSyntaxError() {
@@ -136,7 +147,8 @@ plugins:
 )",
                                    "t.yaml", "/");
         CPPUNIT_ASSERT_EQUAL(
-            std::string(R"({"price":1.08500,"quoted":"1.08500","n":42,"flag":true,"none":null,"key":"k\"1","list":["a",2]})"),
+            std::string(
+                R"({"price":1.08500,"quoted":"1.08500","n":42,"flag":true,"none":null,"key":"k\"1","list":["a",2]})"),
             c.plugins[0].configJson);
     }
 

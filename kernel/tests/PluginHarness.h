@@ -110,4 +110,4 @@ public:
     std::unique_ptr<PluginManager> manager;
 };
 
-} // namespace bourse::test
+}  // namespace bourse::test

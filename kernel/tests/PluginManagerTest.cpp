@@ -21,9 +21,13 @@ const char* kOtcConfig =
     R"({"seed":7,"tick_interval_ms":20,"instruments":[{"symbol":"OTC_T","name":"Test","base_price":"100.00",)"
     R"("price_scale":2,"volatility":"MEDIUM","bias":0}]})";
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
-std::string testPlugin(const std::string& name) { return buildDir() + "/test-plugins/" + name + ".so"; }
+std::string testPlugin(const std::string& name) {
+    return buildDir() + "/test-plugins/" + name + ".so";
+}
 
 /// The id a fixture library offers (read through the same loader the kernel uses).
 std::string offeredId(const std::string& name, const std::string& runtimeDir) {
@@ -50,7 +54,7 @@ int mappedCopies(const std::string& id) {
     return static_cast<int>(files.size());
 }
 
-} // namespace
+}  // namespace
 
 class PluginManagerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(PluginManagerTest);
@@ -103,7 +107,8 @@ public:
 
     void testNotAnElfFile() {
         const auto s = loadBad("notelf", "bad-not-elf");
-        CPPUNIT_ASSERT_MESSAGE(s.lastError, contains(s.lastError, "bad-not-elf.so: not a shared library (no ELF header)"));
+        CPPUNIT_ASSERT_MESSAGE(s.lastError,
+                               contains(s.lastError, "bad-not-elf.so: not a shared library (no ELF header)"));
     }
 
     void testMissingEntrySymbol() {
@@ -140,7 +145,8 @@ public:
         TempDir probe;
         const std::string factoryId = offeredId("bad-factory-fails", probe.path());
         const auto f = loadBad(factoryId, "bad-factory-fails");
-        CPPUNIT_ASSERT_MESSAGE(f.lastError, contains(f.lastError, "plugin '" + factoryId + "': create failed (config): config: "));
+        CPPUNIT_ASSERT_MESSAGE(f.lastError,
+                               contains(f.lastError, "plugin '" + factoryId + "': create failed (config): config: "));
         const std::string startId = offeredId("bad-start-fails", probe.path());
         const auto s = loadBad(startId, "bad-start-fails");
         CPPUNIT_ASSERT_MESSAGE(s.lastError, contains(s.lastError, "plugin '" + startId + "': start failed"));
@@ -184,8 +190,8 @@ public:
         const std::string otcWithTestA =
             R"({"tick_interval_ms":20,"instruments":[{"symbol":"TEST_A","name":"Clash","base_price":"1.00",)"
             R"("price_scale":2,"volatility":"LOW","bias":0}]})";
-        PluginHarness h({pluginEntry("otc", "bourse-plugin-otc", otcWithTestA),
-                         pluginEntry("test-source", "good-test-source")});
+        PluginHarness h(
+            {pluginEntry("otc", "bourse-plugin-otc", otcWithTestA), pluginEntry("test-source", "good-test-source")});
         h.manager->startAll();
         CPPUNIT_ASSERT_EQUAL(std::string("running"), h.manager->status("otc").state);
         const PluginStatus clash = h.manager->status("test-source");

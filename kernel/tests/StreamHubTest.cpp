@@ -149,7 +149,7 @@ bool eventually(const std::function<bool()>& cond) {
     return cond();
 }
 
-} // namespace
+}  // namespace
 
 class StreamHubTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(StreamHubTest);
@@ -191,15 +191,14 @@ public:
     void testErrorsKeepTheConnection() {
         Fixture f;
         auto ws = f.connect();
-        for (const char* bad : {"not json", "[1,2]", "{\"op\":", R"({"channel":"ticks"})", R"({"op":"dance"})",
-                                R"({"op":"subscribe","channel":"ticks"})",
-                                R"({"op":"subscribe","channel":"ticks","symbols":[]})",
-                                R"({"op":"subscribe","channel":"ticks","symbols":[7]})",
-                                R"({"op":"subscribe","channel":"ticks","symbols":["NOPE"]})",
-                                R"({"op":"subscribe","channel":"candles","symbols":["X"],"interval":"2m"})",
-                                R"({"op":"subscribe","channel":"candles","symbols":["X"]})",
-                                R"({"op":"subscribe","channel":"weather","symbols":["X"]})",
-                                R"({"op":"auth"})"}) {
+        for (const char* bad :
+             {"not json", "[1,2]", "{\"op\":", R"({"channel":"ticks"})", R"({"op":"dance"})",
+              R"({"op":"subscribe","channel":"ticks"})", R"({"op":"subscribe","channel":"ticks","symbols":[]})",
+              R"({"op":"subscribe","channel":"ticks","symbols":[7]})",
+              R"({"op":"subscribe","channel":"ticks","symbols":["NOPE"]})",
+              R"({"op":"subscribe","channel":"candles","symbols":["X"],"interval":"2m"})",
+              R"({"op":"subscribe","channel":"candles","symbols":["X"]})",
+              R"({"op":"subscribe","channel":"weather","symbols":["X"]})", R"({"op":"auth"})"}) {
             send(*ws, bad);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, std::string("error"), typeOf(receive(*ws)));
         }
@@ -220,7 +219,9 @@ public:
         send(*ws, R"({"op":"ping"})");
         CPPUNIT_ASSERT_EQUAL(std::string("pong"), typeOf(receive(*ws)));
         // A WebSocket ping frame is answered with a pong frame.
-        ws->sendFrame("hi", 2, static_cast<int>(Poco::Net::WebSocket::FRAME_OP_PING) | static_cast<int>(Poco::Net::WebSocket::FRAME_FLAG_FIN));
+        ws->sendFrame("hi", 2,
+                      static_cast<int>(Poco::Net::WebSocket::FRAME_OP_PING) |
+                          static_cast<int>(Poco::Net::WebSocket::FRAME_FLAG_FIN));
         Poco::Buffer<char> buf(0);
         int flags = 0;
         ws->receiveFrame(buf, flags);
@@ -232,13 +233,15 @@ public:
         Fixture f;
         auto ws = f.connect();
         for (const char* interval : {"1s", "1m", "5m", "1h"}) {
-            send(*ws, std::string(R"({"op":"subscribe","channel":"candles","symbols":["X"],"interval":")") + interval + "\"}");
+            send(*ws, std::string(R"({"op":"subscribe","channel":"candles","symbols":["X"],"interval":")") + interval +
+                          "\"}");
             const std::string ack = receive(*ws);
             CPPUNIT_ASSERT_EQUAL(std::string("subscribed"), typeOf(ack));
             CPPUNIT_ASSERT_EQUAL(std::string(interval), field(ack, "interval"));
         }
         for (const char* interval : {"2m", "1d", "", "1M"}) {
-            send(*ws, std::string(R"({"op":"subscribe","channel":"candles","symbols":["X"],"interval":")") + interval + "\"}");
+            send(*ws, std::string(R"({"op":"subscribe","channel":"candles","symbols":["X"],"interval":")") + interval +
+                          "\"}");
             CPPUNIT_ASSERT_EQUAL_MESSAGE(interval, std::string("error"), typeOf(receive(*ws)));
         }
         f.hub.publish("candles:X:5m", R"({"type":"candle","i":"5m"})");
@@ -251,7 +254,8 @@ public:
         Fixture f;  // at most 16 subscriptions per connection
         auto ws = f.connect();
         std::string fifteen;
-        for (int i = 0; i < 15; ++i) fifteen += (i ? ",\"S" : "\"S") + std::to_string(i) + "\"";
+        for (int i = 0; i < 15; ++i)
+            fifteen += (i ? ",\"S" : "\"S") + std::to_string(i) + "\"";
         send(*ws, R"({"op":"subscribe","channel":"ticks","symbols":[)" + fifteen + "]}");
         CPPUNIT_ASSERT_EQUAL(std::string("subscribed"), typeOf(receive(*ws)));
         send(*ws, R"({"op":"subscribe","channel":"ticks","symbols":["A","B"]})");  // 17 > 16
@@ -267,7 +271,8 @@ public:
     void testPlainRequestGetsProblem() {
         Fixture f;
         Poco::Net::HTTPClientSession cs("127.0.0.1", f.server.port());
-        Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/api/v1/stream", Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/api/v1/stream",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
         cs.sendRequest(req);
         Poco::Net::HTTPResponse resp;
         std::istream& in = cs.receiveResponse(resp);
@@ -312,14 +317,16 @@ public:
         Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", f.server.port()));
         s.setReceiveTimeout(Poco::Timespan(2, 0));
         const std::string op = R"({"op":"ping"})";
-        std::string bytes = "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                            "Sec-WebSocket-Version: 13\r\n\r\n";
+        std::string bytes =
+            "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n";
         bytes += static_cast<char>(0x81);
         bytes += static_cast<char>(0x80 | op.size());
         const char mask[4] = {1, 2, 3, 4};
         bytes.append(mask, 4);
-        for (std::size_t i = 0; i < op.size(); ++i) bytes += static_cast<char>(op[i] ^ mask[i % 4]);
+        for (std::size_t i = 0; i < op.size(); ++i)
+            bytes += static_cast<char>(op[i] ^ mask[i % 4]);
         s.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
         std::string got;
         char buf[1024];
@@ -404,9 +411,11 @@ public:
             clients.push_back(f.connect());
             send(*clients.back(), R"({"op":"subscribe","channel":"ticks","symbols":["X"]})");
         }
-        for (auto& c : clients) CPPUNIT_ASSERT_EQUAL(std::string("subscribed"), typeOf(receive(*c)));
+        for (auto& c : clients)
+            CPPUNIT_ASSERT_EQUAL(std::string("subscribed"), typeOf(receive(*c)));
         f.hub.publish("ticks:X", R"({"type":"tick","n":42})");
-        for (auto& c : clients) CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"tick","n":42})"), receive(*c));
+        for (auto& c : clients)
+            CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"tick","n":42})"), receive(*c));
         clients.resize(50);  // 150 disconnect
         CPPUNIT_ASSERT(eventually([&] { return f.hub.connectionCount() == 50; }));
     }
@@ -436,7 +445,8 @@ public:
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         f.hub.stop();
         done = true;
-        for (auto& p : publishers) p.join();
+        for (auto& p : publishers)
+            p.join();
         client.join();
         CPPUNIT_ASSERT_EQUAL(int(Poco::Net::WebSocket::FRAME_OP_CLOSE), last.first);
         CPPUNIT_ASSERT_EQUAL(1001, closeCode(last.second));

@@ -6,39 +6,52 @@
 #include <stdio.h>
 #include <string.h>
 
-static bourse_status list_nothing(void *instance, bourse_instrument_sink sink) {
+static bourse_status list_nothing(void* instance, bourse_instrument_sink sink) {
     (void)instance;
     (void)sink;
     return BOURSE_OK;
 }
 
-static bourse_status create(const bourse_host_api *host, bourse_host_ctx *ctx, void **out) {
+static bourse_status create(const bourse_host_api* host, bourse_host_ctx* ctx, void** out) {
     (void)host;
     (void)ctx;
-    *out = (void *)1;
+    *out = (void*)1;
     return BOURSE_OK;
 }
 
-static void destroy(void *instance) { (void)instance; }
+static void destroy(void* instance) {
+    (void)instance;
+}
 
 static const bourse_price_source_api source_api = {sizeof(bourse_price_source_api), list_nothing, NULL, NULL, NULL};
 
-static const bourse_plugin_descriptor descriptor = {
-    sizeof(bourse_plugin_descriptor), BOURSE_KIND_PRICE_SOURCE, "c-source", "1.0.0", "written in C",
-    create, destroy, NULL, NULL, NULL, NULL, &source_api};
+static const bourse_plugin_descriptor descriptor = {sizeof(bourse_plugin_descriptor),
+                                                    BOURSE_KIND_PRICE_SOURCE,
+                                                    "c-source",
+                                                    "1.0.0",
+                                                    "written in C",
+                                                    create,
+                                                    destroy,
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    &source_api};
 
 static int registered;
 
-static bourse_status add(void *ctx, const bourse_plugin_descriptor *d) {
+static bourse_status add(void* ctx, const bourse_plugin_descriptor* d) {
     (void)ctx;
     registered += d == &descriptor;
     return BOURSE_OK;
 }
 
-static bourse_status register_plugins(const bourse_registrar *r) { return r->add(r->ctx, &descriptor); }
+static bourse_status register_plugins(const bourse_registrar* r) {
+    return r->add(r->ctx, &descriptor);
+}
 
 static const bourse_module module = {sizeof(bourse_module), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR, BOURSE_ABI_MAJOR, 0,
-                                     "c-module 1.0.0", register_plugins};
+                                     "c-module 1.0.0",      register_plugins};
 
 int main(void) {
     const bourse_registrar registrar = {sizeof(bourse_registrar), NULL, add, NULL};

@@ -58,10 +58,14 @@ public:
 
 private:
     void publish() {
-        if constexpr (F == Flaw::WrongTickScale) host().publishTick("C_A", Decimal(1000, 3));
-        else if constexpr (F == Flaw::UnknownTickSymbol) host().publishTick("C_B", Decimal(100, 2));
-        else if constexpr (F == Flaw::ZeroPrice) host().publishTick("C_A", Decimal(0, 2));
-        else host().publishTick("C_A", Decimal(100, 2));
+        if constexpr (F == Flaw::WrongTickScale)
+            host().publishTick("C_A", Decimal(1000, 3));
+        else if constexpr (F == Flaw::UnknownTickSymbol)
+            host().publishTick("C_B", Decimal(100, 2));
+        else if constexpr (F == Flaw::ZeroPrice)
+            host().publishTick("C_A", Decimal(0, 2));
+        else
+            host().publishTick("C_A", Decimal(100, 2));
     }
     Host::TimerId _timer = 0;
 };
@@ -76,8 +80,9 @@ struct ModuleOf {
         const bourse_plugin_descriptor* const list[] = {&descriptor};
         return bourse::detail::registerAll(r, list, 1);
     }
-    static inline const bourse_module module{sizeof(bourse_module), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR,
-                                             BOURSE_ABI_MAJOR, 0, "conformance test", &registerPlugins};
+    static inline const bourse_module module{
+        sizeof(bourse_module), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR, BOURSE_ABI_MAJOR, 0,
+        "conformance test",    &registerPlugins};
 };
 
 template <Flaw F>
@@ -93,18 +98,18 @@ bool mentions(const std::vector<std::string>& lines, const std::string& part) {
     return false;
 }
 
-#define ASSERT_FLAGGED(flaw, text)                                                                          \
-    do {                                                                                                    \
-        const auto problems = check<flaw>();                                                                \
-        CPPUNIT_ASSERT_MESSAGE(#flaw " should report '" text "', got:\n" + joinLines(problems),              \
-                               mentions(problems, text));                                                   \
+#define ASSERT_FLAGGED(flaw, text)                                                              \
+    do {                                                                                        \
+        const auto problems = check<flaw>();                                                    \
+        CPPUNIT_ASSERT_MESSAGE(#flaw " should report '" text "', got:\n" + joinLines(problems), \
+                               mentions(problems, text));                                       \
     } while (false)
 
 // A plain C plugin that fails without saying why (no set_error).
 bourse_status mutePlugins(const bourse_registrar* r) {
     static const bourse_price_source_api api{sizeof(bourse_price_source_api),
-                                             [](void*, bourse_instrument_sink) { return BOURSE_OK; }, nullptr,
-                                             nullptr, nullptr};
+                                             [](void*, bourse_instrument_sink) { return BOURSE_OK; }, nullptr, nullptr,
+                                             nullptr};
     static bourse_plugin_descriptor d = [] {
         bourse_plugin_descriptor x{};
         x.struct_size = sizeof x;
@@ -126,7 +131,7 @@ bourse_status mutePlugins(const bourse_registrar* r) {
 const bourse_module muteModule{sizeof(bourse_module), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR, BOURSE_ABI_MAJOR, 0, "mute",
                                &mutePlugins};
 
-} // namespace
+}  // namespace
 
 class ConformanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ConformanceTest);

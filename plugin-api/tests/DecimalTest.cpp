@@ -37,7 +37,7 @@ std::string errorOf(F fn) {
     return "";
 }
 
-} // namespace
+}  // namespace
 
 class DecimalTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(DecimalTest);

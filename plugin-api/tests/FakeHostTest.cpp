@@ -43,7 +43,7 @@ bourse_status registerScripted(const bourse_registrar* r) {
     return bourse::detail::registerAll(r, list, 1);
 }
 const bourse_module scriptedModule{sizeof(bourse_module), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR, BOURSE_ABI_MAJOR, 0,
-                                   "scripted (test)", &registerScripted};
+                                   "scripted (test)",     &registerScripted};
 
 /// Raw C host calls through a context, for what the C++ layer does not expose.
 struct Raw {
@@ -55,7 +55,7 @@ struct Raw {
 
 void noop(void*, std::uint64_t) {}
 
-} // namespace
+}  // namespace
 
 class FakeHostTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(FakeHostTest);
@@ -116,8 +116,8 @@ public:
         int count = 0;
         std::uint64_t id = 0;
         CPPUNIT_ASSERT_EQUAL(BOURSE_OK, raw.api().timer_start(
-                                            &raw.ctx, 0, 1'000'000, [](void* u, std::uint64_t) { ++*static_cast<int*>(u); },
-                                            &count, &id));
+                                            &raw.ctx, 0, 1'000'000,
+                                            [](void* u, std::uint64_t) { ++*static_cast<int*>(u); }, &count, &id));
         host.advance(0ns);  // delay 0 fires at once
         CPPUNIT_ASSERT_EQUAL(1, count);
         host.advance(10ms);  // every 1 ms: 10 more, catching up in one advance
@@ -164,11 +164,11 @@ public:
             return HttpResponse{200, {{"Content-Type", "application/json"}}, R"({"ok":true})", ""};
         });
         Scripted::onStart = [](Scripted& s) {
-            s.hostRef().http({"POST", "https://example.test/a", {{"X-Key", "k"}}, "body", 2s},
-                             [&s](const HttpResponse& r) {
-                                 s.hostRef().notify("got", std::to_string(r.status) + " " +
-                                                               r.header("content-type").value_or("?") + " " + r.body);
-                             });
+            s.hostRef().http(
+                {"POST", "https://example.test/a", {{"X-Key", "k"}}, "body", 2s}, [&s](const HttpResponse& r) {
+                    s.hostRef().notify(
+                        "got", std::to_string(r.status) + " " + r.header("content-type").value_or("?") + " " + r.body);
+                });
         };
         PluginUnderTest p(scriptedModule, "scripted", host);
         CPPUNIT_ASSERT_EQUAL(BOURSE_OK, p.start());
@@ -191,8 +191,8 @@ public:
         FakeHost host;
         Raw raw(host);
         int answered = 0;
-        const bourse_http_request get{sizeof(bourse_http_request), toStr("GET"), toStr("http://x.test/"), nullptr, 0,
-                                      {}, 0};
+        const bourse_http_request get{
+            sizeof(bourse_http_request), toStr("GET"), toStr("http://x.test/"), nullptr, 0, {}, 0};
         const auto count = [](void* u, const bourse_http_response* r) {
             ++*static_cast<int*>(u);
             CPPUNIT_ASSERT_EQUAL(0, r->status);  // no responder: a transport failure
@@ -204,8 +204,8 @@ public:
         raw.api().http_cancel(&raw.ctx, first);
         host.advance(1ms);  // advance answers pending requests too
         CPPUNIT_ASSERT_EQUAL(1, answered);
-        const bourse_http_request ftp{sizeof(bourse_http_request), toStr("GET"), toStr("ftp://x.test/"), nullptr, 0,
-                                      {}, 0};
+        const bourse_http_request ftp{
+            sizeof(bourse_http_request), toStr("GET"), toStr("ftp://x.test/"), nullptr, 0, {}, 0};
         CPPUNIT_ASSERT_EQUAL(BOURSE_E_INVALID, raw.api().http_request(&raw.ctx, &ftp, count, &answered, &first));
         CPPUNIT_ASSERT_EQUAL(std::string("http: URL must start with http:// or https://"), host.lastError);
     }
@@ -238,8 +238,8 @@ public:
         h.warn("careful");
         CPPUNIT_ASSERT(host.logs.at(0).level == BOURSE_LOG_WARN && host.logs.at(0).text == "careful");
 
-        const bourse_candle k{sizeof(bourse_candle), toStr("S_A"), 60, 5, {100, 0}, {110, 0}, {90, 0}, {105, 0},
-                              {3, 0}};
+        const bourse_candle k{
+            sizeof(bourse_candle), toStr("S_A"), 60, 5, {100, 0}, {110, 0}, {90, 0}, {105, 0}, {3, 0}};
         CPPUNIT_ASSERT_EQUAL(BOURSE_OK, host.api()->publish_candle(&raw.ctx, &k));
         CPPUNIT_ASSERT(host.candles.at(0).close == Decimal(105, 0) && host.candles.at(0).intervalS == 60);
 
@@ -283,8 +283,7 @@ public:
                 if (++*calls == 3) {
                     s.hostRef().cancel(*id);
                     // The closure is still alive here: its captures are usable.
-                    s.hostRef().info("cancelled after " + std::to_string(*calls) + " calls, id " +
-                                     std::to_string(*id));
+                    s.hostRef().info("cancelled after " + std::to_string(*calls) + " calls, id " + std::to_string(*id));
                 }
             });
         };
@@ -303,7 +302,8 @@ public:
         FakeHost host;
         auto token = std::make_shared<int>(0);
         Scripted::onStart = [token](Scripted& s) {
-            for (int i = 0; i < 100; ++i) s.hostRef().schedule(1ms, 0ns, [token] { ++*token; });
+            for (int i = 0; i < 100; ++i)
+                s.hostRef().schedule(1ms, 0ns, [token] { ++*token; });
         };
         PluginUnderTest p(scriptedModule, "scripted", host);
         p.start();

@@ -20,7 +20,8 @@ class ValidateTest : public CppUnit::TestFixture {
 
 public:
     void testPluginIds() {
-        for (const char* ok : {"otc", "price.binance", "grid-bot", "a1_b"}) CPPUNIT_ASSERT(bourse::isValidPluginId(ok));
+        for (const char* ok : {"otc", "price.binance", "grid-bot", "a1_b"})
+            CPPUNIT_ASSERT(bourse::isValidPluginId(ok));
         for (const char* bad : std::initializer_list<const char*>{"", "Otc", "-otc", "has space", "\xc3\xbc", nullptr})
             CPPUNIT_ASSERT(!bourse::isValidPluginId(bad));
         CPPUNIT_ASSERT(!bourse::isValidPluginId(std::string(65, 'a').c_str()));
@@ -30,8 +31,10 @@ public:
     }
 
     void testSemver() {
-        for (const char* ok : {"1.0.0", "0.12.3", "2.0.0-rc.1", "1.2.3+build.5"}) CPPUNIT_ASSERT(bourse::isValidSemver(ok));
-        for (const char* bad : std::initializer_list<const char*>{"1.0", "1.0.0.0", "01.0.0", "v1.0.0", "1.a.0", "", nullptr})
+        for (const char* ok : {"1.0.0", "0.12.3", "2.0.0-rc.1", "1.2.3+build.5"})
+            CPPUNIT_ASSERT(bourse::isValidSemver(ok));
+        for (const char* bad :
+             std::initializer_list<const char*>{"1.0", "1.0.0.0", "01.0.0", "v1.0.0", "1.a.0", "", nullptr})
             CPPUNIT_ASSERT(!bourse::isValidSemver(bad));
     }
 

@@ -46,13 +46,20 @@ Options parse(int argc, char** argv) {
     Options o;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--port") o.port = std::stoi(v);
-        else if (k == "--plugin") o.plugin = v;
-        else if (k == "--symbol") o.symbol = v;
-        else if (k == "--http-clients") o.httpClients = std::stoi(v);
-        else if (k == "--seconds") o.seconds = std::stoi(v);
-        else if (k == "--reload-every-ms") o.reloadEveryMs = std::stoi(v);
-        else if (k == "--token") o.token = v;
+        if (k == "--port")
+            o.port = std::stoi(v);
+        else if (k == "--plugin")
+            o.plugin = v;
+        else if (k == "--symbol")
+            o.symbol = v;
+        else if (k == "--http-clients")
+            o.httpClients = std::stoi(v);
+        else if (k == "--seconds")
+            o.seconds = std::stoi(v);
+        else if (k == "--reload-every-ms")
+            o.reloadEveryMs = std::stoi(v);
+        else if (k == "--token")
+            o.token = v;
         else {
             std::cerr << "unknown option " << k << '\n';
             std::exit(2);
@@ -73,7 +80,7 @@ struct Sample {
     bool ok;
 };
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     const Options opt = parse(argc, argv);
@@ -176,7 +183,8 @@ int main(int argc, char** argv) {
 
     std::this_thread::sleep_until(deadline);
     done = true;
-    for (auto& t : workers) t.join();
+    for (auto& t : workers)
+        t.join();
     reloader.join();
     stream.join();
 

@@ -34,9 +34,12 @@ int main(int argc, char** argv) {
     int trades = 100000;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--plugins") pluginDir = v;
-        else if (k == "--trades") trades = std::stoi(v);
-        else if (k == "--postgres") dsn = v;
+        if (k == "--plugins")
+            pluginDir = v;
+        else if (k == "--trades")
+            trades = std::stoi(v);
+        else if (k == "--postgres")
+            dsn = v;
     }
     if (pluginDir.empty()) {
         std::cerr << "usage: bench_settlement_burst --plugins DIR [--trades N] [--postgres DSN]\n";
@@ -54,10 +57,16 @@ int main(int argc, char** argv) {
         c.storage.postgresDsn = dsn;
     }
     c.pluginDirs = {pluginDir};
-    c.plugins = {PluginConfig{"otc", "bourse-plugin-otc", "", true,
-                              R"({"tick_interval_ms":50,"instruments":[{"symbol":"OTC_BENCH","base_price":"1000.000","price_scale":3}]})",
-                              {}, "bench"},
-                 PluginConfig{"binary-options", "bourse-plugin-binary-options", "", true, "{}", {}, "bench"}};
+    c.plugins = {
+        PluginConfig{
+            "otc",
+            "bourse-plugin-otc",
+            "",
+            true,
+            R"({"tick_interval_ms":50,"instruments":[{"symbol":"OTC_BENCH","base_price":"1000.000","price_scale":3}]})",
+            {},
+            "bench"},
+        PluginConfig{"binary-options", "bourse-plugin-binary-options", "", true, "{}", {}, "bench"}};
     // Nothing may expire while the trades are being written: time stands still
     // until all of them are in, then jumps past their expiry at once.
     auto clock = std::make_shared<ManualClock>(SystemClock().nowNs());
@@ -68,7 +77,8 @@ int main(int argc, char** argv) {
     constexpr int kUsers = 100;
     std::vector<std::string> users;
     for (int u = 0; u < kUsers; ++u)
-        users.push_back(kernel.accounts().registerUser("burst" + std::to_string(u) + "@bourse.test", "Burst-Pass-2026", "B").id);
+        users.push_back(
+            kernel.accounts().registerUser("burst" + std::to_string(u) + "@bourse.test", "Burst-Pass-2026", "B").id);
 
     const auto setupStart = std::chrono::steady_clock::now();
     const std::int64_t expiry = clock->nowNs() + 60'000'000'000;
@@ -85,15 +95,17 @@ int main(int argc, char** argv) {
                 tx.postings = {{Ledger::userAccount(user, "available", ccy), ccy, -100, true},
                                {Ledger::userAccount(user, "locked", ccy), ccy, 100}};
                 Ledger::apply(w, tx, expiry);
-                w.exec("INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
-                       "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
-                       id, user, std::string("binary-options"), std::string("OTC_BENCH"), "burst-" + std::to_string(i),
-                       Poco::Int64{100}, ccy, terms, 3, Poco::Int64{1000000}, Poco::Int64{expiry - 60'000'000'000},
-                       Poco::Int64{expiry});
-                w.exec("INSERT INTO open_positions (user_id, product, open_count) VALUES ($1, 'binary-options', 1) "
-                       "ON CONFLICT (user_id, product) DO UPDATE SET open_count = open_positions.open_count + 1",
-                       user);
+                w.exec(
+                    "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                    "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
+                    id, user, std::string("binary-options"), std::string("OTC_BENCH"), "burst-" + std::to_string(i),
+                    Poco::Int64{100}, ccy, terms, 3, Poco::Int64{1000000}, Poco::Int64{expiry - 60'000'000'000},
+                    Poco::Int64{expiry});
+                w.exec(
+                    "INSERT INTO open_positions (user_id, product, open_count) VALUES ($1, 'binary-options', 1) "
+                    "ON CONFLICT (user_id, product) DO UPDATE SET open_count = open_positions.open_count + 1",
+                    user);
             }
         });
     }
@@ -117,11 +129,13 @@ int main(int argc, char** argv) {
     const VerifyReport report = Ledger::verify(s);
     kernel.stop();
 
-    std::printf("settlement burst benchmark: %d trades expiring at once, %s\n", trades, dsn.empty() ? "SQLite" : "PostgreSQL");
+    std::printf("settlement burst benchmark: %d trades expiring at once, %s\n", trades,
+                dsn.empty() ? "SQLite" : "PostgreSQL");
     std::printf("  setup              %.1f s (trades and stake locks written directly)\n", setupS);
     std::printf("  settled            all in %.2f s (%.0f/s)\n", settleS, trades / settleS);
     std::printf("  ledger verify      %s (%lld transactions)\n", report.problems.empty() ? "OK" : "FAILED",
                 static_cast<long long>(report.transactions));
-    for (const auto& p : report.problems) std::printf("    %s\n", p.c_str());
+    for (const auto& p : report.problems)
+        std::printf("    %s\n", p.c_str());
     return report.problems.empty() ? 0 : 1;
 }

@@ -35,10 +35,14 @@ Options parse(int argc, char** argv) {
     Options o;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--port") o.port = std::stoi(v);
-        else if (k == "--clients") o.clients = std::stoi(v);
-        else if (k == "--seconds") o.seconds = std::stoi(v);
-        else if (k == "--symbol") o.symbol = v;
+        if (k == "--port")
+            o.port = std::stoi(v);
+        else if (k == "--clients")
+            o.clients = std::stoi(v);
+        else if (k == "--seconds")
+            o.seconds = std::stoi(v);
+        else if (k == "--symbol")
+            o.symbol = v;
         else {
             std::cerr << "unknown option " << k << '\n';
             std::exit(2);
@@ -68,7 +72,7 @@ double percentile(std::vector<double>& v, double p) {
     return v[static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1))];
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     const Options opt = parse(argc, argv);
@@ -91,7 +95,8 @@ int main(int argc, char** argv) {
                 tokens[static_cast<std::size_t>(c)] =
                     p.parse(body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("access_token");
             });
-        for (auto& t : reg) t.join();
+        for (auto& t : reg)
+            t.join();
     }
 
     std::atomic<bool> done{false};
@@ -121,11 +126,13 @@ int main(int argc, char** argv) {
         });
     std::this_thread::sleep_for(std::chrono::seconds(opt.seconds));
     done = true;
-    for (auto& w : workers) w.join();
+    for (auto& w : workers)
+        w.join();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
 
     std::vector<double> all;
-    for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
+    for (auto& v : latencies)
+        all.insert(all.end(), v.begin(), v.end());
     std::printf("trade placement benchmark: %d keep-alive clients, %.1f s\n", opt.clients, elapsed);
     std::printf("  placements         %zu (%.0f/s), failed %ld\n", all.size(),
                 static_cast<double>(all.size()) / elapsed, failed.load());

@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +28,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -56,12 +56,18 @@ Options parse(int argc, char** argv) {
         if (k == "--help" || k == "-h") usage(0);
         if (i + 1 >= argc) usage(2);
         const std::string v = argv[i + 1];
-        if (k == "--port") o.port = std::stoi(v);
-        else if (k == "--clients") o.clients = std::stoi(v);
-        else if (k == "--seconds") o.seconds = std::stoi(v);
-        else if (k == "--symbol") o.symbol = v;
-        else if (k == "--pid") o.pid = std::stoi(v);
-        else if (k == "--threads") o.threads = std::max(1, std::stoi(v));
+        if (k == "--port")
+            o.port = std::stoi(v);
+        else if (k == "--clients")
+            o.clients = std::stoi(v);
+        else if (k == "--seconds")
+            o.seconds = std::stoi(v);
+        else if (k == "--symbol")
+            o.symbol = v;
+        else if (k == "--pid")
+            o.pid = std::stoi(v);
+        else if (k == "--threads")
+            o.threads = std::max(1, std::stoi(v));
         else {
             std::cerr << "unknown option " << k << '\n';
             usage(2);
@@ -87,7 +93,8 @@ std::string clientFrame(const std::string& payload) {
         f.push_back(static_cast<char>(payload.size() & 0xFF));
     }
     f.append(reinterpret_cast<const char*>(mask), 4);
-    for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
     return f;
 }
 
@@ -99,10 +106,10 @@ struct Client {
 
 /// What the receivers saw besides ticks.
 struct Tally {
-    long messages = 0;      ///< ticks measured
-    long acks = 0;          ///< {"type":"subscribed"}
-    long closeFrames = 0;   ///< server close frames (1008 = dropped as a slow consumer)
-    long refused = 0;       ///< upgrade answered with something other than 101
+    long messages = 0;     ///< ticks measured
+    long acks = 0;         ///< {"type":"subscribed"}
+    long closeFrames = 0;  ///< server close frames (1008 = dropped as a slow consumer)
+    long refused = 0;      ///< upgrade answered with something other than 101
     int lastCloseCode = 0;
 };
 
@@ -137,7 +144,7 @@ double percentile(std::vector<float>& v, double p) {
     return v[idx];
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     const Options opt = parse(argc, argv);
@@ -150,9 +157,10 @@ int main(int argc, char** argv) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(opt.port));
     inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    const std::string upgrade = "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                "Sec-WebSocket-Version: 13\r\n\r\n";
+    const std::string upgrade =
+        "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n";
     const std::string subscribe =
         clientFrame(R"({"op":"subscribe","channel":"ticks","symbols":[")" + opt.symbol + R"("]})");
 
@@ -192,7 +200,8 @@ int main(int argc, char** argv) {
     for (int t = 0; t < opt.threads; ++t)
         receivers.emplace_back([&, t] {
             const int ep = epoll_create1(0);
-            for (std::size_t i = static_cast<std::size_t>(t); i < clients.size(); i += static_cast<std::size_t>(opt.threads)) {
+            for (std::size_t i = static_cast<std::size_t>(t); i < clients.size();
+                 i += static_cast<std::size_t>(opt.threads)) {
                 if (clients[i].fd < 0) continue;
                 epoll_event ev{};
                 // Edge-triggered: a drained socket is not polled again on every
@@ -204,7 +213,8 @@ int main(int argc, char** argv) {
             auto& latencies = perThread[static_cast<std::size_t>(t)];
             Tally& tally = tallies[static_cast<std::size_t>(t)];
             latencies.reserve(static_cast<std::size_t>(opt.clients) * 10 * static_cast<std::size_t>(opt.seconds) /
-                                  static_cast<std::size_t>(opt.threads) + 1024);
+                                  static_cast<std::size_t>(opt.threads) +
+                              1024);
             std::vector<epoll_event> events(1024);
             std::vector<char> buffer(65536);
             char* buf = buffer.data();
@@ -267,7 +277,8 @@ int main(int argc, char** argv) {
                             if (c.buf.size() - pos < 10) break;
                             len = 0;
                             for (int b = 0; b < 8; ++b)
-                                len = (len << 8) | static_cast<unsigned char>(c.buf[pos + 2 + static_cast<std::size_t>(b)]);
+                                len = (len << 8) |
+                                      static_cast<unsigned char>(c.buf[pos + 2 + static_cast<std::size_t>(b)]);
                             hdr = 10;
                         }
                         if (c.buf.size() - pos < hdr + len) break;
@@ -299,9 +310,11 @@ int main(int argc, char** argv) {
             }
             close(ep);
         });
-    for (auto& r : receivers) r.join();
+    for (auto& r : receivers)
+        r.join();
     std::vector<float> latencies;
-    for (auto& v : perThread) latencies.insert(latencies.end(), v.begin(), v.end());
+    for (auto& v : perThread)
+        latencies.insert(latencies.end(), v.begin(), v.end());
     Tally total;
     for (const Tally& x : tallies) {
         total.messages += x.messages;
@@ -321,9 +334,8 @@ int main(int argc, char** argv) {
         std::printf("  close frames       %ld (last status %d; 1008 = slow consumer)\n", total.closeFrames,
                     total.lastCloseCode);
     std::printf("  messages           %ld (%.0f/s)\n", messages, static_cast<double>(messages) / opt.seconds);
-    std::printf("  latency            p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n",
-                percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
-                percentile(latencies, 100));
+    std::printf("  latency            p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n", percentile(latencies, 50),
+                percentile(latencies, 90), percentile(latencies, 99), percentile(latencies, 100));
     if (opt.pid) {
         std::printf("  server memory      VmRSS%s  VmHWM%s\n", procStatus(opt.pid, "VmRSS:").c_str(),
                     procStatus(opt.pid, "VmHWM:").c_str());

@@ -9,16 +9,16 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <csignal>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -99,7 +99,8 @@ int spawn(const std::vector<std::string>& args, int& outFd, int& errFd) {
     std::vector<std::string> full{bourseBinary()};
     full.insert(full.end(), args.begin(), args.end());
     std::vector<char*> argv;
-    for (auto& a : full) argv.push_back(a.data());
+    for (auto& a : full)
+        argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e)
@@ -107,7 +108,8 @@ int spawn(const std::vector<std::string>& args, int& outFd, int& errFd) {
     env.push_back(std::string("BOURSE_ADMIN_EMAIL=") + BourseProcess::kOperatorEmail);
     env.push_back(std::string("BOURSE_ADMIN_PASSWORD=") + BourseProcess::kOperatorPassword);
     std::vector<char*> envp;
-    for (auto& e : env) envp.push_back(e.data());
+    for (auto& e : env)
+        envp.push_back(e.data());
     envp.push_back(nullptr);
     pid_t pid = 0;
     const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
@@ -124,7 +126,8 @@ std::string readAll(int fd) {
     std::string s;
     char buf[4096];
     ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(fd, buf, sizeof buf)) > 0)
+        s.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     return s;
 }
@@ -148,7 +151,7 @@ std::string storageYaml(const std::string& dataDir) {
     return "storage: { driver: postgresql, postgresql: { dsn: \"" + postgresTestDsn(db) + "\" } }\n";
 }
 
-} // namespace
+}  // namespace
 
 bool onPostgres() {
     const char* b = std::getenv("BOURSE_TEST_BACKEND");
@@ -287,7 +290,8 @@ HttpResult BourseProcess::request(const std::string& method, const std::string& 
     session.setTimeout(Poco::Timespan(10, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) req.set("Authorization", "Bearer " + token);
-    for (const auto& [k, v] : headers) req.set(k, v);
+    for (const auto& [k, v] : headers)
+        req.set(k, v);
     if (!body.empty() || method == "POST") {
         req.setContentType(contentType);
         req.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -370,10 +374,12 @@ Poco::JSON::Object::Ptr receiveJson(Poco::Net::WebSocket& ws, std::chrono::milli
     }
 }
 
-Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string& type, std::chrono::milliseconds timeout) {
+Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string& type,
+                                    std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         auto msg = receiveJson(ws, std::max(left, std::chrono::milliseconds(1)));
         if (!msg) return nullptr;
         if (msg->getValue<std::string>("type") == type) return msg;
@@ -381,4 +387,4 @@ Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string&
     return nullptr;
 }
 
-} // namespace bourse::test
+}  // namespace bourse::test

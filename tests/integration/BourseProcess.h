@@ -136,4 +136,4 @@ Poco::JSON::Object::Ptr receiveJson(Poco::Net::WebSocket& ws, std::chrono::milli
 Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string& type,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
-} // namespace bourse::test
+}  // namespace bourse::test

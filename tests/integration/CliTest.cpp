@@ -10,7 +10,9 @@ using namespace bourse::test;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 std::string writeConfig(const ScratchDir& dir, const std::string& yaml) {
     const std::string path = dir.path() + "/bourse.yaml";
@@ -20,7 +22,7 @@ std::string writeConfig(const ScratchDir& dir, const std::string& yaml) {
 
 const std::string kPluginDirs = "plugin_dirs: [" + buildDir() + "/lib/bourse/plugins]\n";
 
-} // namespace
+}  // namespace
 
 class CliTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(CliTest);
@@ -48,7 +50,8 @@ public:
 
     void testConfigCheckCatchesMisspelledPluginId() {
         ScratchDir dir;
-        const std::string path = writeConfig(dir, kPluginDirs + "plugins:\n  - id: otcc\n    library: bourse-plugin-otc\n");
+        const std::string path =
+            writeConfig(dir, kPluginDirs + "plugins:\n  - id: otcc\n    library: bourse-plugin-otc\n");
         const auto r = runBourse({"config", "check", "--config", path});
         CPPUNIT_ASSERT(r.exitCode != 0);
         CPPUNIT_ASSERT_MESSAGE(r.err, contains(r.err, path + ":3:5: plugins: id 'otcc' is not offered by"));
@@ -60,14 +63,15 @@ public:
         const std::string path = writeConfig(dir, "storage:\n  driver: oracle\n");
         const auto r = runBourse({"serve", "--config", path, "--port", "0"});
         CPPUNIT_ASSERT(r.exitCode != 0);
-        CPPUNIT_ASSERT_MESSAGE(r.err, contains(r.err, path + ":2:3: storage.driver: expected one of sqlite, postgresql"));
+        CPPUNIT_ASSERT_MESSAGE(r.err,
+                               contains(r.err, path + ":2:3: storage.driver: expected one of sqlite, postgresql"));
     }
 
     void testPluginsList() {
         ScratchDir dir;
-        const std::string path =
-            writeConfig(dir, kPluginDirs + "plugins:\n  - { id: otc, library: bourse-plugin-otc }\n"
-                                           "  - { id: gone, library: nowhere, enabled: false }\n");
+        const std::string path = writeConfig(dir, kPluginDirs +
+                                                      "plugins:\n  - { id: otc, library: bourse-plugin-otc }\n"
+                                                      "  - { id: gone, library: nowhere, enabled: false }\n");
         const auto r = runBourse({"plugins", "list", "--config", path});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.exitCode);
         CPPUNIT_ASSERT_MESSAGE(r.out, contains(r.out, "otc  enabled   bourse-plugin-otc  price_source 1.0.0  ABI 1.0"));

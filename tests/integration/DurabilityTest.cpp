@@ -19,19 +19,23 @@ using namespace Poco::Data::Keywords;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 std::string configYaml() {
     return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0, max_threads: 64 }\n"
            "trading: { settle_interval_ms: 20 }\n"
-           "security: { auth_rate_per_minute: 100000, api_rate_per_minute: 1000000, argon2_memory_kib: 4096, argon2_iterations: 1 }\n"
+           "security: { auth_rate_per_minute: 100000, api_rate_per_minute: 1000000, argon2_memory_kib: 4096, "
+           "argon2_iterations: 1 }\n"
            "plugin_dirs: [BUILD_DIR/lib/bourse/plugins]\nplugins:" +
            otcPluginYaml(50) + binaryPluginYaml();
 }
 
 std::string tradeBody(const std::string& clientOrderId, int duration) {
     return R"({"symbol":"OTC_EUR_USD","direction":")" + std::string(clientOrderId.back() % 2 ? "UP" : "DOWN") +
-           R"(","stake":"1.00","duration":)" + std::to_string(duration) + R"(,"client_order_id":")" + clientOrderId + R"("})";
+           R"(","stake":"1.00","duration":)" + std::to_string(duration) + R"(,"client_order_id":")" + clientOrderId +
+           R"("})";
 }
 
 void waitForPrices(const BourseProcess& b) {
@@ -73,7 +77,7 @@ std::int64_t settledBy(const BourseProcess& b) {
     return std::stoll(metrics.substr(at + name.size()));
 }
 
-} // namespace
+}  // namespace
 
 class DurabilityTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(DurabilityTest);
@@ -101,9 +105,11 @@ public:
                         unexpected += std::string(e.what()) + "\n";
                     }
                 });
-            for (auto& t : reg) t.join();
+            for (auto& t : reg)
+                t.join();
         }
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 300) + b.errorLines().substr(0, 1500), std::string(), unexpected);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 300) + b.errorLines().substr(0, 1500), std::string(),
+                                     unexpected);
         std::atomic<int> created{0}, resets{0};
         std::vector<std::thread> clients;
         for (int c = 0; c < kClients; ++c)
@@ -116,7 +122,8 @@ public:
                     } catch (const std::exception& e) {
                         r.body = e.what();
                     }
-                    if (r.status == 201) ++created;
+                    if (r.status == 201)
+                        ++created;
                     else {
                         std::lock_guard lock(mutex);
                         unexpected += std::to_string(r.status) + " " + r.body + "\n";
@@ -131,7 +138,8 @@ public:
                     }
                 }
             });
-        for (auto& t : clients) t.join();
+        for (auto& t : clients)
+            t.join();
         if (!unexpected.empty())
             CPPUNIT_FAIL(unexpected.substr(0, 300) + "\nserver " + b.state() + ": " + b.errorLines().substr(0, 3000));
         CPPUNIT_ASSERT_EQUAL(kClients * kTrades, created.load());
@@ -157,16 +165,18 @@ public:
                 const BourseProcess& via = c % 2 ? b : a;
                 const std::string token = via.userToken("race" + std::to_string(c) + "@bourse.test");
                 for (int i = 0; i < kTrades / 4; ++i) {
-                    const HttpResult r =
-                        via.post("/api/v1/trades", tradeBody("r" + std::to_string(c) + "-" + std::to_string(i), 2), token);
-                    if (r.status == 201) ++created;
+                    const HttpResult r = via.post(
+                        "/api/v1/trades", tradeBody("r" + std::to_string(c) + "-" + std::to_string(i), 2), token);
+                    if (r.status == 201)
+                        ++created;
                     else {
                         std::lock_guard lock(mutex);
                         unexpected += std::to_string(r.status) + " " + r.body + "\n";
                     }
                 }
             });
-        for (auto& t : clients) t.join();
+        for (auto& t : clients)
+            t.join();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(unexpected.substr(0, 500), kTrades, created.load());
         CPPUNIT_ASSERT(waitNoneOpen(a, std::chrono::seconds(30)));
         assertSettledOnceAndVerified(a, kTrades);
@@ -202,11 +212,13 @@ public:
         Poco::Data::Session s = b.database();
         std::vector<std::string> posIds;
         std::vector<Poco::Int64> exits, expected;
-        s << "SELECT p.id, p.exit_price, (SELECT t.price FROM ticks t WHERE t.symbol = p.symbol AND t.ts_ns <= p.expires_ns "
+        s << "SELECT p.id, p.exit_price, (SELECT t.price FROM ticks t WHERE t.symbol = p.symbol AND t.ts_ns <= "
+             "p.expires_ns "
              "ORDER BY t.ts_ns DESC LIMIT 1) FROM positions p",
             into(posIds), into(exits), into(expected), now;
         CPPUNIT_ASSERT_EQUAL(std::size_t(20), posIds.size());
-        for (std::size_t i = 0; i < posIds.size(); ++i) CPPUNIT_ASSERT_EQUAL_MESSAGE(posIds[i], expected[i], exits[i]);
+        for (std::size_t i = 0; i < posIds.size(); ++i)
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(posIds[i], expected[i], exits[i]);
         assertSettledOnceAndVerified(b, 20);
     }
 };

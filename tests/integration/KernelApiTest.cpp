@@ -15,11 +15,14 @@ using namespace bourse::test;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 std::string configYaml(const std::string& extraServer = "", const std::string& extraPlugins = "") {
     return "data_dir: DATA_DIR\nserver:\n  host: 127.0.0.1\n  port: 0\n" + extraServer +
-           "plugin_dirs: [BUILD_DIR/lib/bourse/plugins, BUILD_DIR/test-plugins]\nplugins:" + otcPluginYaml() + extraPlugins;
+           "plugin_dirs: [BUILD_DIR/lib/bourse/plugins, BUILD_DIR/test-plugins]\nplugins:" + otcPluginYaml() +
+           extraPlugins;
 }
 
 const std::string kBrokenPlugin = "  - { id: failing-start, library: bad-start-fails }\n";
@@ -48,7 +51,7 @@ std::string waitForPrice(const BourseProcess& b, const std::string& symbol) {
     return "";
 }
 
-} // namespace
+}  // namespace
 
 class KernelApiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(KernelApiTest);
@@ -155,7 +158,8 @@ public:
             } else {
                 CPPUNIT_ASSERT_EQUAL(std::string("failed"), p->getValue<std::string>("state"));
                 const std::string err = p->getValue<std::string>("last_error");
-                CPPUNIT_ASSERT_MESSAGE(err, contains(err, "plugin 'failing-start': start failed (unavailable): upstream:"));
+                CPPUNIT_ASSERT_MESSAGE(err,
+                                       contains(err, "plugin 'failing-start': start failed (unavailable): upstream:"));
             }
         }
         // The failure reached the log as one line naming the plugin.
@@ -171,12 +175,14 @@ public:
 
         // Operator commands reach the plugin; its own validation errors come back as 400/404.
         const HttpResult set = b.adminPost("/api/v1/admin/plugins/otc/commands/set_volatility",
-                                      R"({"symbol":"OTC_GOLD","volatility":"HIGH"})");
+                                           R"({"symbol":"OTC_GOLD","volatility":"HIGH"})");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(set.body, 200, set.status);
         CPPUNIT_ASSERT_EQUAL(400, b.adminPost("/api/v1/admin/plugins/otc/commands/set_volatility",
-                                         R"({"symbol":"OTC_GOLD","volatility":"EXTREME"})").status);
+                                              R"({"symbol":"OTC_GOLD","volatility":"EXTREME"})")
+                                      .status);
         CPPUNIT_ASSERT_EQUAL(404, b.adminPost("/api/v1/admin/plugins/otc/commands/set_volatility",
-                                         R"({"symbol":"NOPE","volatility":"LOW"})").status);
+                                              R"({"symbol":"NOPE","volatility":"LOW"})")
+                                      .status);
         // The setting survives a reload (kept in the plugin's key-value store).
         CPPUNIT_ASSERT_EQUAL(200, b.adminPost("/api/v1/admin/plugins/otc/reload").status);
         const HttpResult state = b.adminPost("/api/v1/admin/plugins/otc/commands/get_instruments", "{}");

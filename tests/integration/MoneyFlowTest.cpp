@@ -15,7 +15,9 @@ using namespace bourse::test;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 std::string configYaml(const std::string& binaryExtra = "") {
     return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n"
@@ -81,7 +83,7 @@ void assertLedgerVerifies(const BourseProcess& b) {
     CPPUNIT_ASSERT(contains(r.out, "ledger verify: OK"));
 }
 
-} // namespace
+}  // namespace
 
 class MoneyFlowTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(MoneyFlowTest);
@@ -101,7 +103,8 @@ public:
                                       R"({"email":"Alice@Example.com","password":"correct horse 42","name":"Alice"})");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(reg.body, 201, reg.status);
         CPPUNIT_ASSERT_EQUAL(std::string("alice@example.com"), reg.json()->getValue<std::string>("email"));
-        const HttpResult login = b.post("/api/v1/auth/login", R"({"email":"alice@example.com","password":"correct horse 42"})");
+        const HttpResult login =
+            b.post("/api/v1/auth/login", R"({"email":"alice@example.com","password":"correct horse 42"})");
         CPPUNIT_ASSERT_EQUAL(200, login.status);
         const std::string token = login.json()->getValue<std::string>("access_token");
         CPPUNIT_ASSERT(login.json()->getValue<int>("expires_in") <= 900);
@@ -189,13 +192,16 @@ public:
         refused(post(tradeBody("10.00", "b1", 5, "SIDEWAYS")), 400, "must be \"UP\" or \"DOWN\"", "direction");
         refused(post(tradeBody("0.50", "b1")), 400, "at least 1.00 USD", "stake");
         refused(post(tradeBody("5000.00", "b1")), 400, "at most 1000.00 USD", "stake");
-        refused(post(R"({"symbol":"OTC_EUR_USD","direction":"UP","stake":"1.00","duration":5,"client_order_id":"b1","leverage":5})"),
-                400, "unknown field", "leverage");
+        refused(
+            post(
+                R"({"symbol":"OTC_EUR_USD","direction":"UP","stake":"1.00","duration":5,"client_order_id":"b1","leverage":5})"),
+            400, "unknown field", "leverage");
         refused(post(R"({"symbol":"OTC_EUR_USD"})"), 400, "is required", "");
         refused(post(tradeBody("10.00", "has spaces")), 400, "client_order_id", "client_order_id");
         refused(post("[1,2,3]"), 400, "JSON object", "");
         refused(post("{oops"), 400, "malformed JSON", "");
-        refused(b.request("POST", "/api/v1/trades", std::string(2 << 20, ' '), "application/json", token), 413, "1 MiB", "");
+        refused(b.request("POST", "/api/v1/trades", std::string(2 << 20, ' '), "application/json", token), 413, "1 MiB",
+                "");
         refused(b.post("/api/v1/trades", tradeBody("10.00", "b1"), "not-a-token"), 401, "invalid or expired", "");
         refused(b.post("/api/v1/trades", tradeBody("10.00", "b1")), 401, "Authorization", "");
 
@@ -239,13 +245,17 @@ public:
     void testTokensRotateAndLockout() {
         BourseProcess b(configYaml());
         const std::string creds = R"({"email":"carol@bourse.test","password":"Blue-Window-77"})";
-        CPPUNIT_ASSERT_EQUAL(201, b.post("/api/v1/auth/register", R"({"email":"carol@bourse.test","password":"Blue-Window-77","name":"Carol"})").status);
-        assertProblem(b.post("/api/v1/auth/register", R"({"email":"carol@bourse.test","password":"Blue-Window-77","name":"C"})"),
-                      409, "already exists", "email");
+        CPPUNIT_ASSERT_EQUAL(201, b.post("/api/v1/auth/register",
+                                         R"({"email":"carol@bourse.test","password":"Blue-Window-77","name":"Carol"})")
+                                      .status);
+        assertProblem(
+            b.post("/api/v1/auth/register", R"({"email":"carol@bourse.test","password":"Blue-Window-77","name":"C"})"),
+            409, "already exists", "email");
         assertProblem(b.post("/api/v1/auth/register", R"({"email":"dave@bourse.test","password":"short","name":"D"})"),
                       400, "at least 10 characters", "password");
-        assertProblem(b.post("/api/v1/auth/register", R"({"email":"not-an-email","password":"Blue-Window-77","name":"D"})"),
-                      400, "not a valid e-mail", "email");
+        assertProblem(
+            b.post("/api/v1/auth/register", R"({"email":"not-an-email","password":"Blue-Window-77","name":"D"})"), 400,
+            "not a valid e-mail", "email");
 
         const auto first = b.post("/api/v1/auth/login", creds).json();
         const std::string refresh1 = first->getValue<std::string>("refresh_token");
@@ -255,8 +265,10 @@ public:
         CPPUNIT_ASSERT(refresh2 != refresh1);
         CPPUNIT_ASSERT_EQUAL(200, b.get("/api/v1/me", rotated.json()->getValue<std::string>("access_token")).status);
         // Replaying a spent refresh token revokes the whole family, the new one included.
-        assertProblem(b.post("/api/v1/auth/refresh", R"({"refresh_token":")" + refresh1 + R"("})"), 401, "already used");
-        assertProblem(b.post("/api/v1/auth/refresh", R"({"refresh_token":")" + refresh2 + R"("})"), 401, "already used");
+        assertProblem(b.post("/api/v1/auth/refresh", R"({"refresh_token":")" + refresh1 + R"("})"), 401,
+                      "already used");
+        assertProblem(b.post("/api/v1/auth/refresh", R"({"refresh_token":")" + refresh2 + R"("})"), 401,
+                      "already used");
         // Logout revokes.
         const std::string refresh3 = b.post("/api/v1/auth/login", creds).json()->getValue<std::string>("refresh_token");
         const HttpResult out = b.post("/api/v1/auth/logout", R"({"refresh_token":")" + refresh3 + R"("})");
@@ -283,17 +295,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("USD"), rules->getValue<std::string>("currency"));
         CPPUNIT_ASSERT(rules->getObject("defaults")->getValue<bool>("enabled"));
         CPPUNIT_ASSERT(rules->getObject("defaults")->getArray("durations")->size() > 0);
-        CPPUNIT_ASSERT_EQUAL(auditBefore, b.adminGet("/api/v1/admin/audit?limit=500").json()->getArray("entries")->size());
+        CPPUNIT_ASSERT_EQUAL(auditBefore,
+                             b.adminGet("/api/v1/admin/audit?limit=500").json()->getArray("entries")->size());
         // An operator closes a market: the public rules say so, and trading it is refused.
-        const HttpResult put = b.request("PUT", "/api/v1/admin/markets/OTC_GOLD", R"({"enabled":false,"payout_percent":"70"})",
-                                         "application/json", b.operatorToken());
+        const HttpResult put =
+            b.request("PUT", "/api/v1/admin/markets/OTC_GOLD", R"({"enabled":false,"payout_percent":"70"})",
+                      "application/json", b.operatorToken());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(put.body, 200, put.status);
         const auto gold = b.get("/api/v1/trading/rules").json()->getObject("markets")->getObject("OTC_GOLD");
         CPPUNIT_ASSERT(!gold->getValue<bool>("enabled"));
         CPPUNIT_ASSERT_EQUAL(std::string("70"), gold->getValue<std::string>("payout_percent"));
-        const HttpResult refused = b.post("/api/v1/trades",
-                                          R"({"symbol":"OTC_GOLD","direction":"UP","stake":"1.00","duration":5,"client_order_id":"g1"})",
-                                          b.userToken("gail@bourse.test"));
+        const HttpResult refused =
+            b.post("/api/v1/trades",
+                   R"({"symbol":"OTC_GOLD","direction":"UP","stake":"1.00","duration":5,"client_order_id":"g1"})",
+                   b.userToken("gail@bourse.test"));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 422, refused.status);
     }
 
@@ -323,10 +338,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("0.00"), stats->getValue<std::string>("house_pnl"));
 
         const auto markets = b.get("/api/v1/admin/markets", op).json();
-        CPPUNIT_ASSERT_EQUAL(std::string("80"), markets->getObject("defaults")->getValue<std::string>("payout_percent"));
-        assertProblem(b.request("PUT", "/api/v1/admin/markets/OTC_EUR_USD", R"({"payout_percent":900})",
-                                "application/json", op),
-                      400, "payout_percent: must be between 1 and 500");
+        CPPUNIT_ASSERT_EQUAL(std::string("80"),
+                             markets->getObject("defaults")->getValue<std::string>("payout_percent"));
+        assertProblem(
+            b.request("PUT", "/api/v1/admin/markets/OTC_EUR_USD", R"({"payout_percent":900})", "application/json", op),
+            400, "payout_percent: must be between 1 and 500");
 
         CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/admin/users/" + userId + "/disable", "", op).status);
         assertProblem(b.get("/api/v1/wallet", token), 403, "disabled");
@@ -345,15 +361,19 @@ public:
         std::vector<std::thread> threads;
         for (int i = 0; i < 20; ++i)
             threads.emplace_back([&, i] {
-                const HttpResult r = b.post("/api/v1/trades", tradeBody("10000.00", "all-in-" + std::to_string(i), 60), token);
-                if (r.status == 201) ++created;
-                else if (r.status == 422) ++refused;
+                const HttpResult r =
+                    b.post("/api/v1/trades", tradeBody("10000.00", "all-in-" + std::to_string(i), 60), token);
+                if (r.status == 201)
+                    ++created;
+                else if (r.status == 422)
+                    ++refused;
                 else {
                     std::lock_guard lock(mutex);
                     unexpected += std::to_string(r.status) + " " + r.body + "\n";
                 }
             });
-        for (auto& t : threads) t.join();
+        for (auto& t : threads)
+            t.join();
         if (!unexpected.empty()) CPPUNIT_FAIL(unexpected + b.errorLines());
         CPPUNIT_ASSERT_EQUAL(1, created.load());
         CPPUNIT_ASSERT_EQUAL(19, refused.load());

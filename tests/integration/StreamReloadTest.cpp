@@ -21,7 +21,7 @@ std::string configYaml() {
            otcPluginYaml(50);
 }
 
-} // namespace
+}  // namespace
 
 class StreamReloadTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(StreamReloadTest);
@@ -128,8 +128,10 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
         }
         done = true;
-        for (auto& t : http) t.join();
-        for (auto& t : readers) t.join();
+        for (auto& t : http)
+            t.join();
+        for (auto& t : readers)
+            t.join();
 
         CPPUNIT_ASSERT_EQUAL(0, failures.load());
         CPPUNIT_ASSERT(requests.load() > 100);

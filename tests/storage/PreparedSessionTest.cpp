@@ -65,10 +65,10 @@ public:
         _w->exec("INSERT INTO kv (v, k) VALUES ($2, $1)", std::string("a"), Int64{42});
         CPPUNIT_ASSERT_EQUAL(Int64{42}, *_w->first<Int64>("SELECT v FROM kv WHERE k = $1", std::string("a")));
         // One number used twice.
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1},
-                             _w->exec("UPDATE kv SET v = v + $1 WHERE k = $2 AND v + $1 >= 0", Int64{-40}, std::string("a")));
-        CPPUNIT_ASSERT_EQUAL(std::size_t{0},
-                             _w->exec("UPDATE kv SET v = v + $1 WHERE k = $2 AND v + $1 >= 0", Int64{-3}, std::string("a")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, _w->exec("UPDATE kv SET v = v + $1 WHERE k = $2 AND v + $1 >= 0",
+                                                      Int64{-40}, std::string("a")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{0}, _w->exec("UPDATE kv SET v = v + $1 WHERE k = $2 AND v + $1 >= 0",
+                                                      Int64{-3}, std::string("a")));
         CPPUNIT_ASSERT_EQUAL(Int64{2}, *_w->first<Int64>("SELECT v FROM kv WHERE k = $1", std::string("a")));
     }
 
@@ -92,17 +92,19 @@ public:
         CPPUNIT_ASSERT(!_w->row(row, "SELECT v, note FROM kv WHERE k = $1", std::string("nope")));
         CPPUNIT_ASSERT(std::get<0>(row).isNull());  // cleared, not left from before
         CPPUNIT_ASSERT(!_w->first<std::string>("SELECT k FROM kv WHERE k = $1", std::string("nope")));
-        CPPUNIT_ASSERT_EQUAL(std::string("x"), *_w->first<std::string>("SELECT k FROM kv WHERE k = $1", std::string("x")));
+        CPPUNIT_ASSERT_EQUAL(std::string("x"),
+                             *_w->first<std::string>("SELECT k FROM kv WHERE k = $1", std::string("x")));
     }
 
     void testChangedRowCounts() {
-        for (const char* k : {"a", "b", "c"}) _w->exec("INSERT INTO kv (k, v) VALUES ($1, 1)", std::string(k));
+        for (const char* k : {"a", "b", "c"})
+            _w->exec("INSERT INTO kv (k, v) VALUES ($1, 1)", std::string(k));
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, _w->exec("UPDATE kv SET v = 2 WHERE k <> $1", std::string("a")));
         CPPUNIT_ASSERT_EQUAL(std::size_t{0}, _w->exec("UPDATE kv SET v = 2 WHERE k = $1", std::string("zz")));
-        CPPUNIT_ASSERT_EQUAL(std::size_t{0},
-                             _w->exec("INSERT INTO kv (k, v) VALUES ($1, 5) ON CONFLICT (k) DO NOTHING", std::string("a")));
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1},
-                             _w->exec("INSERT INTO kv (k, v) VALUES ($1, 5) ON CONFLICT (k) DO NOTHING", std::string("d")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{0}, _w->exec("INSERT INTO kv (k, v) VALUES ($1, 5) ON CONFLICT (k) DO NOTHING",
+                                                      std::string("a")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, _w->exec("INSERT INTO kv (k, v) VALUES ($1, 5) ON CONFLICT (k) DO NOTHING",
+                                                      std::string("d")));
     }
 
     void testRollbackUndoesAndCommitKeeps() {
@@ -133,7 +135,8 @@ public:
         _w->exec("INSERT INTO kv (k, v) VALUES ($1, $2)", std::string("z"), Int64{26});
         for (int i = 0; i < 10; ++i) {
             std::optional<Int64> v;
-            _db->read([&](PreparedSession& r) { v = r.first<Int64>("SELECT v FROM kv WHERE k = $1", std::string("z")); });
+            _db->read(
+                [&](PreparedSession& r) { v = r.first<Int64>("SELECT v FROM kv WHERE k = $1", std::string("z")); });
             CPPUNIT_ASSERT_EQUAL(Int64{26}, *v);
         }
         // A failing read replaces its connection; the next read works.
@@ -146,7 +149,8 @@ public:
 
     void testDeferredWritesLandBeforeTheNextRead() {
         _w->begin();
-        for (Int64 i = 1; i <= 3; ++i) _w->defer("INSERT INTO kv (k, v) VALUES ($1, $2)", "d" + std::to_string(i), i);
+        for (Int64 i = 1; i <= 3; ++i)
+            _w->defer("INSERT INTO kv (k, v) VALUES ($1, $2)", "d" + std::to_string(i), i);
         _w->defer("UPDATE kv SET v = v * 10 WHERE k = $1", std::string("d2"));
         CPPUNIT_ASSERT_EQUAL(Int64{1 + 20 + 3}, *_w->first<Int64>("SELECT CAST(SUM(v) AS BIGINT) FROM kv"));
         _w->commit();

@@ -5,8 +5,8 @@
 #include "log/Log.h"
 #include "storage/AuditLog.h"
 #include "storage/CommitQueue.h"
-#include "storage/PreparedSession.h"
 #include "storage/Database.h"
+#include "storage/PreparedSession.h"
 #include "storage/Sql.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
@@ -42,12 +42,18 @@ UserRecord readUser(Poco::Data::Session& s, const std::string& column, const std
     return u;
 }
 
-} // namespace
+}  // namespace
 
 AccountService::AccountService(Database& db, CommitQueue& commits, TokenService& tokens, AuditLog& audit,
                                const Clock& clock, AccountsConfig config)
-    : _db(db), _commits(commits), _tokens(tokens), _audit(audit), _clock(clock), _config(std::move(config)),
-      _hasher(_config.argon2), _dummyHash(_hasher.hash("timing-equaliser-not-a-password")) {
+    : _db(db),
+      _commits(commits),
+      _tokens(tokens),
+      _audit(audit),
+      _clock(clock),
+      _config(std::move(config)),
+      _hasher(_config.argon2),
+      _dummyHash(_hasher.hash("timing-equaliser-not-a-password")) {
     Poco::Data::Session s = _db.session();
     std::vector<std::string> ids;
     s << "SELECT id FROM users WHERE disabled <> 0", into(ids), now;
@@ -88,9 +94,9 @@ UserRecord AccountService::registerUser(const std::string& rawEmail, const std::
                    Ledger::userAccount(u.id, kind, _config.currency), u.id, kind, _config.currency);
         if (_config.demoBalanceMinor > 0 && role == "user") {
             JournalTx tx{"demo_credit:" + u.id, "demo_credit", u.id, u.id, "demo balance", {}};
-            tx.postings = {{Ledger::houseAccount("demo", _config.currency), _config.currency, -_config.demoBalanceMinor},
-                           {Ledger::userAccount(u.id, "available", _config.currency), _config.currency,
-                            _config.demoBalanceMinor}};
+            tx.postings = {
+                {Ledger::houseAccount("demo", _config.currency), _config.currency, -_config.demoBalanceMinor},
+                {Ledger::userAccount(u.id, "available", _config.currency), _config.currency, _config.demoBalanceMinor}};
             Ledger::apply(w, tx, u.createdNs);
         }
     });
@@ -157,7 +163,8 @@ std::vector<UserRecord> AccountService::search(const std::string& query, int lim
     std::vector<std::string> ids, emails, names, roles;
     std::vector<int> disabled;
     std::vector<Poco::Int64> created;
-    s << "SELECT id, email, name, role, disabled, created_ns FROM users WHERE LOWER(email) LIKE $1 OR LOWER(name) LIKE $1 "
+    s << "SELECT id, email, name, role, disabled, created_ns FROM users WHERE LOWER(email) LIKE $1 OR LOWER(name) LIKE "
+         "$1 "
          "OR id = $2 ORDER BY created_ns DESC LIMIT $3",
         use(pattern), bind(query), use(lim), into(ids), into(emails), into(names), into(roles), into(disabled),
         into(created), now;
@@ -178,8 +185,10 @@ void AccountService::setDisabled(const std::string& id, bool disabled, const std
     if (n == 0) throw HttpError::notFound("unknown user '" + id + "'");
     {
         std::lock_guard lock(_disabledMutex);
-        if (disabled) _disabled.insert(id);
-        else _disabled.erase(id);
+        if (disabled)
+            _disabled.insert(id);
+        else
+            _disabled.erase(id);
     }
     if (disabled) _tokens.revokeUser(id);
     _audit.record(actor, disabled ? "user.disable" : "user.enable", id, "");
@@ -213,9 +222,9 @@ void AccountService::demoReset(const std::string& userId, const std::string& ide
         const std::int64_t delta = _config.demoBalanceMinor - current;
         result = Ledger::Result::Applied;
         if (delta == 0) return;
-        JournalTx tx{"demo_reset:" + userId + ":" + idempotencyKey, "demo_reset", userId, userId, "demo balance reset", {}};
-        tx.postings = {{Ledger::houseAccount("demo", ccy), ccy, -delta},
-                       {available, ccy, delta, delta < 0}};
+        JournalTx tx{
+            "demo_reset:" + userId + ":" + idempotencyKey, "demo_reset", userId, userId, "demo balance reset", {}};
+        tx.postings = {{Ledger::houseAccount("demo", ccy), ccy, -delta}, {available, ccy, delta, delta < 0}};
         result = Ledger::apply(w, tx, _clock.nowNs());
     });
     if (result == Ledger::Result::Insufficient)
@@ -240,4 +249,4 @@ void AccountService::adjustBalance(const std::string& userId, std::int64_t amoun
         _audit.record(actor, "balance.adjust", userId, formatMinor(amountMinor) + " " + ccy + ": " + reason);
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -83,4 +83,4 @@ private:
     std::set<std::string> _disabled;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -54,7 +54,7 @@ struct SlotGuard {
     SlotGuard& operator=(const SlotGuard&) = delete;
 };
 
-} // namespace
+}  // namespace
 
 std::string PasswordHasher::hash(const std::string& password) const {
     std::array<unsigned char, 16> salt{};
@@ -80,7 +80,7 @@ std::string PasswordHasher::problemWith(const std::string& password, const std::
     if (password.size() > 128) return "must be at most 128 characters";
     std::string lower = password;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    static const std::set<std::string> common = {"password123", "1234567890", "qwertyuiop", "password1234",
+    static const std::set<std::string> common = {"password123", "1234567890",  "qwertyuiop",    "password1234",
                                                  "12345678910", "iloveyou123", "administrator", "letmein1234",
                                                  "welcome1234", "trustno1234"};
     if (common.count(lower)) return "is a well-known password";
@@ -90,4 +90,4 @@ std::string PasswordHasher::problemWith(const std::string& password, const std::
     return {};
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -35,4 +35,4 @@ private:
     Argon2Params _params;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -139,7 +139,8 @@ std::optional<IssuedTokens> TokenService::refresh(
             return std::nullopt;
         }
         // Single use: the UPDATE that revokes it is the one that wins a race.
-        claimed = affected((s << "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0", use(hash)));
+        claimed =
+            affected((s << "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0", use(hash)));
         if (claimed == 0) {
             std::string fam = family.value();
             s << "UPDATE refresh_tokens SET revoked = 1 WHERE family = $1", use(fam), now;
@@ -177,4 +178,4 @@ void TokenService::revokeUser(const std::string& userId) {
     s << "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $1", use(uid), now;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -49,8 +49,9 @@ public:
 
     /// Exchanges a refresh token for new tokens; nullopt with `why` when refused.
     /// `lookupRole` gives the user's current role, or nullopt if the user may not log in.
-    std::optional<IssuedTokens> refresh(const std::string& refreshToken, std::string& why,
-                                        const std::function<std::optional<std::string>(const std::string&)>& lookupRole);
+    std::optional<IssuedTokens> refresh(
+        const std::string& refreshToken, std::string& why,
+        const std::function<std::optional<std::string>(const std::string&)>& lookupRole);
     /// Revokes the family of the token (logout). False if the token is unknown.
     bool revoke(const std::string& refreshToken);
     /// Revokes every refresh token of a user (disabled account).
@@ -79,4 +80,4 @@ std::string sha256Hex(const std::string& data);
 /// n random bytes, base64url without padding.
 std::string randomToken(std::size_t bytes);
 
-} // namespace bourse
+}  // namespace bourse

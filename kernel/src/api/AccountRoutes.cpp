@@ -33,7 +33,7 @@ std::string tokensJson(const IssuedTokens& t) {
     return toJson(o);
 }
 
-} // namespace
+}  // namespace
 
 Poco::JSON::Object userJson(const UserRecord& u) {
     Poco::JSON::Object o;
@@ -63,7 +63,7 @@ std::string walletJson(Kernel& kernel, const std::string& userId) {
     return toJson(body);
 }
 
-} // namespace
+}  // namespace
 
 void addAccountRoutes(Router& router, Kernel& kernel) {
     router.add("POST", "/api/v1/auth/register", [&kernel](Request& r) {
@@ -79,7 +79,8 @@ void addAccountRoutes(Router& router, Kernel& kernel) {
         limitByAddress(r, kernel);
         const auto body = r.jsonBody();
         const JsonBody b(body, {"email", "password"});
-        sendJson(r.response, 200, tokensJson(kernel.accounts().login(b.string("email", 254), b.string("password", 256))));
+        sendJson(r.response, 200,
+                 tokensJson(kernel.accounts().login(b.string("email", 254), b.string("password", 256))));
     });
 
     router.add("POST", "/api/v1/auth/refresh", [&kernel](Request& r) {
@@ -137,8 +138,8 @@ void addAccountRoutes(Router& router, Kernel& kernel) {
         }
         Poco::JSON::Object body;
         body.set("transactions", items);
-        body.set("next_cursor", static_cast<int>(lines.size()) == limit ? Poco::Dynamic::Var(lines.back().id)
-                                                                         : Poco::Dynamic::Var());
+        body.set("next_cursor",
+                 static_cast<int>(lines.size()) == limit ? Poco::Dynamic::Var(lines.back().id) : Poco::Dynamic::Var());
         sendJson(r.response, 200, toJson(body));
     });
 
@@ -152,4 +153,4 @@ void addAccountRoutes(Router& router, Kernel& kernel) {
     });
 }
 
-} // namespace bourse
+}  // namespace bourse

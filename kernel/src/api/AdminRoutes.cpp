@@ -10,23 +10,22 @@
 //   GET  /api/v1/admin/stats
 //   GET  /api/v1/admin/markets, PUT /api/v1/admin/markets/{symbol}  (binary options rules)
 // Every route requires the operator role (or server.admin_token for automation).
+#include "accounts/AccountService.h"
+#include "api/Auth.h"
 #include "api/Routes.h"
 #include "app/Kernel.h"
 #include "http/HttpError.h"
-#include "accounts/AccountService.h"
-#include "api/Auth.h"
 #include "http/JsonBody.h"
 #include "http/Router.h"
 #include "ledger/Ledger.h"
-#include "storage/Database.h"
-#include "util/Ids.h"
 #include "plugins/PluginManager.h"
 #include "storage/AuditLog.h"
+#include "storage/Database.h"
+#include "util/Ids.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/NumberParser.h>
-
 
 namespace bourse {
 
@@ -52,12 +51,18 @@ Poco::JSON::Object pluginJson(const PluginStatus& p) {
 
 int httpStatusFor(bourse_status s) {
     switch (s) {
-    case BOURSE_E_NOT_FOUND: return 404;
-    case BOURSE_E_INVALID: return 400;
-    case BOURSE_E_REJECTED: return 409;
-    case BOURSE_E_UNAVAILABLE: return 503;
-    case BOURSE_E_UNSUPPORTED: return 501;
-    default: return 500;
+        case BOURSE_E_NOT_FOUND:
+            return 404;
+        case BOURSE_E_INVALID:
+            return 400;
+        case BOURSE_E_REJECTED:
+            return 409;
+        case BOURSE_E_UNAVAILABLE:
+            return 503;
+        case BOURSE_E_UNSUPPORTED:
+            return 501;
+        default:
+            return 500;
     }
 }
 
@@ -74,13 +79,14 @@ void pluginCall(Request& r, F&& fn) {
     }
 }
 
-} // namespace
+}  // namespace
 
 void addAdminRoutes(Router& router, Kernel& kernel) {
     router.add("GET", "/api/v1/admin/plugins", [&kernel](Request& r) {
         requireOperator(r, kernel);
         Poco::JSON::Array list;
-        for (const auto& p : kernel.plugins().list()) list.add(pluginJson(p));
+        for (const auto& p : kernel.plugins().list())
+            list.add(pluginJson(p));
         Poco::JSON::Object body;
         body.set("plugins", list);
         sendJson(r.response, 200, toJson(body));
@@ -95,7 +101,8 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
         requireOperator(r, kernel);
         const int limit = r.limit(50, 500);
         Poco::JSON::Array list;
-        for (const auto& u : kernel.accounts().search(r.query("q"), limit)) list.add(userJson(u));
+        for (const auto& u : kernel.accounts().search(r.query("q"), limit))
+            list.add(userJson(u));
         Poco::JSON::Object body;
         body.set("users", list);
         sendJson(r.response, 200, toJson(body));
@@ -173,8 +180,9 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
         Poco::JSON::Object args = r.jsonBody();
         args.set("symbol", r.param("symbol"));
         pluginCall(r, [&] {
-            sendJson(r.response, 200,
-                     kernel.plugins().command(kernel.config().trading.binaryProduct, "set_market", toJson(args), actor));
+            sendJson(
+                r.response, 200,
+                kernel.plugins().command(kernel.config().trading.binaryProduct, "set_market", toJson(args), actor));
         });
     });
 
@@ -220,4 +228,4 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
     });
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -23,7 +23,7 @@ HttpError tooMany(std::chrono::seconds retry) {
                      "rate limit exceeded; retry in " + std::to_string(std::max<long>(1, retry.count())) + " s");
 }
 
-} // namespace
+}  // namespace
 
 Caller requireUser(Request& r, Kernel& kernel) {
     const std::string token = bearer(r);
@@ -58,4 +58,4 @@ void limitByAddress(Request& r, Kernel& kernel) {
     }
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -26,4 +26,4 @@ std::string requireOperator(Request& request, Kernel& kernel);
 /// Per-IP limit for unauthenticated auth endpoints; HttpError 429 when exceeded.
 void limitByAddress(Request& request, Kernel& kernel);
 
-} // namespace bourse
+}  // namespace bourse

@@ -42,9 +42,8 @@ void addHealthRoutes(Router& router, Kernel& kernel) {
         sendJson(r.response, ready ? 200 : 503, toJson(o));
     });
 
-    router.add("GET", "/api/v1/openapi.json", [](Request& r) {
-        sendJson(r.response, 200, std::string(resources::kOpenApiJson));
-    });
+    router.add("GET", "/api/v1/openapi.json",
+               [](Request& r) { sendJson(r.response, 200, std::string(resources::kOpenApiJson)); });
 
     router.add("GET", "/metrics", [&kernel](Request& r) {
         const std::string body = kernel.metrics().render();
@@ -55,4 +54,4 @@ void addHealthRoutes(Router& router, Kernel& kernel) {
     });
 }
 
-} // namespace bourse
+}  // namespace bourse

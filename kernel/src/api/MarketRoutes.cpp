@@ -25,7 +25,7 @@ std::int64_t msParam(const Request& r, const std::string& name, std::int64_t fal
     return out;
 }
 
-} // namespace
+}  // namespace
 
 void addMarketRoutes(Router& router, Kernel& kernel) {
     router.add("GET", "/api/v1/markets", [&kernel](Request& r) {
@@ -89,4 +89,4 @@ void addMarketRoutes(Router& router, Kernel& kernel) {
     });
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -25,4 +25,4 @@ void addStaticFiles(Router& router, Kernel& kernel);
 /// A user as the API shows it (own profile and operator console alike).
 Poco::JSON::Object userJson(const UserRecord& user);
 
-} // namespace bourse
+}  // namespace bourse

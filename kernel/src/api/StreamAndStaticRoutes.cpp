@@ -19,17 +19,21 @@ namespace bourse {
 namespace {
 
 std::string contentType(const std::string& ext) {
-    static const std::map<std::string, std::string> types = {
-        {"html", "text/html; charset=utf-8"}, {"js", "text/javascript; charset=utf-8"},
-        {"css", "text/css; charset=utf-8"},   {"json", "application/json"},
-        {"svg", "image/svg+xml"},             {"png", "image/png"},
-        {"ico", "image/x-icon"},              {"woff2", "font/woff2"},
-        {"map", "application/json"},          {"txt", "text/plain; charset=utf-8"}};
+    static const std::map<std::string, std::string> types = {{"html", "text/html; charset=utf-8"},
+                                                             {"js", "text/javascript; charset=utf-8"},
+                                                             {"css", "text/css; charset=utf-8"},
+                                                             {"json", "application/json"},
+                                                             {"svg", "image/svg+xml"},
+                                                             {"png", "image/png"},
+                                                             {"ico", "image/x-icon"},
+                                                             {"woff2", "font/woff2"},
+                                                             {"map", "application/json"},
+                                                             {"txt", "text/plain; charset=utf-8"}};
     const auto it = types.find(ext);
     return it == types.end() ? "application/octet-stream" : it->second;
 }
 
-} // namespace
+}  // namespace
 
 void addStreamRoute(Router& router, Kernel& kernel) {
     router.add("GET", "/api/v1/stream", [&kernel](Request& r) { kernel.stream().accept(r.http, r.response); });
@@ -46,8 +50,9 @@ void addStaticFiles(Router& router, Kernel& kernel) {
         // Single-page app: "/", "/admin" and other routes without a file extension get their HTML shell.
         if (path == "/" || path.empty()) path = "/index.html";
         Poco::Path file(Poco::Path(root).makeDirectory(), path.substr(1));
-        if (file.getExtension().empty()) file = Poco::Path(Poco::Path(root).makeDirectory(),
-                                                           path.rfind("/admin", 0) == 0 ? "admin.html" : "index.html");
+        if (file.getExtension().empty())
+            file = Poco::Path(Poco::Path(root).makeDirectory(),
+                              path.rfind("/admin", 0) == 0 ? "admin.html" : "index.html");
         Poco::File f(file);
         if (!f.exists() || !f.isFile()) {
             if (file.getFileName() == "admin.html") file = Poco::Path(Poco::Path(root).makeDirectory(), "index.html");
@@ -66,16 +71,19 @@ void addStaticFiles(Router& router, Kernel& kernel) {
         r.response.set("X-Content-Type-Options", "nosniff");
         if (file.getExtension() == "html") {
             // The app loads nothing from any other host, so the policy can say so.
-            r.response.set("Content-Security-Policy",
-                           "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-                           "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+            r.response.set(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+                "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
             r.response.set("Referrer-Policy", "no-referrer");
             r.response.set("X-Frame-Options", "DENY");
         }
         r.response.setContentLength(static_cast<std::streamsize>(data.size()));
-        if (r.http.getMethod() == "HEAD") r.response.send();
-        else r.response.send() << data;
+        if (r.http.getMethod() == "HEAD")
+            r.response.send();
+        else
+            r.response.send() << data;
     });
 }
 
-} // namespace bourse
+}  // namespace bourse

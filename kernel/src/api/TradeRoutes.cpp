@@ -39,7 +39,7 @@ std::int64_t stakeOf(const JsonBody& b) {
     return *minor;
 }
 
-} // namespace
+}  // namespace
 
 void addTradeRoutes(Router& router, Kernel& kernel) {
     router.add("GET", "/api/v1/trading/rules", [&kernel](Request& r) {
@@ -72,7 +72,8 @@ void addTradeRoutes(Router& router, Kernel& kernel) {
         req.clientOrderId = b.string("client_order_id", 64);
         static const std::regex idPattern("[A-Za-z0-9_.:-]{1,64}");
         if (!std::regex_match(req.clientOrderId, idPattern))
-            throw HttpError::badRequest("client_order_id: 1 to 64 characters of A-Z a-z 0-9 _ . : -", "client_order_id");
+            throw HttpError::badRequest("client_order_id: 1 to 64 characters of A-Z a-z 0-9 _ . : -",
+                                        "client_order_id");
         Poco::JSON::Object params;
         params.set("direction", direction);
         params.set("duration", duration);
@@ -115,7 +116,8 @@ void addTradeRoutes(Router& router, Kernel& kernel) {
         const int limit = r.limit(50, 200);
         const auto rows = kernel.positions().list(c.userId, status, r.query("cursor"), limit);
         std::string json = R"({"trades":[)";
-        for (std::size_t i = 0; i < rows.size(); ++i) json += (i ? "," : "") + positionJson(rows[i]);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            json += (i ? "," : "") + positionJson(rows[i]);
         json += R"(],"next_cursor":)";
         json += static_cast<int>(rows.size()) == limit ? "\"" + rows.back().id + "\"" : "null";
         json += "}";
@@ -123,4 +125,4 @@ void addTradeRoutes(Router& router, Kernel& kernel) {
     });
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -37,9 +37,12 @@ void BourseApp::defineOptions(Poco::Util::OptionSet& options) {
 
 void BourseApp::handleOption(const std::string& name, const std::string& value) {
     ServerApplication::handleOption(name, value);
-    if (name == "config") _configPath = value;
-    else if (name == "data-dir") _dataDir = value;
-    else if (name == "help") _help = true;
+    if (name == "config")
+        _configPath = value;
+    else if (name == "data-dir")
+        _dataDir = value;
+    else if (name == "help")
+        _help = true;
     else if (name == "port") {
         int p = 0;
         if (!Poco::NumberParser::tryParse(value, p) || p < 0 || p > 65535)
@@ -61,7 +64,8 @@ void BourseApp::printUsage() const {
 std::vector<std::string> BourseApp::defaultPluginDirs() const {
     std::vector<std::string> dirs;
     if (const std::string env = Poco::Environment::get("BOURSE_PLUGIN_PATH", ""); !env.empty())
-        for (const auto& d : Poco::StringTokenizer(env, ":", Poco::StringTokenizer::TOK_IGNORE_EMPTY)) dirs.push_back(d);
+        for (const auto& d : Poco::StringTokenizer(env, ":", Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+            dirs.push_back(d);
     const Poco::Path exe(config().getString("application.dir", "."));
     dirs.push_back(Poco::Path(exe, "../plugins").toString());
     dirs.push_back(Poco::Path(exe, "../lib/bourse/plugins").toString());
@@ -87,10 +91,10 @@ int BourseApp::serve() {
         running += (running.empty() ? "" : ", ") + p.id + " " + p.state;
     if (!kernel.generatedOperatorPassword().empty())
         std::cout << "Created the first operator account (shown once, change it after login):\n"
-                  << "  e-mail:   " << kernel.operatorEmail()
-                  << "\n  password: " << kernel.generatedOperatorPassword() << "\n";
-    std::cout << "Bourse " << BOURSE_VERSION << " listening on " << kernel.baseUrl() << " (plugins: "
-              << (running.empty() ? "none" : running) << ")" << std::endl;
+                  << "  e-mail:   " << kernel.operatorEmail() << "\n  password: " << kernel.generatedOperatorPassword()
+                  << "\n";
+    std::cout << "Bourse " << BOURSE_VERSION << " listening on " << kernel.baseUrl()
+              << " (plugins: " << (running.empty() ? "none" : running) << ")" << std::endl;
     waitForTerminationRequest();
     kernel.stop();
     return EXIT_OK;
@@ -100,7 +104,8 @@ int BourseApp::configCheck() {
     const Config c = loadConfigOrExplain();
     // Load each library's descriptors (no plugin is created or started) so a
     // misspelled id or a wrong library is reported now, not at serve time.
-    const std::string runtime = Poco::Path(Poco::Path::temp(), "bourse-check-" + std::to_string(Poco::Process::id())).toString();
+    const std::string runtime =
+        Poco::Path(Poco::Path::temp(), "bourse-check-" + std::to_string(Poco::Process::id())).toString();
     int errors = 0;
     int n = 0;
     for (const auto& p : c.plugins) {
@@ -124,7 +129,8 @@ int BourseApp::configCheck() {
 
 int BourseApp::pluginsList() {
     const Config c = loadConfigOrExplain();
-    const std::string runtime = Poco::Path(Poco::Path::temp(), "bourse-list-" + std::to_string(Poco::Process::id())).toString();
+    const std::string runtime =
+        Poco::Path(Poco::Path::temp(), "bourse-list-" + std::to_string(Poco::Process::id())).toString();
     int n = 0;
     for (const auto& p : c.plugins) {
         std::cout << p.id << (p.enabled ? "  enabled " : "  disabled") << "  " << p.library;
@@ -167,12 +173,14 @@ int BourseApp::ledgerVerify() {
     }
     Poco::Data::Session s = db.session();
     const VerifyReport r = Ledger::verify(s);
-    for (const auto& p : r.problems) std::cerr << "ledger verify: " << p << '\n';
+    for (const auto& p : r.problems)
+        std::cerr << "ledger verify: " << p << '\n';
     if (!r.problems.empty()) {
         std::cerr << "ledger verify: FAILED with " << r.problems.size() << " problem(s)" << std::endl;
         return EXIT_DATAERR;
     }
-    std::cout << "ledger verify: OK (" << r.transactions << " transactions, " << r.accounts << " accounts)" << std::endl;
+    std::cout << "ledger verify: OK (" << r.transactions << " transactions, " << r.accounts << " accounts)"
+              << std::endl;
     return EXIT_OK;
 }
 
@@ -212,4 +220,4 @@ int BourseApp::main(const std::vector<std::string>& args) {
     return EXIT_USAGE;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -46,4 +46,4 @@ private:
     bool _help = false;
 };
 
-} // namespace bourse
+}  // namespace bourse

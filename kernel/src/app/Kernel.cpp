@@ -3,11 +3,8 @@
 #include "accounts/AccountService.h"
 #include "accounts/TokenService.h"
 #include "api/Routes.h"
-#include "ledger/Ledger.h"
-#include "storage/CommitQueue.h"
-#include "trading/PositionService.h"
-#include "util/RateLimiter.h"
 #include "http/Router.h"
+#include "ledger/Ledger.h"
 #include "log/Log.h"
 #include "market/MarketData.h"
 #include "metrics/Metrics.h"
@@ -16,10 +13,13 @@
 #include "plugins/PluginManager.h"
 #include "plugins/TimerService.h"
 #include "storage/AuditLog.h"
+#include "storage/CommitQueue.h"
 #include "storage/Database.h"
 #include "storage/KvStore.h"
 #include "stream/StreamHub.h"
+#include "trading/PositionService.h"
 #include "util/Clock.h"
+#include "util/RateLimiter.h"
 
 #include <Poco/Crypto/Crypto.h>
 #include <Poco/Environment.h>
@@ -44,17 +44,16 @@ Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
     _market = std::make_unique<MarketData>(*_db, _config.marketData, *_clock, *_metrics);
     _timers = std::make_unique<TimerService>();
     _http = std::make_unique<HttpClient>(*_metrics);
-    _stream = std::make_unique<StreamHub>(
-        StreamHub::Options{static_cast<std::size_t>(_config.stream.maxQueuedBytes),
-                           static_cast<std::size_t>(_config.stream.maxConnections), 256},
-        *_metrics);
+    _stream =
+        std::make_unique<StreamHub>(StreamHub::Options{static_cast<std::size_t>(_config.stream.maxQueuedBytes),
+                                                       static_cast<std::size_t>(_config.stream.maxConnections), 256},
+                                    *_metrics);
     _services = std::make_unique<HostServices>(HostServices{
         *_clock, *_market, *_kv, *_timers, *_http,
         [this](const std::string& pluginId, const std::string& topic, const std::string& json) {
             log::info("plugin", "notification", {{"plugin", pluginId}, {"topic", topic}});
-            _stream->publish("events:operator",
-                             R"({"type":"notification","plugin":")" + pluginId + R"(","topic":")" + topic +
-                                 R"(","payload":)" + json + "}");
+            _stream->publish("events:operator", R"({"type":"notification","plugin":")" + pluginId + R"(","topic":")" +
+                                                    topic + R"(","payload":)" + json + "}");
         }});
     const std::string runtimeDir = Poco::Path(Poco::Path(_config.dataDir).makeDirectory(), "run/plugins").toString();
     _plugins = std::make_unique<PluginManager>(_config, *_services, *_market, *_audit, *_clock, *_metrics, runtimeDir);
@@ -88,7 +87,8 @@ void Kernel::start() {
     _operatorEmail = !sec.adminEmail.empty() ? sec.adminEmail
                                              : Poco::Environment::get("BOURSE_ADMIN_EMAIL", "operator@bourse.local");
     _generatedPassword = _accounts->ensureOperator(
-        _operatorEmail, !sec.adminPassword.empty() ? sec.adminPassword : Poco::Environment::get("BOURSE_ADMIN_PASSWORD", ""));
+        _operatorEmail,
+        !sec.adminPassword.empty() ? sec.adminPassword : Poco::Environment::get("BOURSE_ADMIN_PASSWORD", ""));
     _authLimiter = std::make_unique<RateLimiter>(sec.authRatePerMinute, std::max(5, sec.authRatePerMinute / 6));
     _userLimiter = std::make_unique<RateLimiter>(sec.apiRatePerMinute, std::max(10, sec.apiRatePerMinute / 6));
     _positions = std::make_unique<PositionService>(*_db, *_commits, *_market, *_plugins, *_clock, *_metrics);
@@ -96,14 +96,15 @@ void Kernel::start() {
         const std::string channel = "user:" + userId;
         if (_stream->hasSubscribers(channel)) _stream->publish(channel, json());
     });
-    _market->setListener([this](const std::string& channel, const std::string& json) { _stream->publish(channel, json); });
+    _market->setListener(
+        [this](const std::string& channel, const std::string& json) { _stream->publish(channel, json); });
     _stream->setChannelCheck([this](const std::string& key) {
         // "ticks:SYM" / "candles:SYM:1m": the symbol must be a known instrument.
         const auto first = key.find(':');
         if (first == std::string::npos) return false;
         const auto second = key.find(':', first + 1);
-        return _market->instrument(key.substr(first + 1, second == std::string::npos ? std::string::npos
-                                                                                    : second - first - 1))
+        return _market
+            ->instrument(key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1))
             .has_value();
     });
     _stream->setAuthenticator([this](const std::string& token) -> std::optional<std::pair<std::string, std::string>> {
@@ -132,13 +133,13 @@ void Kernel::start() {
     params->setKeepAlive(true);
     params->setMaxKeepAliveRequests(0);  // unlimited
     params->setKeepAliveTimeout(Poco::Timespan(30, 0));
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(_config.server.host, static_cast<Poco::UInt16>(_config.server.port)),
-                                   1024);
+    Poco::Net::ServerSocket socket(
+        Poco::Net::SocketAddress(_config.server.host, static_cast<Poco::UInt16>(_config.server.port)), 1024);
     _server = std::make_unique<Poco::Net::HTTPServer>(_router->factory(), socket, params);
     _server->start();
     _running = true;
-    log::info("kernel", "serving", {{"url", baseUrl()}, {"storage", _db->describe()},
-                                    {"pid", std::to_string(Poco::Process::id())}});
+    log::info("kernel", "serving",
+              {{"url", baseUrl()}, {"storage", _db->describe()}, {"pid", std::to_string(Poco::Process::id())}});
 }
 
 void Kernel::stop() {
@@ -155,8 +156,12 @@ void Kernel::stop() {
     log::info("kernel", "stopped");
 }
 
-int Kernel::port() const { return _server ? _server->port() : _config.server.port; }
+int Kernel::port() const {
+    return _server ? _server->port() : _config.server.port;
+}
 
-std::string Kernel::baseUrl() const { return "http://" + _config.server.host + ":" + std::to_string(port()) + "/"; }
+std::string Kernel::baseUrl() const {
+    return "http://" + _config.server.host + ":" + std::to_string(port()) + "/";
+}
 
-} // namespace bourse
+}  // namespace bourse

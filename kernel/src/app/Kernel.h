@@ -96,4 +96,4 @@ private:
     bool _running = false;
 };
 
-} // namespace bourse
+}  // namespace bourse

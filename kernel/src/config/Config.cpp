@@ -60,7 +60,8 @@ PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dir
     PluginConfig p;
     p.where = r.where();
     p.id = r.requiredString("id");
-    if (!isValidPluginId(p.id.c_str())) r.fail("id", "'" + p.id + "' is not a valid plugin id ([a-z0-9][a-z0-9._-]{0,63})");
+    if (!isValidPluginId(p.id.c_str()))
+        r.fail("id", "'" + p.id + "' is not a valid plugin id ([a-z0-9][a-z0-9._-]{0,63})");
     p.library = r.requiredString("library");
     p.libraryPath = resolvePluginLibrary(p.library, dirs);
     p.enabled = r.boolean("enabled", true);
@@ -69,7 +70,7 @@ PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dir
     return p;
 }
 
-} // namespace
+}  // namespace
 
 std::string resolvePluginLibrary(const std::string& library, const std::vector<std::string>& dirs) {
     auto exists = [](const std::string& f) {
@@ -87,8 +88,8 @@ std::string resolvePluginLibrary(const std::string& library, const std::vector<s
 Config parseConfig(const std::string& yaml, const std::string& fileLabel, const std::string& baseDir,
                    const std::vector<std::string>& defaultPluginDirs) {
     const YamlReader root = YamlReader::parse(yaml, fileLabel);
-    root.allowOnly({"data_dir", "server", "storage", "market_data", "stream", "logging", "plugin_dirs",
-                    "watch_plugins", "watch_interval_ms", "plugins", "security", "accounts", "trading"});
+    root.allowOnly({"data_dir", "server", "storage", "market_data", "stream", "logging", "plugin_dirs", "watch_plugins",
+                    "watch_interval_ms", "plugins", "security", "accounts", "trading"});
     Config c;
     c.file = fileLabel;
     c.dataDir = absolute(root.string("data_dir", c.dataDir), baseDir);
@@ -96,13 +97,16 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
     if (auto s = root.child("storage")) readStorage(*s, c.storage);
     if (auto m = root.child("market_data")) {
         m->allowOnly({"tick_retention_hours", "candle_retention_days", "flush_interval_ms"});
-        c.marketData.tickRetentionHours = m->integer("tick_retention_hours", c.marketData.tickRetentionHours, 1, 24 * 365);
-        c.marketData.candleRetentionDays = m->integer("candle_retention_days", c.marketData.candleRetentionDays, 1, 3650);
+        c.marketData.tickRetentionHours =
+            m->integer("tick_retention_hours", c.marketData.tickRetentionHours, 1, 24 * 365);
+        c.marketData.candleRetentionDays =
+            m->integer("candle_retention_days", c.marketData.candleRetentionDays, 1, 3650);
         c.marketData.flushIntervalMs = m->integer("flush_interval_ms", c.marketData.flushIntervalMs, 10, 10000);
     }
     if (auto s = root.child("stream")) {
         s->allowOnly({"max_queued_bytes", "max_connections"});
-        c.stream.maxQueuedBytes = s->integer("max_queued_bytes", static_cast<int>(c.stream.maxQueuedBytes), 4096, 1 << 30);
+        c.stream.maxQueuedBytes =
+            s->integer("max_queued_bytes", static_cast<int>(c.stream.maxQueuedBytes), 4096, 1 << 30);
         c.stream.maxConnections = s->integer("max_connections", c.stream.maxConnections, 1, 1'000'000);
     }
     if (auto sec = root.child("security")) {
@@ -142,8 +146,10 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
         c.logLevel = l->oneOf("level", c.logLevel, {"debug", "info", "warn", "error"});
         c.logFormat = l->oneOf("format", c.logFormat, {"text", "json"});
     }
-    for (const auto& d : root.stringList("plugin_dirs")) c.pluginDirs.push_back(absolute(d, baseDir));
-    for (const auto& d : defaultPluginDirs) c.pluginDirs.push_back(d);
+    for (const auto& d : root.stringList("plugin_dirs"))
+        c.pluginDirs.push_back(absolute(d, baseDir));
+    for (const auto& d : defaultPluginDirs)
+        c.pluginDirs.push_back(d);
     c.watchPlugins = root.boolean("watch_plugins", false);
     c.watchIntervalMs = root.integer("watch_interval_ms", c.watchIntervalMs, 100, 60000);
 
@@ -165,4 +171,4 @@ Config loadConfig(const std::string& path, const std::vector<std::string>& defau
     return parseConfig(text.str(), path, dir, defaultPluginDirs);
 }
 
-} // namespace bourse
+}  // namespace bourse

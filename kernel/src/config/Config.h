@@ -27,14 +27,14 @@ public:
 struct ServerConfig {
     std::string host = "127.0.0.1";
     int port = 8080;
-    std::string adminToken;     ///< operator API token; empty: loopback only (until accounts exist)
+    std::string adminToken;  ///< operator API token; empty: loopback only (until accounts exist)
     int maxThreads = 32;
     int maxQueued = 4096;
-    std::string staticDir;      ///< admin-ui build; empty: not served
+    std::string staticDir;  ///< admin-ui build; empty: not served
 };
 
 struct StorageConfig {
-    std::string driver = "sqlite";  ///< "sqlite" or "postgresql"
+    std::string driver = "sqlite";         ///< "sqlite" or "postgresql"
     std::string sqlitePath = "bourse.db";  ///< relative to data_dir
     std::string postgresDsn;
     int poolSize = 32;
@@ -52,17 +52,17 @@ struct StreamConfig {
 };
 
 struct SecurityConfig {
-    std::string jwtSecret;           ///< empty: generated once, kept in the database
+    std::string jwtSecret;  ///< empty: generated once, kept in the database
     int accessTokenTtlS = 900;
     int refreshTokenTtlS = 30 * 24 * 3600;
-    int argon2MemoryKib = 19456;     ///< OWASP: argon2id m=19 MiB, t=2, p=1
+    int argon2MemoryKib = 19456;  ///< OWASP: argon2id m=19 MiB, t=2, p=1
     int argon2Iterations = 2;
     int maxFailedLogins = 5;
     int lockoutS = 900;
-    int authRatePerMinute = 30;      ///< per client IP on /api/v1/auth/*
-    int apiRatePerMinute = 1200;     ///< per user on authenticated endpoints
-    std::string adminEmail;          ///< first operator (else operator@bourse.local)
-    std::string adminPassword;       ///< first operator (else generated and printed once)
+    int authRatePerMinute = 30;   ///< per client IP on /api/v1/auth/*
+    int apiRatePerMinute = 1200;  ///< per user on authenticated endpoints
+    std::string adminEmail;       ///< first operator (else operator@bourse.local)
+    std::string adminPassword;    ///< first operator (else generated and printed once)
 };
 
 struct AccountsSection {
@@ -82,11 +82,11 @@ struct PluginConfig {
     bool enabled = true;
     std::string configJson = "{}";
     std::map<std::string, std::string> secrets;
-    std::string where;        ///< "file:line:col" of the entry, for error messages
+    std::string where;  ///< "file:line:col" of the entry, for error messages
 };
 
 struct Config {
-    std::string file;         ///< path of the YAML file
+    std::string file;  ///< path of the YAML file
     std::string dataDir = "data";
     ServerConfig server;
     StorageConfig storage;
@@ -117,4 +117,4 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
 /// containing '/' is a path. Returns "" when no file exists.
 std::string resolvePluginLibrary(const std::string& library, const std::vector<std::string>& dirs);
 
-} // namespace bourse
+}  // namespace bourse

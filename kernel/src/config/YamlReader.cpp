@@ -11,7 +11,8 @@ namespace {
 // Levenshtein distance, for "did you mean" suggestions on misspelled keys.
 std::size_t distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j)
@@ -25,20 +26,30 @@ void appendJsonString(std::string& out, const std::string& s) {
     out += '"';
     for (unsigned char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                static const char* hex = "0123456789abcdef";
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += static_cast<char>(c);
-            }
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    static const char* hex = "0123456789abcdef";
+                    out += "\\u00";
+                    out += hex[c >> 4];
+                    out += hex[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
         }
     }
     out += '"';
@@ -49,7 +60,7 @@ bool isJsonNumber(const std::string& s) {
     return std::regex_match(s, number);
 }
 
-} // namespace
+}  // namespace
 
 std::string expandEnv(const std::string& value) {
     std::string out;
@@ -72,9 +83,12 @@ std::string expandEnv(const std::string& value) {
             hasFallback = true;
         }
         const char* env = std::getenv(name.c_str());
-        if (env && *env) out += env;
-        else if (hasFallback) out += fallback;
-        else throw std::invalid_argument("environment variable " + name + " is not set");
+        if (env && *env)
+            out += env;
+        else if (hasFallback)
+            out += fallback;
+        else
+            throw std::invalid_argument("environment variable " + name + " is not set");
         i = end + 1;
     }
     return out;
@@ -108,7 +122,9 @@ std::string YamlReader::whereOf(const YAML::Node& n) const {
     return _file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
-std::string YamlReader::where() const { return whereOf(_node); }
+std::string YamlReader::where() const {
+    return whereOf(_node);
+}
 
 void YamlReader::fail(const std::string& key, const std::string& message) const {
     // Point at the key itself when it is present, otherwise at the enclosing mapping.
@@ -181,7 +197,8 @@ std::string YamlReader::oneOf(const std::string& key, const std::string& fallbac
     const std::string v = string(key, fallback);
     if (std::any_of(choices.begin(), choices.end(), [&](const char* c) { return v == c; })) return v;
     std::string list;
-    for (const char* c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    for (const char* c : choices)
+        list += (list.empty() ? "" : ", ") + std::string(c);
     fail(key, "expected one of " + list + ", got '" + v + "'");
 }
 
@@ -210,7 +227,8 @@ std::vector<std::string> YamlReader::stringList(const std::string& key) const {
     const YAML::Node n = _node[key];
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) fail(key, "expected a list");
-    for (std::size_t i = 0; i < n.size(); ++i) out.push_back(scalar(n[i], key + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < n.size(); ++i)
+        out.push_back(scalar(n[i], key + "[" + std::to_string(i) + "]"));
     return out;
 }
 
@@ -255,9 +273,12 @@ void YamlReader::toJson(const YAML::Node& n, const std::string& path, std::strin
         // Quoted scalars stay strings; plain ones keep their YAML type. Numbers are
         // copied verbatim (never through a double) so "1.08500" keeps its digits.
         const bool quoted = n.Tag() == "!";
-        if (!quoted && (v == "true" || v == "false")) out += v;
-        else if (!quoted && isJsonNumber(v)) out += v;
-        else appendJsonString(out, v);
+        if (!quoted && (v == "true" || v == "false"))
+            out += v;
+        else if (!quoted && isJsonNumber(v))
+            out += v;
+        else
+            appendJsonString(out, v);
     }
 }
 
@@ -270,4 +291,4 @@ std::string YamlReader::json(const std::string& key) const {
     return out;
 }
 
-} // namespace bourse
+}  // namespace bourse

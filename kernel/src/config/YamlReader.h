@@ -65,4 +65,4 @@ private:
 /// Expands ${VAR} and ${VAR:-default}; throws std::invalid_argument naming a missing VAR.
 std::string expandEnv(const std::string& value);
 
-} // namespace bourse
+}  // namespace bourse

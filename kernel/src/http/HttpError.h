@@ -30,4 +30,4 @@ private:
     std::string _field;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -19,7 +19,8 @@ public:
     JsonBody(const Poco::JSON::Object& object, std::initializer_list<const char*> allowed) : _o(object) {
         for (const auto& [name, value] : _o) {
             bool known = false;
-            for (const char* a : allowed) known = known || name == a;
+            for (const char* a : allowed)
+                known = known || name == a;
             if (!known) throw HttpError::badRequest(name + ": unknown field", name);
         }
     }
@@ -62,4 +63,4 @@ private:
     const Poco::JSON::Object& _o;
 };
 
-} // namespace bourse
+}  // namespace bourse

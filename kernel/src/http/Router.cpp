@@ -24,7 +24,8 @@ constexpr std::streamsize kDrainLimitBytes = 8 << 20;
 std::vector<std::string> splitPath(const std::string& path) {
     std::vector<std::string> out;
     Poco::StringTokenizer t(path, "/", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
-    for (const auto& s : t) out.push_back(s);
+    for (const auto& s : t)
+        out.push_back(s);
     return out;
 }
 
@@ -50,7 +51,7 @@ private:
     Router& _router;
 };
 
-} // namespace
+}  // namespace
 
 std::string Request::query(const std::string& name, const std::string& fallback) const {
     const Poco::URI uri(http.getURI());
@@ -102,8 +103,7 @@ Poco::JSON::Object Request::jsonBody() const {
 }
 
 Router::Router(Metrics& metrics)
-    : _metrics(metrics),
-      _latency(metrics.histogram("bourse_http_request_duration_seconds", "HTTP request latency")) {
+    : _metrics(metrics), _latency(metrics.histogram("bourse_http_request_duration_seconds", "HTTP request latency")) {
     _fallback = [](Request&) { throw HttpError::notFound("no such resource"); };
 }
 
@@ -111,7 +111,9 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
     _routes.push_back(Route{method, splitPath(pattern), pattern, std::move(handler)});
 }
 
-void Router::setFallback(Handler handler) { _fallback = std::move(handler); }
+void Router::setFallback(Handler handler) {
+    _fallback = std::move(handler);
+}
 
 void Router::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
     const auto started = std::chrono::steady_clock::now();
@@ -125,8 +127,10 @@ void Router::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResp
         bool ok = true;
         for (std::size_t i = 0; i < segments.size() && ok; ++i) {
             const std::string& s = r.segments[i];
-            if (s.size() > 2 && s.front() == '{' && s.back() == '}') p[s.substr(1, s.size() - 2)] = segments[i];
-            else ok = s == segments[i];
+            if (s.size() > 2 && s.front() == '{' && s.back() == '}')
+                p[s.substr(1, s.size() - 2)] = segments[i];
+            else
+                ok = s == segments[i];
         }
         if (!ok) continue;
         pathMatched = true;
@@ -161,7 +165,9 @@ void Router::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResp
         .inc();
 }
 
-Poco::Net::HTTPRequestHandlerFactory::Ptr Router::factory() { return new Factory(*this); }
+Poco::Net::HTTPRequestHandlerFactory::Ptr Router::factory() {
+    return new Factory(*this);
+}
 
 void sendJson(Poco::Net::HTTPServerResponse& resp, int status, const std::string& json) {
     resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
@@ -193,4 +199,4 @@ std::string toJson(const Poco::JSON::Object& o) {
     return s.str();
 }
 
-} // namespace bourse
+}  // namespace bourse

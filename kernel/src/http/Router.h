@@ -84,4 +84,4 @@ void sendProblem(Poco::Net::HTTPServerResponse& resp, int status, const std::str
 /// Serialises a Poco JSON value.
 std::string toJson(const Poco::JSON::Object& o);
 
-} // namespace bourse
+}  // namespace bourse

@@ -32,7 +32,7 @@ void describe(const std::string& account, std::string& userId, std::string& kind
     userId = account.rfind("user:", 0) == 0 ? account.substr(5, prev - 5) : "";
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -68,7 +68,7 @@ void deferPosting(PreparedSession& w, const std::string& account, const std::str
 
 const std::string kInsertEntries = "INSERT INTO journal_entries (journal_id, account_id, currency, amount)";
 
-} // namespace
+}  // namespace
 
 Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64_t nowNs) {
     const Posting* guarded = checkBalanced(tx);
@@ -85,9 +85,8 @@ Ledger::Result Ledger::apply(PreparedSession& w, const JournalTx& tx, std::int64
 
     // Then the guarded posting: if it is refused, the journal row goes again and
     // the transaction has written nothing.
-    if (guarded &&
-        w.exec("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0",
-               Poco::Int64{guarded->amount}, guarded->account) == 0) {
+    if (guarded && w.exec("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0",
+                          Poco::Int64{guarded->amount}, guarded->account) == 0) {
         w.exec("DELETE FROM journal WHERE id = $1", id);
         return Result::Insufficient;
     }
@@ -124,7 +123,8 @@ void Ledger::applyAll(PreparedSession& w, const std::vector<JournalTx>& txs, std
     }
     // No ON CONFLICT: a key applied before makes the insert, and so the caller's transaction, fail.
     w.deferRows("INSERT INTO journal (id, idempotency_key, kind, user_id, reference, memo, created_ns)", journal);
-    for (const auto& [account, delta] : deltas) deferPosting(w, account, delta.first, delta.second);
+    for (const auto& [account, delta] : deltas)
+        deferPosting(w, account, delta.first, delta.second);
     w.deferRows(kInsertEntries, entries);
 }
 
@@ -138,11 +138,14 @@ std::vector<Balance> Ledger::balances(Poco::Data::Session& s, const std::string&
     for (std::size_t i = 0; i < kinds.size(); ++i) {
         Balance& b = byCurrency[currencies[i]];
         b.currency = currencies[i];
-        if (kinds[i] == "available") b.available = amounts[i];
-        else if (kinds[i] == "locked") b.locked = amounts[i];
+        if (kinds[i] == "available")
+            b.available = amounts[i];
+        else if (kinds[i] == "locked")
+            b.locked = amounts[i];
     }
     std::vector<Balance> out;
-    for (auto& [c, b] : byCurrency) out.push_back(b);
+    for (auto& [c, b] : byCurrency)
+        out.push_back(b);
     return out;
 }
 
@@ -162,13 +165,15 @@ std::vector<JournalLine> Ledger::history(Poco::Data::Session& s, const std::stri
         std::vector<std::string> accounts, currencies;
         std::vector<Poco::Int64> amounts;
         std::string jid = ids[i];
-        s << "SELECT account_id, currency, amount FROM journal_entries WHERE journal_id = $1", use(jid),
-            into(accounts), into(currencies), into(amounts), now;
+        s << "SELECT account_id, currency, amount FROM journal_entries WHERE journal_id = $1", use(jid), into(accounts),
+            into(currencies), into(amounts), now;
         for (std::size_t k = 0; k < accounts.size(); ++k) {
             if (accounts[k].rfind(prefix, 0) != 0) continue;
             line.currency = currencies[k];
-            if (accounts[k].find(":available:") != std::string::npos) line.availableChange += amounts[k];
-            else if (accounts[k].find(":locked:") != std::string::npos) line.lockedChange += amounts[k];
+            if (accounts[k].find(":available:") != std::string::npos)
+                line.availableChange += amounts[k];
+            else if (accounts[k].find(":locked:") != std::string::npos)
+                line.lockedChange += amounts[k];
         }
         out.push_back(std::move(line));
     }
@@ -182,7 +187,8 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
     {
         std::vector<std::string> ids, currencies;
         std::vector<Poco::Int64> sums;
-        s << "SELECT journal_id, currency, CAST(SUM(amount) AS BIGINT) FROM journal_entries GROUP BY journal_id, currency "
+        s << "SELECT journal_id, currency, CAST(SUM(amount) AS BIGINT) FROM journal_entries GROUP BY journal_id, "
+             "currency "
              "HAVING SUM(amount) <> 0",
             into(ids), into(currencies), into(sums), now;
         for (std::size_t i = 0; i < ids.size(); ++i)
@@ -191,9 +197,11 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
     }
     {
         std::vector<std::string> ids;
-        s << "SELECT id FROM journal WHERE NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.journal_id = journal.id)",
+        s << "SELECT id FROM journal WHERE NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.journal_id = "
+             "journal.id)",
             into(ids), now;
-        for (const auto& id : ids) r.problems.push_back("transaction " + id + " has no entries");
+        for (const auto& id : ids)
+            r.problems.push_back("transaction " + id + " has no entries");
     }
     {
         std::vector<std::string> ids;
@@ -210,7 +218,8 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
         std::vector<std::string> ids;
         s << "SELECT DISTINCT account_id FROM journal_entries WHERE account_id NOT IN (SELECT id FROM ledger_accounts)",
             into(ids), now;
-        for (const auto& id : ids) r.problems.push_back("entries reference unknown account " + id);
+        for (const auto& id : ids)
+            r.problems.push_back("entries reference unknown account " + id);
     }
     {
         std::vector<std::string> ids;
@@ -257,7 +266,9 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
     return r;
 }
 
-std::string formatMinor(std::int64_t minor, int decimals) { return Decimal(minor, decimals).toString(); }
+std::string formatMinor(std::int64_t minor, int decimals) {
+    return Decimal(minor, decimals).toString();
+}
 
 std::optional<std::int64_t> parseMinor(const std::string& text, int decimals, std::string& why) {
     try {
@@ -272,4 +283,4 @@ std::optional<std::int64_t> parseMinor(const std::string& text, int decimals, st
     return std::nullopt;
 }
 
-} // namespace bourse
+}  // namespace bourse

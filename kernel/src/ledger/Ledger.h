@@ -96,4 +96,4 @@ std::string formatMinor(std::int64_t minor, int decimals = 2);
 /// Parses "100.00" / "100" / "0.5" into minor units; nullopt with why on error.
 std::optional<std::int64_t> parseMinor(const std::string& text, int decimals, std::string& why);
 
-} // namespace bourse
+}  // namespace bourse

@@ -19,20 +19,28 @@ std::atomic<int> g_minLevel{static_cast<int>(Level::Info)};
 
 const char* name(Level l) {
     switch (l) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
+        case Level::Debug:
+            return "debug";
+        case Level::Info:
+            return "info";
+        case Level::Warn:
+            return "warn";
+        case Level::Error:
+            return "error";
     }
     return "info";
 }
 
 Poco::Message::Priority priority(Level l) {
     switch (l) {
-    case Level::Debug: return Poco::Message::PRIO_DEBUG;
-    case Level::Info: return Poco::Message::PRIO_INFORMATION;
-    case Level::Warn: return Poco::Message::PRIO_WARNING;
-    case Level::Error: return Poco::Message::PRIO_ERROR;
+        case Level::Debug:
+            return Poco::Message::PRIO_DEBUG;
+        case Level::Info:
+            return Poco::Message::PRIO_INFORMATION;
+        case Level::Warn:
+            return Poco::Message::PRIO_WARNING;
+        case Level::Error:
+            return Poco::Message::PRIO_ERROR;
     }
     return Poco::Message::PRIO_INFORMATION;
 }
@@ -46,20 +54,26 @@ void appendValue(std::ostringstream& out, std::string_view v) {
     }
     out << '"';
     for (char c : v) {
-        if (c == '"' || c == '\\') out << '\\' << c;
-        else if (c == '\n') out << "\\n";
-        else out << c;
+        if (c == '"' || c == '\\')
+            out << '\\' << c;
+        else if (c == '\n')
+            out << "\\n";
+        else
+            out << c;
     }
     out << '"';
 }
 
-} // namespace
+}  // namespace
 
 void configure(std::string_view level, std::string_view format) {
     Level l = Level::Info;
-    if (level == "debug") l = Level::Debug;
-    else if (level == "warn") l = Level::Warn;
-    else if (level == "error") l = Level::Error;
+    if (level == "debug")
+        l = Level::Debug;
+    else if (level == "warn")
+        l = Level::Warn;
+    else if (level == "error")
+        l = Level::Error;
     g_minLevel = static_cast<int>(l);
     g_json = format == "json";
     auto& root = Poco::Logger::root();
@@ -77,7 +91,8 @@ void write(Level level, std::string_view component, std::string_view msg, std::i
         o.set("level", name(level));
         o.set("component", std::string(component));
         o.set("msg", std::string(msg));
-        for (const auto& [k, v] : fields) o.set(std::string(k), v);
+        for (const auto& [k, v] : fields)
+            o.set(std::string(k), v);
         std::ostringstream s;
         o.stringify(s);
         line = s.str();
@@ -94,4 +109,4 @@ void write(Level level, std::string_view component, std::string_view msg, std::i
     Poco::Logger::get("bourse").log(Poco::Message("bourse", line, priority(level)));
 }
 
-} // namespace bourse::log
+}  // namespace bourse::log

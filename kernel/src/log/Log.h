@@ -22,9 +22,17 @@ void configure(std::string_view level, std::string_view format);
 
 void write(Level level, std::string_view component, std::string_view msg, std::initializer_list<Field> fields = {});
 
-inline void debug(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) { write(Level::Debug, c, m, f); }
-inline void info(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) { write(Level::Info, c, m, f); }
-inline void warn(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) { write(Level::Warn, c, m, f); }
-inline void error(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) { write(Level::Error, c, m, f); }
+inline void debug(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::Debug, c, m, f);
+}
+inline void info(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::Info, c, m, f);
+}
+inline void warn(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::Warn, c, m, f);
+}
+inline void error(std::string_view c, std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::Error, c, m, f);
+}
 
-} // namespace bourse::log
+}  // namespace bourse::log

@@ -42,4 +42,4 @@ inline constexpr int kCandleIntervals[] = {1, 60, 300, 3600};
 int intervalSeconds(const std::string& name);
 std::string intervalName(int seconds);
 
-} // namespace bourse
+}  // namespace bourse

@@ -14,11 +14,16 @@ int intervalSeconds(const std::string& name) {
 
 std::string intervalName(int seconds) {
     switch (seconds) {
-    case 1: return "1s";
-    case 60: return "1m";
-    case 300: return "5m";
-    case 3600: return "1h";
-    default: return std::to_string(seconds) + "s";
+        case 1:
+            return "1s";
+        case 60:
+            return "1m";
+        case 300:
+            return "5m";
+        case 3600:
+            return "1h";
+        default:
+            return std::to_string(seconds) + "s";
     }
 }
 
@@ -55,4 +60,4 @@ void CandleAggregator::forget(const std::string& symbol) {
         it = it->first.first == symbol ? _current.erase(it) : std::next(it);
 }
 
-} // namespace bourse
+}  // namespace bourse

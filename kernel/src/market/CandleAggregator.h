@@ -32,4 +32,4 @@ private:
     std::map<std::pair<std::string, int>, Candle> _current;
 };
 
-} // namespace bourse
+}  // namespace bourse

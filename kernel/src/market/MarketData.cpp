@@ -7,8 +7,6 @@
 
 #include <algorithm>
 
-
-
 using namespace Poco::Data::Keywords;
 
 namespace bourse {
@@ -54,11 +52,15 @@ std::string candleJson(const Candle& c) {
 }
 
 MarketData::MarketData(Database& db, const MarketDataConfig& config, const Clock& clock, Metrics& metrics)
-    : _db(db), _config(config), _clock(clock),
+    : _db(db),
+      _config(config),
+      _clock(clock),
       _ticksAccepted(metrics.counter("bourse_ticks_total", "Ticks accepted from price sources")),
       _ticksRejected(metrics.counter("bourse_ticks_rejected_total", "Ticks refused (unknown symbol, bad scale)")) {}
 
-MarketData::~MarketData() { stop(); }
+MarketData::~MarketData() {
+    stop();
+}
 
 void MarketData::setListener(Listener listener) {
     std::lock_guard lock(_mutex);
@@ -88,8 +90,8 @@ std::optional<PriceTick> MarketData::loadLastTick(const std::string& symbol) con
     std::string sym = symbol;
     Poco::Nullable<Poco::Int64> price, ts;
     Poco::Nullable<int> scale;
-    s << "SELECT price, scale, ts_ns FROM ticks WHERE symbol = $1 ORDER BY ts_ns DESC LIMIT 1", use(sym),
-        into(price), into(scale), into(ts), now;
+    s << "SELECT price, scale, ts_ns FROM ticks WHERE symbol = $1 ORDER BY ts_ns DESC LIMIT 1", use(sym), into(price),
+        into(scale), into(ts), now;
     if (price.isNull()) return std::nullopt;
     return PriceTick{symbol, Decimal(price.value(), scale.value()), ts.value()};
 }
@@ -101,7 +103,8 @@ void MarketData::setInstruments(const std::string& source, const std::vector<Ins
         for (const auto& in : instruments) {
             const auto it = _instruments.find(in.symbol);
             if (it != _instruments.end() && it->second.source != source)
-                throw std::invalid_argument("symbol " + in.symbol + " is already provided by '" + it->second.source + "'");
+                throw std::invalid_argument("symbol " + in.symbol + " is already provided by '" + it->second.source +
+                                            "'");
         }
         for (auto it = _instruments.begin(); it != _instruments.end();)
             it = it->second.source == source ? _instruments.erase(it) : std::next(it);
@@ -139,12 +142,15 @@ std::string MarketData::onTick(const std::string& source, const PriceTick& tick)
         std::lock_guard lock(_mutex);
         const auto it = _instruments.find(tick.symbol);
         std::string reason;
-        if (it == _instruments.end()) reason = "unknown symbol '" + tick.symbol + "'";
-        else if (it->second.source != source) reason = "symbol '" + tick.symbol + "' belongs to '" + it->second.source + "'";
+        if (it == _instruments.end())
+            reason = "unknown symbol '" + tick.symbol + "'";
+        else if (it->second.source != source)
+            reason = "symbol '" + tick.symbol + "' belongs to '" + it->second.source + "'";
         else if (tick.price.scale != it->second.priceScale)
             reason = "price scale " + std::to_string(tick.price.scale) + " differs from the instrument's " +
                      std::to_string(it->second.priceScale);
-        else if (tick.price.mantissa <= 0) reason = "price must be positive";
+        else if (tick.price.mantissa <= 0)
+            reason = "price must be positive";
         if (!reason.empty()) {
             _ticksRejected.inc();
             return reason;
@@ -163,7 +169,8 @@ std::string MarketData::onTick(const std::string& source, const PriceTick& tick)
     }
     _ticksAccepted.inc();
     if (listener)
-        for (const auto& [channel, json] : messages) listener(channel, json);
+        for (const auto& [channel, json] : messages)
+            listener(channel, json);
     return {};
 }
 
@@ -255,7 +262,8 @@ std::vector<Candle> MarketData::candles(const std::string& symbol, int intervalS
             byOpen[c->openNs] = *c;
     }
     std::vector<Candle> out;
-    for (auto& [open, c] : byOpen) out.push_back(c);
+    for (auto& [open, c] : byOpen)
+        out.push_back(c);
     if (out.size() > static_cast<std::size_t>(limit)) out.erase(out.begin(), out.end() - limit);
     return out;
 }
@@ -308,15 +316,15 @@ void MarketData::flush() {
         log::error("market", "persisting ticks failed", {{"error", e.displayText()}});
         std::lock_guard lock(_mutex);
         _pendingTicks.insert(_pendingTicks.begin(), ticks.begin(), ticks.end());
-        for (auto& [k, c] : candles) _pendingCandles.try_emplace(k, c);
+        for (auto& [k, c] : candles)
+            _pendingCandles.try_emplace(k, c);
     }
 }
 
 void MarketData::prune() {
     const std::int64_t nowNs = _clock.nowNs();
     Poco::Int64 tickCutoff = nowNs - static_cast<std::int64_t>(_config.tickRetentionHours) * 3600 * 1'000'000'000;
-    Poco::Int64 candleCutoff =
-        nowNs - static_cast<std::int64_t>(_config.candleRetentionDays) * 86400 * 1'000'000'000;
+    Poco::Int64 candleCutoff = nowNs - static_cast<std::int64_t>(_config.candleRetentionDays) * 86400 * 1'000'000'000;
     try {
         Poco::Data::Session s = _db.session();
         s << "DELETE FROM ticks WHERE ts_ns < $1", use(tickCutoff), now;
@@ -341,4 +349,4 @@ void MarketData::writerLoop() {
     }
 }
 
-} // namespace bourse
+}  // namespace bourse

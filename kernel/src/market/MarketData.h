@@ -110,4 +110,4 @@ private:
 std::string tickJson(const PriceTick& tick);
 std::string candleJson(const Candle& candle);
 
-} // namespace bourse
+}  // namespace bourse

@@ -7,7 +7,8 @@ namespace bourse {
 
 Histogram::Histogram(std::vector<double> bounds)
     : _bounds(std::move(bounds)), _buckets(new std::atomic<std::uint64_t>[_bounds.size()]) {
-    for (std::size_t i = 0; i < _bounds.size(); ++i) _buckets[i].store(0);
+    for (std::size_t i = 0; i < _bounds.size(); ++i)
+        _buckets[i].store(0);
 }
 
 void Histogram::observe(double seconds) noexcept {
@@ -57,15 +58,17 @@ std::string withLabels(const std::string& name, const std::string& labels, const
     if (!extra.empty()) all += (all.empty() ? "" : ",") + extra;
     return all.empty() ? name : name + "{" + all + "}";
 }
-} // namespace
+}  // namespace
 
 std::string Metrics::render() const {
     std::lock_guard lock(_mutex);
     std::ostringstream out;
     for (const auto& [name, f] : _families) {
         out << "# HELP " << name << ' ' << f.help << "\n# TYPE " << name << ' ' << f.type << '\n';
-        for (const auto& [labels, c] : f.counters) out << withLabels(name, labels) << ' ' << c->value() << '\n';
-        for (const auto& [labels, g] : f.gauges) out << withLabels(name, labels) << ' ' << g->value() << '\n';
+        for (const auto& [labels, c] : f.counters)
+            out << withLabels(name, labels) << ' ' << c->value() << '\n';
+        for (const auto& [labels, g] : f.gauges)
+            out << withLabels(name, labels) << ' ' << g->value() << '\n';
         for (const auto& [labels, h] : f.histograms) {
             for (std::size_t i = 0; i < h->bounds().size(); ++i) {
                 std::ostringstream le;
@@ -80,4 +83,4 @@ std::string Metrics::render() const {
     return out.str();
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -77,4 +77,4 @@ private:
     std::map<std::string, Family> _families;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -14,10 +14,16 @@ namespace bourse {
 
 namespace {
 
-std::string str(bourse_str s) { return s.data ? std::string(s.data, s.len) : std::string(); }
-bourse_str view(const std::string& s) { return bourse_str{s.data(), s.size()}; }
+std::string str(bourse_str s) {
+    return s.data ? std::string(s.data, s.len) : std::string();
+}
+bourse_str view(const std::string& s) {
+    return bourse_str{s.data(), s.size()};
+}
 
-void setError(bourse_host_ctx* ctx, bourse_str msg) { ctx->lastError = str(msg); }
+void setError(bourse_host_ctx* ctx, bourse_str msg) {
+    ctx->lastError = str(msg);
+}
 
 bourse_status fail(bourse_host_ctx* ctx, bourse_status s, const std::string& msg) {
     ctx->lastError = msg;
@@ -35,36 +41,37 @@ void callIntoInstance(const std::weak_ptr<bourse_host_ctx>& weak, F&& fn) {
 }
 
 void hostLog(bourse_host_ctx* ctx, bourse_log_level level, bourse_str msg) {
-    const log::Level l = level == BOURSE_LOG_DEBUG  ? log::Level::Debug
-                         : level == BOURSE_LOG_WARN ? log::Level::Warn
+    const log::Level l = level == BOURSE_LOG_DEBUG   ? log::Level::Debug
+                         : level == BOURSE_LOG_WARN  ? log::Level::Warn
                          : level == BOURSE_LOG_ERROR ? log::Level::Error
                                                      : log::Level::Info;
     log::write(l, "plugin", str(msg), {{"plugin", ctx->pluginId}});
 }
 
-std::int64_t hostNow(bourse_host_ctx* ctx) { return ctx->services.clock.nowNs(); }
+std::int64_t hostNow(bourse_host_ctx* ctx) {
+    return ctx->services.clock.nowNs();
+}
 
-bourse_status timerStart(bourse_host_ctx* ctx, std::int64_t delayNs, std::int64_t intervalNs,
-                         bourse_timer_callback cb, void* user, std::uint64_t* outId) {
+bourse_status timerStart(bourse_host_ctx* ctx, std::int64_t delayNs, std::int64_t intervalNs, bourse_timer_callback cb,
+                         void* user, std::uint64_t* outId) {
     if (!cb || !outId || delayNs < 0 || intervalNs < 0) return fail(ctx, BOURSE_E_INVALID, "timer: bad arguments");
-    if (intervalNs > 0 && intervalNs < 1'000'000)
-        return fail(ctx, BOURSE_E_INVALID, "timer: interval below 1 ms");
+    if (intervalNs > 0 && intervalNs < 1'000'000) return fail(ctx, BOURSE_E_INVALID, "timer: interval below 1 ms");
     auto idHolder = std::make_shared<std::atomic<std::uint64_t>>(0);
     const bool repeating = intervalNs > 0;
     std::lock_guard lock(ctx->resourceMutex);  // the timer cannot fire before its id is recorded
-    const std::uint64_t id = ctx->services.timers.schedule(
-        std::chrono::nanoseconds(delayNs), std::chrono::nanoseconds(intervalNs),
-        [weak = ctx->weak_from_this(), cb, user, idHolder, repeating] {
-            callIntoInstance(weak, [&](bourse_host_ctx& c) {
-                const std::uint64_t myId = idHolder->load();
-                {
-                    std::lock_guard rl(c.resourceMutex);
-                    if (!c.timers.count(myId)) return;  // cancelled
-                    if (!repeating) c.timers.erase(myId);
-                }
-                cb(user, myId);
-            });
-        });
+    const std::uint64_t id =
+        ctx->services.timers.schedule(std::chrono::nanoseconds(delayNs), std::chrono::nanoseconds(intervalNs),
+                                      [weak = ctx->weak_from_this(), cb, user, idHolder, repeating] {
+                                          callIntoInstance(weak, [&](bourse_host_ctx& c) {
+                                              const std::uint64_t myId = idHolder->load();
+                                              {
+                                                  std::lock_guard rl(c.resourceMutex);
+                                                  if (!c.timers.count(myId)) return;  // cancelled
+                                                  if (!repeating) c.timers.erase(myId);
+                                              }
+                                              cb(user, myId);
+                                          });
+                                      });
     idHolder->store(id);
     ctx->timers.insert(id);
     *outId = id;
@@ -79,7 +86,9 @@ void timerCancel(bourse_host_ctx* ctx, std::uint64_t id) {
     ctx->services.timers.cancel(id);
 }
 
-bourse_str configJson(bourse_host_ctx* ctx) { return view(ctx->configJson); }
+bourse_str configJson(bourse_host_ctx* ctx) {
+    return view(ctx->configJson);
+}
 
 bourse_status secretGet(bourse_host_ctx* ctx, bourse_str name, bourse_reply sink) {
     const auto it = ctx->secrets.find(str(name));
@@ -174,19 +183,21 @@ bourse_status httpRequest(bourse_host_ctx* ctx, const bourse_http_request* r, bo
         ctx->httpRequests.insert(id);
     }
     *outId = id;
-    ctx->services.http.submit(std::move(req), [weak = ctx->weak_from_this(), cb, user, id](const OutboundResponse& resp) {
-        callIntoInstance(weak, [&](bourse_host_ctx& c) {
-            {
-                std::lock_guard rl(c.resourceMutex);
-                if (!c.httpRequests.erase(id)) return;  // cancelled
-            }
-            std::vector<bourse_http_header> hs;
-            for (const auto& [k, v] : resp.headers) hs.push_back({view(k), view(v)});
-            const bourse_http_response out{sizeof(bourse_http_response), resp.status, hs.data(), hs.size(),
-                                           view(resp.body), view(resp.error)};
-            cb(user, &out);
+    ctx->services.http.submit(
+        std::move(req), [weak = ctx->weak_from_this(), cb, user, id](const OutboundResponse& resp) {
+            callIntoInstance(weak, [&](bourse_host_ctx& c) {
+                {
+                    std::lock_guard rl(c.resourceMutex);
+                    if (!c.httpRequests.erase(id)) return;  // cancelled
+                }
+                std::vector<bourse_http_header> hs;
+                for (const auto& [k, v] : resp.headers)
+                    hs.push_back({view(k), view(v)});
+                const bourse_http_response out{
+                    sizeof(bourse_http_response), resp.status, hs.data(), hs.size(), view(resp.body), view(resp.error)};
+                cb(user, &out);
+            });
         });
-    });
     return BOURSE_OK;
 }
 
@@ -217,20 +228,40 @@ bourse_status saveState(bourse_host_ctx* ctx, bourse_str, bourse_str) {
 }
 
 const bourse_host_api kHostApi = {
-    sizeof(bourse_host_api), BOURSE_ABI_MAJOR, BOURSE_ABI_MINOR,
-    &hostLog, &setError,
-    &hostNow, &timerStart, &timerCancel,
-    &configJson, &secretGet,
-    &kvGet, &kvPut, &kvDelete,
-    &publishTick, &publishCandle, &lastTick, &notify,
-    &httpRequest, &httpCancel,
-    &wsConnect, &wsSend, &wsClose,
-    &ledgerOp, &ledgerOp, &placeOrder, &cancelOrder, &saveState,
+    sizeof(bourse_host_api),
+    BOURSE_ABI_MAJOR,
+    BOURSE_ABI_MINOR,
+    &hostLog,
+    &setError,
+    &hostNow,
+    &timerStart,
+    &timerCancel,
+    &configJson,
+    &secretGet,
+    &kvGet,
+    &kvPut,
+    &kvDelete,
+    &publishTick,
+    &publishCandle,
+    &lastTick,
+    &notify,
+    &httpRequest,
+    &httpCancel,
+    &wsConnect,
+    &wsSend,
+    &wsClose,
+    &ledgerOp,
+    &ledgerOp,
+    &placeOrder,
+    &cancelOrder,
+    &saveState,
 };
 
-} // namespace
+}  // namespace
 
-const bourse_host_api* hostApi() { return &kHostApi; }
+const bourse_host_api* hostApi() {
+    return &kHostApi;
+}
 
 void releaseHostResources(bourse_host_ctx& ctx) {
     std::set<std::uint64_t> timers;
@@ -239,7 +270,8 @@ void releaseHostResources(bourse_host_ctx& ctx) {
         timers.swap(ctx.timers);
         ctx.httpRequests.clear();  // completions arriving later are dropped
     }
-    for (const std::uint64_t id : timers) ctx.services.timers.cancel(id);
+    for (const std::uint64_t id : timers)
+        ctx.services.timers.cancel(id);
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -32,11 +32,11 @@ struct bourse_host_ctx : std::enable_shared_from_this<bourse_host_ctx> {
     const std::string configJson;
     const std::map<std::string, std::string> secrets;
 
-    std::mutex callMutex;     ///< held during every call into the plugin
-    void* instance = nullptr; ///< guarded by callMutex
-    bool stopped = false;     ///< guarded by callMutex: no more calls in
-    std::string lastError;    ///< set by host->set_error during a call; guarded by callMutex
-    std::string scratch;      ///< backing store for strings lent by host calls (last_tick)
+    std::mutex callMutex;      ///< held during every call into the plugin
+    void* instance = nullptr;  ///< guarded by callMutex
+    bool stopped = false;      ///< guarded by callMutex: no more calls in
+    std::string lastError;     ///< set by host->set_error during a call; guarded by callMutex
+    std::string scratch;       ///< backing store for strings lent by host calls (last_tick)
 
     /// Only the active instance of a plugin id may publish market data.
     std::atomic<bool> active{false};
@@ -55,4 +55,4 @@ const bourse_host_api* hostApi();
 /// Cancels every timer and outstanding request of ctx (instance stopping).
 void releaseHostResources(bourse_host_ctx& ctx);
 
-} // namespace bourse
+}  // namespace bourse

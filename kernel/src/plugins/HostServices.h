@@ -25,4 +25,4 @@ struct HostServices {
     std::function<void(const std::string& pluginId, const std::string& topic, const std::string& json)> notify;
 };
 
-} // namespace bourse
+}  // namespace bourse

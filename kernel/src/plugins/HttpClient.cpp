@@ -19,20 +19,23 @@ constexpr std::size_t kMaxResponseBytes = 16 << 20;  // a plugin never needs mor
 
 Poco::Net::Context::Ptr tlsContext() {
     // Verify peers against the system CA store; no client certificate.
-    static Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true);
+    static Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                                                Poco::Net::Context::VERIFY_RELAXED, 9, true);
     return ctx;
 }
 
-} // namespace
+}  // namespace
 
 HttpClient::HttpClient(Metrics& metrics, int workers)
     : _requests(metrics.counter("bourse_outbound_http_requests_total", "Outbound HTTP requests made for plugins")),
       _failures(metrics.counter("bourse_outbound_http_failures_total", "Outbound HTTP requests without a response")) {
-    for (int i = 0; i < workers; ++i) _workers.emplace_back([this] { work(); });
+    for (int i = 0; i < workers; ++i)
+        _workers.emplace_back([this] { work(); });
 }
 
-HttpClient::~HttpClient() { stop(); }
+HttpClient::~HttpClient() {
+    stop();
+}
 
 void HttpClient::stop() {
     {
@@ -41,9 +44,11 @@ void HttpClient::stop() {
         _stopping = true;
     }
     _wake.notify_all();
-    for (auto& t : _workers) t.join();
+    for (auto& t : _workers)
+        t.join();
     // Requests never started still get their one completion.
-    for (auto& [req, done] : _queue) done(OutboundResponse{0, {}, {}, "cancelled: kernel stopping"});
+    for (auto& [req, done] : _queue)
+        done(OutboundResponse{0, {}, {}, "cancelled: kernel stopping"});
     _queue.clear();
 }
 
@@ -90,7 +95,8 @@ OutboundResponse HttpClient::perform(const OutboundRequest& req) {
         session->setTimeout(Poco::Timespan(static_cast<long>(req.timeoutMs) * 1000));
 
         Poco::Net::HTTPRequest request(req.method, uri.getPathAndQuery(), Poco::Net::HTTPMessage::HTTP_1_1);
-        for (const auto& [k, v] : req.headers) request.set(k, v);
+        for (const auto& [k, v] : req.headers)
+            request.set(k, v);
         if (!req.body.empty() || req.method == "POST" || req.method == "PUT")
             request.setContentLength(static_cast<std::streamsize>(req.body.size()));
         session->sendRequest(request) << req.body;
@@ -98,7 +104,8 @@ OutboundResponse HttpClient::perform(const OutboundRequest& req) {
         Poco::Net::HTTPResponse response;
         std::istream& in = session->receiveResponse(response);
         out.status = static_cast<int>(response.getStatus());
-        for (const auto& [k, v] : response) out.headers.emplace_back(k, v);
+        for (const auto& [k, v] : response)
+            out.headers.emplace_back(k, v);
         char buf[8192];
         while (in.read(buf, sizeof buf) || in.gcount() > 0) {
             out.body.append(buf, static_cast<std::size_t>(in.gcount()));
@@ -112,4 +119,4 @@ OutboundResponse HttpClient::perform(const OutboundRequest& req) {
     return out;
 }
 
-} // namespace bourse
+}  // namespace bourse

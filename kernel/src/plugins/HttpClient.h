@@ -67,4 +67,4 @@ private:
     std::vector<std::thread> _workers;
 };
 
-} // namespace bourse
+}  // namespace bourse

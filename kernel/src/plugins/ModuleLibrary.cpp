@@ -8,7 +8,6 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
-
 #include <cstring>
 #include <fstream>
 
@@ -16,16 +15,26 @@ namespace bourse {
 
 const char* statusName(bourse_status s) {
     switch (s) {
-    case BOURSE_OK: return "ok";
-    case BOURSE_E_INVALID: return "invalid";
-    case BOURSE_E_NOT_FOUND: return "not_found";
-    case BOURSE_E_UNSUPPORTED: return "unsupported";
-    case BOURSE_E_UNAVAILABLE: return "unavailable";
-    case BOURSE_E_REJECTED: return "rejected";
-    case BOURSE_E_INSUFFICIENT: return "insufficient";
-    case BOURSE_E_SIGNATURE: return "signature";
-    case BOURSE_E_CONFIG: return "config";
-    case BOURSE_E_INTERNAL: return "internal";
+        case BOURSE_OK:
+            return "ok";
+        case BOURSE_E_INVALID:
+            return "invalid";
+        case BOURSE_E_NOT_FOUND:
+            return "not_found";
+        case BOURSE_E_UNSUPPORTED:
+            return "unsupported";
+        case BOURSE_E_UNAVAILABLE:
+            return "unavailable";
+        case BOURSE_E_REJECTED:
+            return "rejected";
+        case BOURSE_E_INSUFFICIENT:
+            return "insufficient";
+        case BOURSE_E_SIGNATURE:
+            return "signature";
+        case BOURSE_E_CONFIG:
+            return "config";
+        case BOURSE_E_INTERNAL:
+            return "internal";
     }
     return "unknown";
 }
@@ -50,7 +59,10 @@ bool looksLikeElf(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     char magic[4] = {};
     in.read(magic, 4);
-    return in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+    return in.gcount() == 4 && std::memcmp(magic,
+                                           "\x7f"
+                                           "ELF",
+                                           4) == 0;
 }
 
 struct Registration {
@@ -78,7 +90,7 @@ void registrarSetError(void* ctx, bourse_str msg) {
     if (r->error.empty()) r->error.assign(msg.data ? msg.data : "", msg.data ? msg.len : 0);
 }
 
-} // namespace
+}  // namespace
 
 std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::string& path, const std::string& runtimeDir,
                                                    const std::string& tag) {
@@ -120,7 +132,8 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::string& path, cons
     const bourse_registrar registrar{sizeof(bourse_registrar), &reg, &registrarAdd, &registrarSetError};
     const bourse_status s = lib->_module->register_plugins(&registrar);
     if (s != BOURSE_OK)
-        throw fail("registration failed (" + std::string(statusName(s)) + ")" + (reg.error.empty() ? "" : ": " + reg.error));
+        throw fail("registration failed (" + std::string(statusName(s)) + ")" +
+                   (reg.error.empty() ? "" : ": " + reg.error));
     if (reg.accepted.empty()) throw fail("module registered no plugins");
     lib->_descriptors = std::move(reg.accepted);
     return lib;
@@ -144,8 +157,9 @@ const bourse_plugin_descriptor* ModuleLibrary::find(const std::string& id) const
 
 std::string ModuleLibrary::offeredIds() const {
     std::string out;
-    for (const auto* d : _descriptors) out += (out.empty() ? "" : ", ") + std::string(d->id);
+    for (const auto* d : _descriptors)
+        out += (out.empty() ? "" : ", ") + std::string(d->id);
     return out;
 }
 
-} // namespace bourse
+}  // namespace bourse

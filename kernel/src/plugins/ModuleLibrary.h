@@ -54,4 +54,4 @@ private:
     std::vector<const bourse_plugin_descriptor*> _descriptors;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -24,4 +24,4 @@ private:
 /// "ok", "invalid", "not_found", ... for messages and API problem details.
 const char* statusName(bourse_status s);
 
-} // namespace bourse
+}  // namespace bourse

@@ -23,9 +23,11 @@ struct ReplyCapture {
     }
 };
 
-std::string str(bourse_str s) { return s.data ? std::string(s.data, s.len) : std::string(); }
+std::string str(bourse_str s) {
+    return s.data ? std::string(s.data, s.len) : std::string();
+}
 
-} // namespace
+}  // namespace
 
 PluginInstance::PluginInstance(std::shared_ptr<ModuleLibrary> library, const bourse_plugin_descriptor* descriptor,
                                std::string id)
@@ -128,22 +130,24 @@ std::vector<InstrumentInfo> PluginInstance::instruments() {
         std::string* bad;
     } sinkState{&out, &bad};
     invoke("list_instruments", [&](void* i) {
-        return api->list_instruments(i, bourse_instrument_sink{&sinkState, [](void* c, const bourse_instrument* in) {
-                                                                   auto* st = static_cast<Sink*>(c);
-                                                                   if (!in || in->struct_size < sizeof(bourse_instrument)) {
-                                                                       *st->bad = "instrument struct too small";
-                                                                       return;
-                                                                   }
-                                                                   st->out->push_back(InstrumentInfo{
-                                                                       str(in->symbol), str(in->name), "",
-                                                                       in->price_scale, str(in->base_asset),
-                                                                       str(in->quote_asset)});
-                                                               }});
+        return api->list_instruments(
+            i, bourse_instrument_sink{&sinkState, [](void* c, const bourse_instrument* in) {
+                                          auto* st = static_cast<Sink*>(c);
+                                          if (!in || in->struct_size < sizeof(bourse_instrument)) {
+                                              *st->bad = "instrument struct too small";
+                                              return;
+                                          }
+                                          st->out->push_back(InstrumentInfo{str(in->symbol), str(in->name), "",
+                                                                            in->price_scale, str(in->base_asset),
+                                                                            str(in->quote_asset)});
+                                      }});
     });
     static const std::regex symbolPattern("[A-Z0-9_]{1,32}");
     for (const auto& in : out) {
-        if (!std::regex_match(in.symbol, symbolPattern)) bad = "invalid symbol '" + in.symbol + "'";
-        else if (in.priceScale < 0 || in.priceScale > 18) bad = "symbol " + in.symbol + ": price scale out of range";
+        if (!std::regex_match(in.symbol, symbolPattern))
+            bad = "invalid symbol '" + in.symbol + "'";
+        else if (in.priceScale < 0 || in.priceScale > 18)
+            bad = "symbol " + in.symbol + ": price scale out of range";
     }
     if (out.empty() && bad.empty()) bad = "no instruments offered";
     if (!bad.empty()) throw PluginError("plugin '" + _id + "': list_instruments: " + bad, BOURSE_E_INVALID);
@@ -151,8 +155,7 @@ std::vector<InstrumentInfo> PluginInstance::instruments() {
 }
 
 std::string PluginInstance::command(const std::string& name, const std::string& argsJson) {
-    if (!_descriptor->command)
-        throw PluginError("plugin '" + _id + "' accepts no commands", BOURSE_E_NOT_FOUND);
+    if (!_descriptor->command) throw PluginError("plugin '" + _id + "' accepts no commands", BOURSE_E_NOT_FOUND);
     ReplyCapture capture;
     invoke("command", [&](void* i) {
         return _descriptor->command(i, bourse_str{name.data(), name.size()},
@@ -163,7 +166,7 @@ std::string PluginInstance::command(const std::string& name, const std::string& 
     return capture.json;
 }
 
-} // namespace bourse
+}  // namespace bourse
 
 namespace bourse {
 
@@ -196,4 +199,4 @@ bourse_settlement PluginInstance::settle(const bourse_position& position, const 
     return out;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -76,4 +76,4 @@ private:
     std::shared_ptr<bourse_host_ctx> _ctx;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -26,11 +26,15 @@ std::int64_t fileStamp(const std::string& path) {
     }
 }
 
-} // namespace
+}  // namespace
 
 PluginManager::PluginManager(const Config& config, HostServices& services, MarketData& market, AuditLog& audit,
                              const Clock& clock, Metrics& metrics, std::string runtimeDir)
-    : _config(config), _services(services), _market(market), _audit(audit), _clock(clock),
+    : _config(config),
+      _services(services),
+      _market(market),
+      _audit(audit),
+      _clock(clock),
       _reloads(metrics.counter("bourse_plugin_reloads_total", "Successful plugin loads and reloads")),
       _failures(metrics.counter("bourse_plugin_failures_total", "Failed plugin loads, reloads and calls")),
       _runtimeDir(std::move(runtimeDir)) {
@@ -103,9 +107,10 @@ void PluginManager::activate(Entry& e, const std::string& actor, const char* act
         path = resolvePluginLibrary(e.config.library, _config.pluginDirs);
         if (path.empty()) {
             std::string dirs;
-            for (const auto& d : _config.pluginDirs) dirs += (dirs.empty() ? "" : ", ") + d;
-            throw PluginError("plugin '" + id + "': library '" + e.config.library + "' not found (searched: " +
-                                  (dirs.empty() ? "no plugin_dirs" : dirs) + ")",
+            for (const auto& d : _config.pluginDirs)
+                dirs += (dirs.empty() ? "" : ", ") + d;
+            throw PluginError("plugin '" + id + "': library '" + e.config.library +
+                                  "' not found (searched: " + (dirs.empty() ? "no plugin_dirs" : dirs) + ")",
                               BOURSE_E_NOT_FOUND);
         }
         const std::uint64_t n = ++_loadCounter;
@@ -123,9 +128,9 @@ void PluginManager::activate(Entry& e, const std::string& actor, const char* act
             // Refuse before swapping if another source owns one of the symbols.
             for (const auto& in : instruments)
                 if (const auto owner = _market.instrument(in.symbol); owner && owner->source != id)
-                    throw PluginError("plugin '" + id + "': symbol " + in.symbol + " is already provided by '" +
-                                          owner->source + "'",
-                                      BOURSE_E_REJECTED);
+                    throw PluginError(
+                        "plugin '" + id + "': symbol " + in.symbol + " is already provided by '" + owner->source + "'",
+                        BOURSE_E_REJECTED);
         }
     } catch (const PluginError& err) {
         fresh.reset();  // stops and destroys the half-built instance, unloads its copy
@@ -184,13 +189,15 @@ void PluginManager::stopAll() {
         for (auto& [id, e] : _entries)
             if (e.current) running.push_back(std::move(e.current));
     }
-    for (auto& p : running) p->stop();
+    for (auto& p : running)
+        p->stop();
 }
 
 std::vector<PluginStatus> PluginManager::list() const {
     std::lock_guard lock(_mutex);
     std::vector<PluginStatus> out;
-    for (const auto& [id, e] : _entries) out.push_back(statusOf(e));
+    for (const auto& [id, e] : _entries)
+        out.push_back(statusOf(e));
     return out;
 }
 
@@ -309,4 +316,4 @@ void PluginManager::watchLoop(int intervalMs) {
     }
 }
 
-} // namespace bourse
+}  // namespace bourse

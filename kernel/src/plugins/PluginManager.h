@@ -40,9 +40,9 @@ class MarketData;
 
 struct PluginStatus {
     std::string id;
-    std::string kind;         ///< "price_source", ... ("" if never loaded)
+    std::string kind;  ///< "price_source", ... ("" if never loaded)
     std::string version;
-    std::string state;        ///< "running", "disabled", "failed"
+    std::string state;  ///< "running", "disabled", "failed"
     bool enabled = false;
     std::string library;      ///< configured library (name or path)
     std::string libraryPath;  ///< resolved file
@@ -56,8 +56,8 @@ struct PluginStatus {
 
 class PluginManager {
 public:
-    PluginManager(const Config& config, HostServices& services, MarketData& market, AuditLog& audit,
-                  const Clock& clock, Metrics& metrics, std::string runtimeDir);
+    PluginManager(const Config& config, HostServices& services, MarketData& market, AuditLog& audit, const Clock& clock,
+                  Metrics& metrics, std::string runtimeDir);
     ~PluginManager();
     PluginManager(const PluginManager&) = delete;
     PluginManager& operator=(const PluginManager&) = delete;
@@ -116,8 +116,8 @@ private:
     Counter& _failures;
     const std::string _runtimeDir;
 
-    std::mutex _lifecycleMutex;      ///< one load/reload/enable/disable at a time
-    mutable std::mutex _mutex;       ///< guards _entries' fields
+    std::mutex _lifecycleMutex;  ///< one load/reload/enable/disable at a time
+    mutable std::mutex _mutex;   ///< guards _entries' fields
     std::map<std::string, Entry> _entries;
     std::uint64_t _loadCounter = 0;  ///< makes every library copy name unique
 
@@ -127,4 +127,4 @@ private:
     std::thread _watcher;
 };
 
-} // namespace bourse
+}  // namespace bourse

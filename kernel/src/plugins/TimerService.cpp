@@ -4,7 +4,9 @@ namespace bourse {
 
 TimerService::TimerService() : _thread([this] { run(); }) {}
 
-TimerService::~TimerService() { stop(); }
+TimerService::~TimerService() {
+    stop();
+}
 
 void TimerService::stop() {
     {
@@ -69,4 +71,4 @@ void TimerService::run() {
     }
 }
 
-} // namespace bourse
+}  // namespace bourse

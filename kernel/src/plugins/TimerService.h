@@ -55,4 +55,4 @@ private:
     std::thread _thread;
 };
 
-} // namespace bourse
+}  // namespace bourse

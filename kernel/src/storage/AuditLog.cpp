@@ -27,11 +27,12 @@ std::vector<AuditEntry> AuditLog::recent(int limit) const {
     std::vector<Poco::Int64> id, ts;
     std::vector<std::string> actor, action, target, detail;
     int lim = limit;
-    s << "SELECT id, ts_ns, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT $1", use(lim),
-        into(id), into(ts), into(actor), into(action), into(target), into(detail), now;
+    s << "SELECT id, ts_ns, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT $1", use(lim), into(id),
+        into(ts), into(actor), into(action), into(target), into(detail), now;
     std::vector<AuditEntry> out;
-    for (std::size_t i = 0; i < id.size(); ++i) out.push_back({id[i], ts[i], actor[i], action[i], target[i], detail[i]});
+    for (std::size_t i = 0; i < id.size(); ++i)
+        out.push_back({id[i], ts[i], actor[i], action[i], target[i], detail[i]});
     return out;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -34,4 +34,4 @@ private:
     const Clock& _clock;
 };
 
-} // namespace bourse
+}  // namespace bourse

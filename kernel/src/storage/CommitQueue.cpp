@@ -11,11 +11,15 @@ namespace bourse {
 
 CommitQueue::CommitQueue(Database& db, Metrics& metrics, std::size_t maxBatch)
     : _db(db),
-      _batchSeconds(metrics.histogram("bourse_db_commit_batch_seconds", "Time to run and commit one group-commit batch")),
+      _batchSeconds(
+          metrics.histogram("bourse_db_commit_batch_seconds", "Time to run and commit one group-commit batch")),
       _commits(metrics.counter("bourse_db_group_commits_total", "Group commits (one database commit each)")),
-      _maxBatch(maxBatch), _worker([this] { work(); }) {}
+      _maxBatch(maxBatch),
+      _worker([this] { work(); }) {}
 
-CommitQueue::~CommitQueue() { stop(); }
+CommitQueue::~CommitQueue() {
+    stop();
+}
 
 void CommitQueue::stop() {
     {
@@ -27,7 +31,9 @@ void CommitQueue::stop() {
     if (_worker.joinable()) _worker.join();
 }
 
-void CommitQueue::run(Op op) { submit(std::move(op)).get(); }
+void CommitQueue::run(Op op) {
+    submit(std::move(op)).get();
+}
 
 std::future<void> CommitQueue::submit(Op op) {
     std::future<void> done;
@@ -76,10 +82,12 @@ void CommitQueue::commitBatch(std::deque<Pending>& batch) {
     const auto started = std::chrono::steady_clock::now();
     try {
         runInTransaction([&](PreparedSession& w) {
-            for (auto& p : batch) p.op(w);
+            for (auto& p : batch)
+                p.op(w);
         });
         _commits.inc();
-        for (auto& p : batch) p.done.set_value();
+        for (auto& p : batch)
+            p.done.set_value();
     } catch (...) {
         if (batch.size() == 1) {
             batch.front().done.set_exception(std::current_exception());
@@ -99,4 +107,4 @@ void CommitQueue::commitBatch(std::deque<Pending>& batch) {
     _batchSeconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
-} // namespace bourse
+}  // namespace bourse

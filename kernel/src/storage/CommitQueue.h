@@ -24,8 +24,8 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <memory>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -77,4 +77,4 @@ private:
     std::thread _worker;
 };
 
-} // namespace bourse
+}  // namespace bourse

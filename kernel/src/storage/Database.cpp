@@ -5,9 +5,9 @@
 #include "storage/PreparedSession.h"
 #include "storage/WalCheckpointer.h"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
-#include <Poco/Data/DataException.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
@@ -57,14 +57,15 @@ std::int64_t nowNs() {
         .count();
 }
 
-} // namespace
+}  // namespace
 
 Database::Database(const StorageConfig& config, const std::string& dataDir) : _postgres(config.driver == "postgresql") {
     registerConnectors();
     // A few are enough: each read is one short prepared query, and every
     // reader is a connection of its own on the database server.
     constexpr std::size_t kHotReaders = 4;
-    for (std::size_t i = 0; i < kHotReaders; ++i) _readers.push_back(std::make_unique<Reader>());
+    for (std::size_t i = 0; i < kHotReaders; ++i)
+        _readers.push_back(std::make_unique<Reader>());
     if (_postgres) {
         _target = config.postgresDsn;
         _pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", _target, 1, config.poolSize, 60);
@@ -87,7 +88,9 @@ Database::Database(const StorageConfig& config, const std::string& dataDir) : _p
 
 Database::~Database() = default;
 
-std::string Database::describe() const { return _postgres ? "postgresql" : "sqlite:" + _target; }
+std::string Database::describe() const {
+    return _postgres ? "postgresql" : "sqlite:" + _target;
+}
 
 Poco::Data::Session Database::session() {
     // Poco's pool throws when every session is out; wait for one to come back
@@ -133,19 +136,25 @@ void Database::read(const std::function<void(PreparedSession&)>& fn) {
 }
 
 void Database::beginWrite(Poco::Data::Session& s) const {
-    if (_postgres) s.begin();
-    else s << "BEGIN IMMEDIATE", now;
+    if (_postgres)
+        s.begin();
+    else
+        s << "BEGIN IMMEDIATE", now;
 }
 
 void Database::commit(Poco::Data::Session& s) const {
-    if (_postgres) s.commit();
-    else s << "COMMIT", now;
+    if (_postgres)
+        s.commit();
+    else
+        s << "COMMIT", now;
 }
 
 void Database::rollback(Poco::Data::Session& s) const noexcept {
     try {
-        if (_postgres) s.rollback();
-        else s << "ROLLBACK", now;
+        if (_postgres)
+            s.rollback();
+        else
+            s << "ROLLBACK", now;
     } catch (...) {
         // Nothing to undo if the transaction is already gone (e.g. the connection dropped).
     }
@@ -170,9 +179,11 @@ int Database::migrate() {
         beginWrite(s);
         try {
             std::string sql = m.sql;
-            for (auto at = sql.find("{{serial_primary_key}}"); at != std::string::npos; at = sql.find("{{serial_primary_key}}"))
+            for (auto at = sql.find("{{serial_primary_key}}"); at != std::string::npos;
+                 at = sql.find("{{serial_primary_key}}"))
                 sql.replace(at, 22, _postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
-            for (const std::string& stmt : splitStatements(sql)) s << stmt, now;
+            for (const std::string& stmt : splitStatements(sql))
+                s << stmt, now;
             int version = m.version;
             std::string name = m.name;
             std::int64_t at = nowNs();
@@ -189,4 +200,4 @@ int Database::migrate() {
     return applied;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -17,8 +17,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace bourse {
 
@@ -76,4 +76,4 @@ private:
     std::unique_ptr<WalCheckpointer> _checkpointer;  // SQLite only
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -31,4 +31,4 @@ void KvStore::remove(const std::string& pluginId, const std::string& key) {
     s << "DELETE FROM plugin_kv WHERE plugin_id = $1 AND k = $2", use(id), use(k), now;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -25,4 +25,4 @@ private:
     const Clock& _clock;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -140,4 +140,4 @@ CREATE INDEX positions_due ON positions (status, expires_ns, id)
     return list;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -16,4 +16,4 @@ struct Migration {
 
 const std::vector<Migration>& migrations();
 
-} // namespace bourse
+}  // namespace bourse

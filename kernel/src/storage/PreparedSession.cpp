@@ -18,11 +18,12 @@ namespace {
 [[noreturn]] void throwPg(PGconn* conn, const PGresult* result, const std::string& sql) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
     throw Poco::Data::PostgreSQL::StatementException(message + " [SQLSTATE " + (state ? state : "none") + "] " + sql);
 }
 
-} // namespace
+}  // namespace
 
 PreparedSession::PreparedSession(Poco::Data::Session session, bool postgres) : _session(std::move(session)) {
     if (postgres) {
@@ -40,13 +41,16 @@ PreparedSession::PreparedSession(Poco::Data::Session session, bool postgres) : _
 PreparedSession::~PreparedSession() {
     // Before Poco closes the connection: an unfinalized statement keeps it open.
     // (PostgreSQL drops prepared statements with the connection.)
-    for (auto& [sql, prepared] : _sqlite) sqlite3_finalize(prepared.stmt);
+    for (auto& [sql, prepared] : _sqlite)
+        sqlite3_finalize(prepared.stmt);
 }
 
 void PreparedSession::begin() {
     // On PostgreSQL BEGIN does not wait: it travels with the transaction's first statement.
-    if (_pg) pgSendCommand("BEGIN");
-    else exec("BEGIN IMMEDIATE");
+    if (_pg)
+        pgSendCommand("BEGIN");
+    else
+        exec("BEGIN IMMEDIATE");
 }
 
 void PreparedSession::commit() {
@@ -72,14 +76,15 @@ void PreparedSession::rollback() noexcept {
 }
 
 const std::string& PreparedSession::multiRowInsert(const std::string& insertInto, std::size_t columns,
-                                                  std::size_t rows) {
+                                                   std::size_t rows) {
     const std::string key = insertInto + "#" + std::to_string(rows);
     if (const auto it = _multiRow.find(key); it != _multiRow.end()) return it->second;
     std::string sql = insertInto + " VALUES ";
     int number = 1;
     for (std::size_t r = 0; r < rows; ++r) {
         sql += r ? ", (" : "(";
-        for (std::size_t c = 0; c < columns; ++c) sql += (c ? ", $" : "$") + std::to_string(number++);
+        for (std::size_t c = 0; c < columns; ++c)
+            sql += (c ? ", $" : "$") + std::to_string(number++);
         sql += ")";
     }
     return _multiRow.emplace(key, std::move(sql)).first->second;
@@ -140,13 +145,17 @@ void PreparedSession::SqliteRun::bind(int number, Poco::Int64 value) {
 }
 
 void PreparedSession::SqliteRun::bind(int number, const Poco::Nullable<std::string>& value) {
-    if (value.isNull()) check(sqlite3_bind_null(_stmt, index(number)));
-    else bind(number, value.value());
+    if (value.isNull())
+        check(sqlite3_bind_null(_stmt, index(number)));
+    else
+        bind(number, value.value());
 }
 
 void PreparedSession::SqliteRun::bind(int number, const Poco::Nullable<Poco::Int64>& value) {
-    if (value.isNull()) check(sqlite3_bind_null(_stmt, index(number)));
-    else bind(number, value.value());
+    if (value.isNull())
+        check(sqlite3_bind_null(_stmt, index(number)));
+    else
+        bind(number, value.value());
 }
 
 bool PreparedSession::SqliteRun::step() {
@@ -212,8 +221,10 @@ PGresult* PreparedSession::pgWait() {
                 error = "deferred write changed too few rows: " + p.sql;
             }
         }
-        if (i + 1 == _pgPending.size() && error.empty()) last = r;
-        else PQclear(r);
+        if (i + 1 == _pgPending.size() && error.empty())
+            last = r;
+        else
+            PQclear(r);
         PQclear(PQgetResult(_pg));  // the NULL that ends each command's results
     }
     _pgPending.clear();
@@ -223,7 +234,8 @@ PGresult* PreparedSession::pgWait() {
     if (!synced && error.empty()) error = "pipeline out of step (no sync result)";
     if (!error.empty()) {
         PQclear(last);
-        while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
+        while (!error.empty() && (error.back() == '\n' || error.back() == ' '))
+            error.pop_back();
         throw Poco::Data::PostgreSQL::StatementException(error);
     }
     return last;
@@ -232,21 +244,28 @@ PGresult* PreparedSession::pgWait() {
 PreparedSession::PgRun::PgRun(PreparedSession& owner, const std::string& sql)
     : _owner(owner), _name(owner.pgStatement(sql)), _sql(sql) {}
 
-PreparedSession::PgRun::~PgRun() { PQclear(_result); }
+PreparedSession::PgRun::~PgRun() {
+    PQclear(_result);
+}
 
 void PreparedSession::PgRun::bind(int number, const Poco::Nullable<std::string>& value) {
-    if (value.isNull()) _null[static_cast<std::size_t>(number - 1)] = true;
-    else bind(number, value.value());
+    if (value.isNull())
+        _null[static_cast<std::size_t>(number - 1)] = true;
+    else
+        bind(number, value.value());
 }
 
 void PreparedSession::PgRun::bind(int number, const Poco::Nullable<Poco::Int64>& value) {
-    if (value.isNull()) _null[static_cast<std::size_t>(number - 1)] = true;
-    else bind(number, value.value());
+    if (value.isNull())
+        _null[static_cast<std::size_t>(number - 1)] = true;
+    else
+        bind(number, value.value());
 }
 
 void PreparedSession::PgRun::send() {
     std::vector<const char*> params(_values.size());
-    for (std::size_t i = 0; i < _values.size(); ++i) params[i] = _null[i] ? nullptr : _values[i].c_str();
+    for (std::size_t i = 0; i < _values.size(); ++i)
+        params[i] = _null[i] ? nullptr : _values[i].c_str();
     if (PQsendQueryPrepared(_owner._pg, _name.c_str(), static_cast<int>(params.size()), params.data(), nullptr, nullptr,
                             0) != 1)
         throwPg(_owner._pg, nullptr, _sql);
@@ -286,4 +305,4 @@ void PreparedSession::PgRun::read(int column, Poco::Nullable<Poco::Int64>& out) 
     out = static_cast<Poco::Int64>(std::strtoll(PQgetvalue(_result, _row, column), nullptr, 10));
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -159,17 +159,21 @@ private:
         SqliteRun& operator=(const SqliteRun&) = delete;
 
         template <typename... T>
-        void bindAll(const T&... values) { Binder<SqliteRun>::all(*this, values...); }
+        void bindAll(const T&... values) {
+            Binder<SqliteRun>::all(*this, values...);
+        }
         template <typename... T>
-        void bindRows(const std::tuple<T...>* first, std::size_t count) { Binder<SqliteRun>::rows(*this, first, count); }
+        void bindRows(const std::tuple<T...>* first, std::size_t count) {
+            Binder<SqliteRun>::rows(*this, first, count);
+        }
         void expect(std::size_t) {}
         void bind(int number, const std::string& value);
         void bind(int number, Poco::Int64 value);
         void bind(int number, int value) { bind(number, Poco::Int64{value}); }
         void bind(int number, const Poco::Nullable<std::string>& value);
         void bind(int number, const Poco::Nullable<Poco::Int64>& value);
-        bool step();            ///< true while it yields a row
-        std::size_t execute();  ///< steps to the end; rows changed
+        bool step();                   ///< true while it yields a row
+        std::size_t execute();         ///< steps to the end; rows changed
         void defer(std::size_t rows);  ///< execute(), and throw if it changed fewer rows
         void read(int column, Poco::Nullable<std::string>& out) const;
         void read(int column, Poco::Nullable<Poco::Int64>& out) const;
@@ -195,9 +199,13 @@ private:
         PgRun& operator=(const PgRun&) = delete;
 
         template <typename... T>
-        void bindAll(const T&... values) { Binder<PgRun>::all(*this, values...); }
+        void bindAll(const T&... values) {
+            Binder<PgRun>::all(*this, values...);
+        }
         template <typename... T>
-        void bindRows(const std::tuple<T...>* first, std::size_t count) { Binder<PgRun>::rows(*this, first, count); }
+        void bindRows(const std::tuple<T...>* first, std::size_t count) {
+            Binder<PgRun>::rows(*this, first, count);
+        }
         void expect(std::size_t values) {
             _values.resize(values);
             _null.assign(values, false);
@@ -229,8 +237,8 @@ private:
     /// A PostgreSQL command sent but whose result is not read yet.
     struct PgPending {
         enum class Kind { Prepare, Command, Deferred } kind;
-        std::string sql;        ///< for error messages
-        std::size_t rows = 0;   ///< a deferred write must change at least this many
+        std::string sql;       ///< for error messages
+        std::size_t rows = 0;  ///< a deferred write must change at least this many
     };
 
     template <typename F>
@@ -263,4 +271,4 @@ private:
     std::unordered_map<std::string, std::string> _multiRow;  // key -> SQL text
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -32,4 +32,4 @@ void WalCheckpointer::run() {
     }
 }
 
-} // namespace bourse
+}  // namespace bourse

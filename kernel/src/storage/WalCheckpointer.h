@@ -39,4 +39,4 @@ private:
     std::thread _thread;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -2,22 +2,25 @@
 
 #include "metrics/Metrics.h"
 
-#include <algorithm>
-#include <cerrno>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
 
 namespace bourse::stream {
 
 namespace {
 constexpr std::size_t kMaxIov = 64;
-} // namespace
+}  // namespace
 
 SendShard::SendShard(std::size_t maxQueuedBytes, Counter& sent, Counter& drops)
-    : _maxQueued(maxQueuedBytes), _sent(sent), _drops(drops), _epoll(::epoll_create1(EPOLL_CLOEXEC)),
+    : _maxQueued(maxQueuedBytes),
+      _sent(sent),
+      _drops(drops),
+      _epoll(::epoll_create1(EPOLL_CLOEXEC)),
       _wakeFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     epoll_event ev{};
     ev.events = EPOLLIN;
@@ -76,7 +79,8 @@ void SendShard::stop(Clock::time_point drainUntil) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto n = ::write(_wakeFd, &one, sizeof one);
     _thread.join();
-    for (auto& [c, ptr] : _writable) ::epoll_ctl(_epoll, EPOLL_CTL_DEL, c->fd, nullptr);
+    for (auto& [c, ptr] : _writable)
+        ::epoll_ctl(_epoll, EPOLL_CTL_DEL, c->fd, nullptr);
     _writable.clear();
     _subscribers.clear();
     _closing.clear();
@@ -102,7 +106,8 @@ void SendShard::run() {
             std::lock_guard lock(_mutex);
             jobs.swap(_jobs);
         }
-        for (Job& job : jobs) handle(job);
+        for (Job& job : jobs)
+            handle(job);
         jobs.clear();
         if (!_closing.empty()) reapClosing();
         // One atomic add per round instead of one per socket write.
@@ -122,38 +127,46 @@ bool SendShard::finished() {
 
 void SendShard::handle(Job& job) {
     switch (job.kind) {
-    case Kind::Broadcast: {
-        const auto it = _subscribers.find(job.channel);
-        if (it == _subscribers.end()) return;
-        for (const ConnectionPtr& c : it->second) deliver(c, job.frame);
-        return;
-    }
-    case Kind::Send: deliver(job.target, job.frame); return;
-    case Kind::Close: {
-        Connection& c = *job.target;
-        if (c.state != Connection::SendState::Open) return;
-        c.state = Connection::SendState::Closing;
-        c.queuedBytes += job.frame->size();
-        c.queue.push_back(std::move(job.frame));
-        flush(c);
-        if (!c.queue.empty()) watch(job.target);
-        return;
-    }
-    case Kind::GoAway:
-        if (job.target->state == Connection::SendState::Open) replaceQueueWith(job.target, std::move(job.frame));
-        return;
-    case Kind::Subscribe: _subscribers[job.channel].push_back(job.target); return;
-    case Kind::Unsubscribe: erase(job.channel, job.target.get()); return;
-    case Kind::Remove: {
-        Connection& c = *job.target;
-        for (const auto& ch : job.channels) erase(ch, &c);
-        unwatch(c);
-        c.state = Connection::SendState::Dead;
-        c.queue.clear();
-        c.queuedBytes = 0;
-        std::erase_if(_closing, [&c](const auto& entry) { return entry.second.get() == &c; });
-        return;
-    }
+        case Kind::Broadcast: {
+            const auto it = _subscribers.find(job.channel);
+            if (it == _subscribers.end()) return;
+            for (const ConnectionPtr& c : it->second)
+                deliver(c, job.frame);
+            return;
+        }
+        case Kind::Send:
+            deliver(job.target, job.frame);
+            return;
+        case Kind::Close: {
+            Connection& c = *job.target;
+            if (c.state != Connection::SendState::Open) return;
+            c.state = Connection::SendState::Closing;
+            c.queuedBytes += job.frame->size();
+            c.queue.push_back(std::move(job.frame));
+            flush(c);
+            if (!c.queue.empty()) watch(job.target);
+            return;
+        }
+        case Kind::GoAway:
+            if (job.target->state == Connection::SendState::Open) replaceQueueWith(job.target, std::move(job.frame));
+            return;
+        case Kind::Subscribe:
+            _subscribers[job.channel].push_back(job.target);
+            return;
+        case Kind::Unsubscribe:
+            erase(job.channel, job.target.get());
+            return;
+        case Kind::Remove: {
+            Connection& c = *job.target;
+            for (const auto& ch : job.channels)
+                erase(ch, &c);
+            unwatch(c);
+            c.state = Connection::SendState::Dead;
+            c.queue.clear();
+            c.queuedBytes = 0;
+            std::erase_if(_closing, [&c](const auto& entry) { return entry.second.get() == &c; });
+            return;
+        }
     }
 }
 
@@ -299,9 +312,10 @@ void SendShard::reapClosing() {
 int SendShard::waitTimeoutMs() const {
     if (_closing.empty()) return 1000;
     auto first = _closing.front().first;
-    for (const auto& entry : _closing) first = std::min(first, entry.first);
+    for (const auto& entry : _closing)
+        first = std::min(first, entry.first);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(first - Clock::now()).count();
     return static_cast<int>(std::clamp<long long>(ms + 1, 0, 1000));
 }
 
-} // namespace bourse::stream
+}  // namespace bourse::stream

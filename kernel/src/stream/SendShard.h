@@ -99,11 +99,11 @@ private:
 
     // Shard thread only.
     std::unordered_map<std::string, std::vector<ConnectionPtr>> _subscribers;
-    std::unordered_map<Connection*, ConnectionPtr> _writable;  ///< registered for EPOLLOUT; kept alive
+    std::unordered_map<Connection*, ConnectionPtr> _writable;           ///< registered for EPOLLOUT; kept alive
     std::vector<std::pair<Clock::time_point, ConnectionPtr>> _closing;  ///< slow consumers given a grace period
     std::uint64_t _sentUnreported = 0;
 
     std::thread _thread;
 };
 
-} // namespace bourse::stream
+}  // namespace bourse::stream

@@ -13,4 +13,4 @@ Connection::~Connection() {
     }
 }
 
-} // namespace bourse::stream
+}  // namespace bourse::stream

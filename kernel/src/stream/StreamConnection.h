@@ -39,8 +39,8 @@ struct Connection {
     const std::size_t shard;
 
     // --- reader thread only ---
-    std::string inbound;   ///< bytes received, not yet parsed into frames
-    std::string message;   ///< fragments of a text message in progress
+    std::string inbound;  ///< bytes received, not yet parsed into frames
+    std::string message;  ///< fragments of a text message in progress
     bool fragmented = false;
     std::set<std::string> channels;
     std::optional<std::pair<std::string, std::string>> identity;  ///< {user id, role} after auth
@@ -56,11 +56,11 @@ struct Connection {
     /// Unsent frames; the first may be partly written. A list, not a deque:
     /// an empty std::deque already allocates ~600 bytes, times every idle client.
     std::list<FramePtr> queue;
-    std::size_t headOffset = 0;  ///< bytes of queue.front() already written
-    std::size_t queuedBytes = 0; ///< unsent bytes across the queue
+    std::size_t headOffset = 0;   ///< bytes of queue.front() already written
+    std::size_t queuedBytes = 0;  ///< unsent bytes across the queue
     bool watchingWritable = false;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;
 
-} // namespace bourse::stream
+}  // namespace bourse::stream

@@ -18,20 +18,20 @@
 #include <Poco/Net/WebSocket.h>
 #include <Poco/String.h>
 
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
 #include <sstream>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
@@ -79,7 +79,8 @@ FramePtr closeFrame(std::uint16_t code, std::string_view reason) {
     return std::make_shared<const std::string>(ws::encodeClose(code, reason));
 }
 
-void problem(Poco::Net::HTTPServerResponse& resp, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& detail) {
+void problem(Poco::Net::HTTPServerResponse& resp, Poco::Net::HTTPResponse::HTTPStatus status,
+             const std::string& detail) {
     Poco::JSON::Object o;
     o.set("type", "about:blank");
     o.set("title", Poco::Net::HTTPResponse::getReasonForStatus(status));
@@ -92,7 +93,7 @@ void problem(Poco::Net::HTTPServerResponse& resp, Poco::Net::HTTPResponse::HTTPS
     resp.send() << body;
 }
 
-} // namespace
+}  // namespace
 
 class StreamHub::Impl {
 public:
@@ -137,9 +138,11 @@ public:
         // Every client gets a close 1001 in place of what it had not received
         // yet; the senders flush those for a moment, then stop.
         const FramePtr goingAway = closeFrame(1001, "server stopping");
-        for (auto& entry : all) shardOf(*entry.second).goAway(entry.second, goingAway);
+        for (auto& entry : all)
+            shardOf(*entry.second).goAway(entry.second, goingAway);
         const auto drainUntil = std::chrono::steady_clock::now() + kStopDrain;
-        for (auto& s : shards) s->stop(drainUntil);
+        for (auto& s : shards)
+            s->stop(drainUntil);
         shards.clear();
         ::close(wakeFd);
         ::close(epoll);
@@ -214,7 +217,8 @@ public:
         std::shared_lock lifecycle(lifecycleMutex);
         if (!running) return;
         const FramePtr frame = textFrame(json);  // framed once, shared by every recipient
-        for (auto& s : shards) s->broadcast(channel, frame);
+        for (auto& s : shards)
+            s->broadcast(channel, frame);
     }
 
     bool hasSubscribers(const std::string& channel) const {
@@ -319,29 +323,35 @@ private:
             if (!frame) return true;
             received.inc();
             switch (frame->opcode) {
-            case ws::Ping: shardOf(*c).send(c, std::make_shared<const std::string>(ws::encode(ws::Pong, frame->payload))); break;
-            case ws::Pong: break;
-            case ws::Close: {
-                // Echo the client's status code (RFC 6455 5.5.1), then drop the connection.
-                const std::uint16_t code = ws::closeCode(frame->payload);
-                shardOf(*c).close(c, closeFrame(code == 1005 ? 1000 : sendableCloseCode(code) ? code : 1002, ""));
-                return false;
-            }
-            case ws::Binary: sendError(c, "binary frames are not supported; send JSON text"); break;
-            case ws::Text:
-            case ws::Continuation: {
-                // A new message while one is unfinished, or a continuation of nothing.
-                if ((frame->opcode == ws::Text) == c->fragmented) return closeWith(c, 1002, "bad fragmentation");
-                c->message += frame->payload;
-                c->fragmented = !frame->fin;
-                if (c->message.size() > stream::kMaxClientMessage) return closeWith(c, 1009, "message too large");
-                if (frame->fin) {
-                    handleMessage(c, c->message);
-                    c->message.clear();
+                case ws::Ping:
+                    shardOf(*c).send(c, std::make_shared<const std::string>(ws::encode(ws::Pong, frame->payload)));
+                    break;
+                case ws::Pong:
+                    break;
+                case ws::Close: {
+                    // Echo the client's status code (RFC 6455 5.5.1), then drop the connection.
+                    const std::uint16_t code = ws::closeCode(frame->payload);
+                    shardOf(*c).close(c, closeFrame(code == 1005 ? 1000 : sendableCloseCode(code) ? code : 1002, ""));
+                    return false;
                 }
-                break;
-            }
-            default: return closeWith(c, 1002, "unknown opcode");
+                case ws::Binary:
+                    sendError(c, "binary frames are not supported; send JSON text");
+                    break;
+                case ws::Text:
+                case ws::Continuation: {
+                    // A new message while one is unfinished, or a continuation of nothing.
+                    if ((frame->opcode == ws::Text) == c->fragmented) return closeWith(c, 1002, "bad fragmentation");
+                    c->message += frame->payload;
+                    c->fragmented = !frame->fin;
+                    if (c->message.size() > stream::kMaxClientMessage) return closeWith(c, 1009, "message too large");
+                    if (frame->fin) {
+                        handleMessage(c, c->message);
+                        c->message.clear();
+                    }
+                    break;
+                }
+                default:
+                    return closeWith(c, 1002, "unknown opcode");
             }
         }
     }
@@ -356,16 +366,18 @@ private:
         if (auto* error = std::get_if<std::string>(&parsed)) return sendError(c, *error);
         const Request& r = std::get<Request>(parsed);
         switch (r.op) {
-        case Request::Op::Ping: return sendJson(c, R"({"type":"pong"})");
-        case Request::Op::Auth: {
-            const auto auth = hook(authenticator);
-            const auto who = auth && *auth ? (*auth)(r.token) : std::nullopt;
-            if (!who) return sendError(c, "auth: invalid or expired token");
-            c->identity = who;
-            return sendJson(c, R"({"type":"authenticated"})");
-        }
-        case Request::Op::Subscribe:
-        case Request::Op::Unsubscribe: return handleSubscription(c, r);
+            case Request::Op::Ping:
+                return sendJson(c, R"({"type":"pong"})");
+            case Request::Op::Auth: {
+                const auto auth = hook(authenticator);
+                const auto who = auth && *auth ? (*auth)(r.token) : std::nullopt;
+                if (!who) return sendError(c, "auth: invalid or expired token");
+                c->identity = who;
+                return sendJson(c, R"({"type":"authenticated"})");
+            }
+            case Request::Op::Subscribe:
+            case Request::Op::Unsubscribe:
+                return handleSubscription(c, r);
         }
     }
 
@@ -416,7 +428,8 @@ private:
         ack.set("channel", r.channel);
         if (r.isMarket()) {
             Poco::JSON::Array symbols;
-            for (const auto& s : r.symbols) symbols.add(s);
+            for (const auto& s : r.symbols)
+                symbols.add(s);
             ack.set("symbols", symbols);
         }
         if (!r.interval.empty()) ack.set("interval", r.interval);
@@ -431,7 +444,8 @@ private:
             registry.erase(c->fd);
         }
         shardOf(*c).remove(c, std::vector<std::string>(c->channels.begin(), c->channels.end()));
-        for (const auto& key : c->channels) countSubscriber(key, -1);
+        for (const auto& key : c->channels)
+            countSubscriber(key, -1);
         connections.set(static_cast<std::int64_t>(--count));
     }
 
@@ -467,16 +481,32 @@ private:
 };
 
 StreamHub::StreamHub(Options options, Metrics& metrics) : _impl(std::make_unique<Impl>(options, metrics)) {}
-StreamHub::~StreamHub() { stop(); }
-void StreamHub::setChannelCheck(ChannelCheck check) { _impl->setChannelCheck(std::move(check)); }
-void StreamHub::setAuthenticator(Authenticator authenticator) { _impl->setAuthenticator(std::move(authenticator)); }
-void StreamHub::start() { _impl->start(); }
-void StreamHub::stop() { _impl->stop(); }
+StreamHub::~StreamHub() {
+    stop();
+}
+void StreamHub::setChannelCheck(ChannelCheck check) {
+    _impl->setChannelCheck(std::move(check));
+}
+void StreamHub::setAuthenticator(Authenticator authenticator) {
+    _impl->setAuthenticator(std::move(authenticator));
+}
+void StreamHub::start() {
+    _impl->start();
+}
+void StreamHub::stop() {
+    _impl->stop();
+}
 void StreamHub::accept(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     _impl->accept(request, response);
 }
-void StreamHub::publish(const std::string& channelKey, const std::string& json) { _impl->publish(channelKey, json); }
-bool StreamHub::hasSubscribers(const std::string& channelKey) const { return _impl->hasSubscribers(channelKey); }
-std::size_t StreamHub::connectionCount() const { return _impl->count.load(); }
+void StreamHub::publish(const std::string& channelKey, const std::string& json) {
+    _impl->publish(channelKey, json);
+}
+bool StreamHub::hasSubscribers(const std::string& channelKey) const {
+    return _impl->hasSubscribers(channelKey);
+}
+std::size_t StreamHub::connectionCount() const {
+    return _impl->count.load();
+}
 
-} // namespace bourse
+}  // namespace bourse

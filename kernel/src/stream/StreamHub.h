@@ -35,7 +35,7 @@
 namespace Poco::Net {
 class HTTPServerRequest;
 class HTTPServerResponse;
-} // namespace Poco::Net
+}  // namespace Poco::Net
 
 namespace bourse {
 
@@ -51,8 +51,7 @@ public:
     };
 
     /// Who a token belongs to: {user id, role}, or nullopt when it is not valid.
-    using Authenticator =
-        std::function<std::optional<std::pair<std::string, std::string>>(const std::string& token)>;
+    using Authenticator = std::function<std::optional<std::pair<std::string, std::string>>(const std::string& token)>;
 
     /// Answers whether a channel key may be subscribed to (e.g. known symbol).
     using ChannelCheck = std::function<bool(const std::string& channelKey)>;
@@ -91,4 +90,4 @@ private:
     std::unique_ptr<Impl> _impl;
 };
 
-} // namespace bourse
+}  // namespace bourse

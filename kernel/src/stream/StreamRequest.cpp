@@ -19,7 +19,7 @@ std::string optString(const Poco::JSON::Object& o, const std::string& key) {
     return v.isString() ? v.extract<std::string>() : std::string();
 }
 
-} // namespace
+}  // namespace
 
 std::variant<Request, std::string> parseRequest(const std::string& text) {
     Poco::JSON::Object::Ptr msg;
@@ -43,10 +43,14 @@ std::variant<Request, std::string> parseRequest(const std::string& text) {
         if (r.token.empty()) return std::string("auth: expected a \"token\" string");
         return r;
     }
-    if (op == "subscribe") r.op = Request::Op::Subscribe;
-    else if (op == "unsubscribe") r.op = Request::Op::Unsubscribe;
-    else if (op.empty()) return std::string("op: expected subscribe, unsubscribe, auth or ping");
-    else return "unknown op " + quoted(op) + "; expected subscribe, unsubscribe, auth or ping";
+    if (op == "subscribe")
+        r.op = Request::Op::Subscribe;
+    else if (op == "unsubscribe")
+        r.op = Request::Op::Unsubscribe;
+    else if (op.empty())
+        return std::string("op: expected subscribe, unsubscribe, auth or ping");
+    else
+        return "unknown op " + quoted(op) + "; expected subscribe, unsubscribe, auth or ping";
 
     r.channel = optString(*msg, "channel");
     if (r.channel == "trades" || r.channel == "operator") return r;
@@ -75,4 +79,4 @@ std::string marketKey(const Request& request, const std::string& symbol) {
     return "ticks:" + symbol;
 }
 
-} // namespace bourse::stream
+}  // namespace bourse::stream

@@ -29,4 +29,4 @@ std::variant<Request, std::string> parseRequest(const std::string& text);
 /// "candles:<SYM>:<interval>".
 std::string marketKey(const Request& request, const std::string& symbol);
 
-} // namespace bourse::stream
+}  // namespace bourse::stream

@@ -15,7 +15,8 @@ std::string encode(Opcode opcode, std::string_view payload) {
         out.push_back(static_cast<char>(n & 0xFF));
     } else {
         out.push_back(static_cast<char>(127));
-        for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xFF));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            out.push_back(static_cast<char>((n >> shift) & 0xFF));
     }
     out.append(payload);
     return out;
@@ -31,7 +32,8 @@ std::string encodeClose(std::uint16_t code, std::string_view reason) {
 
 std::uint16_t closeCode(std::string_view payload) {
     if (payload.size() < 2) return 1005;
-    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) | static_cast<std::uint8_t>(payload[1]));
+    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
+                                      static_cast<std::uint8_t>(payload[1]));
 }
 
 std::optional<Frame> FrameParser::next(std::string& buf, std::uint16_t& error) {
@@ -56,7 +58,8 @@ std::optional<Frame> FrameParser::next(std::string& buf, std::uint16_t& error) {
     } else if (len == 127) {
         if (buf.size() < 10) return std::nullopt;
         len = 0;
-        for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<std::uint8_t>(buf[2 + i]);
+        for (int i = 0; i < 8; ++i)
+            len = (len << 8) | static_cast<std::uint8_t>(buf[2 + i]);
         pos = 10;
     }
     const bool control = (b0 & 0x08) != 0;
@@ -72,9 +75,10 @@ std::optional<Frame> FrameParser::next(std::string& buf, std::uint16_t& error) {
     const char* mask = buf.data() + pos;
     pos += 4;
     Frame f{static_cast<Opcode>(b0 & 0x0F), (b0 & 0x80) != 0, std::string(buf, pos, len)};
-    for (std::size_t i = 0; i < f.payload.size(); ++i) f.payload[i] = static_cast<char>(f.payload[i] ^ mask[i % 4]);
+    for (std::size_t i = 0; i < f.payload.size(); ++i)
+        f.payload[i] = static_cast<char>(f.payload[i] ^ mask[i % 4]);
     buf.erase(0, pos + len);
     return f;
 }
 
-} // namespace bourse::ws
+}  // namespace bourse::ws

@@ -42,4 +42,4 @@ private:
     std::size_t _maxPayload;
 };
 
-} // namespace bourse::ws
+}  // namespace bourse::ws

@@ -14,7 +14,7 @@ struct Position {
     std::string id, userId, product, symbol, clientOrderId;
     std::int64_t stake = 0;  ///< minor units
     std::string currency;
-    std::string status;      ///< OPEN, WON, LOST, TIE, CLOSED
+    std::string status;  ///< OPEN, WON, LOST, TIE, CLOSED
     std::string paramsJson = "{}", stateJson = "{}";
     int priceScale = 0;
     std::optional<std::int64_t> entryPrice, exitPrice, payout;
@@ -22,4 +22,4 @@ struct Position {
     std::optional<std::int64_t> settledNs;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -12,8 +12,8 @@
 #include "util/Clock.h"
 #include "util/Ids.h"
 
-#include <Poco/JSON/Object.h>
 #include <Poco/Data/RecordSet.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <future>
@@ -68,8 +68,8 @@ std::optional<Position> findByClientOrder(Poco::Data::Session& s, const std::str
                                           const std::string& clientOrderId) {
     std::string uid = userId, coid = clientOrderId;
     Poco::Data::Statement stmt(s);
-    stmt << "SELECT " << kColumns << " FROM positions WHERE user_id = $1 AND client_order_id = $2", use(uid),
-        use(coid), now;
+    stmt << "SELECT " << kColumns << " FROM positions WHERE user_id = $1 AND client_order_id = $2", use(uid), use(coid),
+        now;
     auto rows = readPositions(stmt);
     if (rows.empty()) return std::nullopt;
     return rows.front();
@@ -97,23 +97,34 @@ bourse_position cPosition(const Position& p) {
 
 int httpStatusFor(bourse_status s) {
     switch (s) {
-    case BOURSE_E_INVALID: return 400;
-    case BOURSE_E_NOT_FOUND: return 404;
-    case BOURSE_E_REJECTED: return 422;
-    case BOURSE_E_INSUFFICIENT: return 422;
-    case BOURSE_E_UNAVAILABLE: return 503;
-    default: return 500;
+        case BOURSE_E_INVALID:
+            return 400;
+        case BOURSE_E_NOT_FOUND:
+            return 404;
+        case BOURSE_E_REJECTED:
+            return 422;
+        case BOURSE_E_INSUFFICIENT:
+            return 422;
+        case BOURSE_E_UNAVAILABLE:
+            return 503;
+        default:
+            return 500;
     }
 }
 
 /// The stored status of a settled position.
 const char* outcomeName(bourse_outcome o) {
     switch (o) {
-    case BOURSE_OUTCOME_WON: return "WON";
-    case BOURSE_OUTCOME_LOST: return "LOST";
-    case BOURSE_OUTCOME_TIE: return "TIE";
-    case BOURSE_OUTCOME_CLOSED: return "CLOSED";
-    case BOURSE_OUTCOME_OPEN: break;
+        case BOURSE_OUTCOME_WON:
+            return "WON";
+        case BOURSE_OUTCOME_LOST:
+            return "LOST";
+        case BOURSE_OUTCOME_TIE:
+            return "TIE";
+        case BOURSE_OUTCOME_CLOSED:
+            return "CLOSED";
+        case BOURSE_OUTCOME_OPEN:
+            break;
     }
     return "OPEN";
 }
@@ -132,15 +143,21 @@ std::string pluginMessage(const std::string& what) {
     return pos == std::string::npos ? what : what.substr(pos + 3);
 }
 
-} // namespace
+}  // namespace
 
 PositionService::PositionService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins,
                                  const Clock& clock, Metrics& metrics)
-    : _db(db), _commits(commits), _market(market), _plugins(plugins), _clock(clock),
+    : _db(db),
+      _commits(commits),
+      _market(market),
+      _plugins(plugins),
+      _clock(clock),
       _opened(metrics.counter("bourse_positions_opened_total", "Positions opened")),
       _settled(metrics.counter("bourse_positions_settled_total", "Positions settled")) {}
 
-PositionService::~PositionService() { stop(); }
+PositionService::~PositionService() {
+    stop();
+}
 
 Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     created = false;
@@ -200,7 +217,8 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
         expiresInMs = -1;
     }
     if (expiresInMs < 0 || !price)
-        throw HttpError(500, "Internal Server Error", "product '" + req.product + "' accepted terms without expires_in_ms");
+        throw HttpError(500, "Internal Server Error",
+                        "product '" + req.product + "' accepted terms without expires_in_ms");
 
     Position p;
     p.id = newId("t");
@@ -223,11 +241,12 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
             // The position row goes with the stake lock. A retry that raced past
             // the pre-check breaks the unique (user, client_order_id): the error
             // comes back through run() and the catch below returns the original.
-            w.defer("INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
-                    "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
-                    p.id, p.userId, p.product, p.symbol, p.clientOrderId, Poco::Int64{p.stake}, p.currency, p.paramsJson,
-                    p.priceScale, Poco::Int64{*p.entryPrice}, Poco::Int64{p.openedNs}, Poco::Int64{p.expiresNs});
+            w.defer(
+                "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
+                "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
+                p.id, p.userId, p.product, p.symbol, p.clientOrderId, Poco::Int64{p.stake}, p.currency, p.paramsJson,
+                p.priceScale, Poco::Int64{*p.entryPrice}, Poco::Int64{p.openedNs}, Poco::Int64{p.expiresNs});
             JournalTx tx{"stake:" + p.id, "stake_lock", p.userId, p.id, p.product + " " + p.symbol, {}};
             tx.postings = {{Ledger::userAccount(p.userId, "available", p.currency), p.currency, -p.stake, true},
                            {Ledger::userAccount(p.userId, "locked", p.currency), p.currency, p.stake}};
@@ -306,9 +325,12 @@ TradeStats PositionService::stats(const std::string& userId) const {
             t.open = counts[i];
             continue;
         }
-        if (statuses[i] == "WON") t.won = counts[i];
-        else if (statuses[i] == "LOST") t.lost = counts[i];
-        else if (statuses[i] == "TIE") t.tie = counts[i];
+        if (statuses[i] == "WON")
+            t.won = counts[i];
+        else if (statuses[i] == "LOST")
+            t.lost = counts[i];
+        else if (statuses[i] == "TIE")
+            t.tie = counts[i];
         t.staked += stakes[i];
         t.paidOut += payouts[i];
     }
@@ -343,7 +365,8 @@ int PositionService::settleDue() {
     const auto settle = [settledAt](PreparedSession& writer, std::vector<Work>& work, std::size_t first,
                                     std::size_t count) {
         const std::string claim =
-            "UPDATE positions SET status = $1, exit_price = $2, payout = $3, settled_ns = $4 WHERE id = $5 AND status = 'OPEN'";
+            "UPDATE positions SET status = $1, exit_price = $2, payout = $3, settled_ns = $4 WHERE id = $5 AND status "
+            "= 'OPEN'";
         std::vector<JournalTx> txs;
         std::map<std::pair<std::string, std::string>, Poco::Int64> closed;  // (user, product) -> positions
         for (std::size_t i = first; i < first + count; ++i) {
@@ -354,7 +377,8 @@ int PositionService::settleDue() {
             w.applied = false;
             if (count > 1) {
                 writer.defer(claim, status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id);
-            } else if (writer.exec(claim, status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id) == 0) {
+            } else if (writer.exec(claim, status, Poco::Int64{w.exitPrice}, payout, Poco::Int64{settledAt}, p.id) ==
+                       0) {
                 return;
             }
             ++closed[{p.userId, p.product}];
@@ -367,10 +391,11 @@ int PositionService::settleDue() {
             txs.push_back(std::move(tx));
         }
         for (const auto& [key, n] : closed)
-            writer.defer("UPDATE open_positions SET open_count = open_count - $1 WHERE user_id = $2 AND product = $3", n,
-                         key.first, key.second);
+            writer.defer("UPDATE open_positions SET open_count = open_count - $1 WHERE user_id = $2 AND product = $3",
+                         n, key.first, key.second);
         Ledger::applyAll(writer, txs, settledAt);
-        for (std::size_t i = first; i < first + count; ++i) work[i].applied = true;
+        for (std::size_t i = first; i < first + count; ++i)
+            work[i].applied = true;
     };
 
     Poco::Int64 afterExpiry = 0;
@@ -404,7 +429,9 @@ int PositionService::settleDue() {
             if (!instance) continue;  // product down: settle when it is back
             const auto exit = _market.priceAt(p.symbol, p.expiresNs);
             const Decimal exitPrice = exit ? exit->price.rescaled(p.priceScale) : Decimal(*p.entryPrice, p.priceScale);
-            bourse_tick cExit{sizeof(bourse_tick), {p.symbol.data(), p.symbol.size()}, exitPrice.toC(),
+            bourse_tick cExit{sizeof(bourse_tick),
+                              {p.symbol.data(), p.symbol.size()},
+                              exitPrice.toC(),
                               exit ? exit->tsNs : p.expiresNs};
             try {
                 const bourse_position c = cPosition(p);
@@ -456,7 +483,8 @@ int PositionService::settleDue() {
             failure = e.what();
         }
         if (failure.empty() || work.size() == 1) {
-            for (const auto& w : work) report(w, failure);
+            for (const auto& w : work)
+                report(w, failure);
             continue;
         }
         log::warn("trading", "settlement page failed; settling its positions one by one", {{"error", failure}});
@@ -523,10 +551,10 @@ std::string positionJson(const Position& p) {
     }
     for (const char* k : {"direction", "duration", "payout_percent", "loss_refund_percent"})
         if (params->has(k)) o.set(k, params->get(k));
-    o.set("entry_price", p.entryPrice ? Poco::Dynamic::Var(Decimal(*p.entryPrice, p.priceScale).toString())
-                                      : Poco::Dynamic::Var());
-    o.set("exit_price", p.exitPrice ? Poco::Dynamic::Var(Decimal(*p.exitPrice, p.priceScale).toString())
-                                    : Poco::Dynamic::Var());
+    o.set("entry_price",
+          p.entryPrice ? Poco::Dynamic::Var(Decimal(*p.entryPrice, p.priceScale).toString()) : Poco::Dynamic::Var());
+    o.set("exit_price",
+          p.exitPrice ? Poco::Dynamic::Var(Decimal(*p.exitPrice, p.priceScale).toString()) : Poco::Dynamic::Var());
     o.set("payout", p.payout ? Poco::Dynamic::Var(formatMinor(*p.payout)) : Poco::Dynamic::Var());
     o.set("opened_at", p.openedNs / kNsPerMs);
     o.set("expires_at", p.expiresNs ? Poco::Dynamic::Var(p.expiresNs / kNsPerMs) : Poco::Dynamic::Var());
@@ -536,4 +564,4 @@ std::string positionJson(const Position& p) {
     return out.str();
 }
 
-} // namespace bourse
+}  // namespace bourse

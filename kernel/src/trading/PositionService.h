@@ -58,8 +58,8 @@ public:
     /// made on demand (a sink with nobody to tell need not pay for it).
     using EventSink = std::function<void(const std::string& userId, const std::function<std::string()>& json)>;
 
-    PositionService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins,
-                    const Clock& clock, Metrics& metrics);
+    PositionService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins, const Clock& clock,
+                    Metrics& metrics);
     ~PositionService();
 
     void setEventSink(EventSink sink) { _events = std::move(sink); }
@@ -99,4 +99,4 @@ private:
 /// JSON of a position in the public API shape (binary options fields).
 std::string positionJson(const Position& p);
 
-} // namespace bourse
+}  // namespace bourse

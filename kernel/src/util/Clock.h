@@ -20,8 +20,7 @@ public:
 class SystemClock final : public Clock {
 public:
     [[nodiscard]] std::int64_t nowNs() const override {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
 };
@@ -38,4 +37,4 @@ private:
     std::atomic<std::int64_t> _now;
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -13,9 +13,9 @@ std::string newId(std::string_view prefix) {
         std::random_device rd;
         return (static_cast<std::uint64_t>(rd()) << 32 | rd()) & 0xFFFFFFFFFFULL;
     }()};
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const std::uint64_t n = counter.fetch_add(1) & 0xFFFFFFFFFFULL;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%012llx%010llx", static_cast<unsigned long long>(ms),
@@ -26,4 +26,4 @@ std::string newId(std::string_view prefix) {
     return out;
 }
 
-} // namespace bourse
+}  // namespace bourse

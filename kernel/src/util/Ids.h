@@ -15,4 +15,4 @@ namespace bourse {
 
 std::string newId(std::string_view prefix);
 
-} // namespace bourse
+}  // namespace bourse

@@ -26,9 +26,8 @@ bool RateLimiter::allow(const std::string& key, std::chrono::seconds* retryAfter
         b.tokens -= 1.0;
         return true;
     }
-    if (retryAfter)
-        *retryAfter = std::chrono::seconds(static_cast<long>(std::ceil((1.0 - b.tokens) / _perSecond)));
+    if (retryAfter) *retryAfter = std::chrono::seconds(static_cast<long>(std::ceil((1.0 - b.tokens) / _perSecond)));
     return false;
 }
 
-} // namespace bourse
+}  // namespace bourse

@@ -31,4 +31,4 @@ private:
     std::chrono::steady_clock::time_point _lastSweep = std::chrono::steady_clock::now();
 };
 
-} // namespace bourse
+}  // namespace bourse

@@ -36,7 +36,8 @@ struct Decimal {
     /// 10^n for 0 <= n <= 18.
     static constexpr std::int64_t pow10(int n) {
         std::int64_t p = 1;
-        for (int i = 0; i < n; ++i) p *= 10;
+        for (int i = 0; i < n; ++i)
+            p *= 10;
         return p;
     }
 
@@ -65,8 +66,10 @@ struct Decimal {
         const std::int64_t div = pow10(scale - newScale);
         std::int64_t q = mantissa / div;
         const std::int64_t r = mantissa % div;
-        if (r * 2 >= div) ++q;
-        else if (r * 2 <= -div) --q;
+        if (r * 2 >= div)
+            ++q;
+        else if (r * 2 <= -div)
+            --q;
         return {q, newScale};
     }
 
@@ -90,8 +93,8 @@ struct Decimal {
     [[nodiscard]] std::string toString() const {
         const bool negative = mantissa < 0;
         // Work in unsigned so INT64_MIN prints correctly.
-        std::uint64_t magnitude = negative ? (~static_cast<std::uint64_t>(mantissa) + 1)
-                                           : static_cast<std::uint64_t>(mantissa);
+        std::uint64_t magnitude =
+            negative ? (~static_cast<std::uint64_t>(mantissa) + 1) : static_cast<std::uint64_t>(mantissa);
         std::string digits = std::to_string(magnitude);
         if (scale > 0) {
             if (digits.size() <= static_cast<std::size_t>(scale))
@@ -137,12 +140,13 @@ struct Money {
 
     [[nodiscard]] bourse_money toC() const {
         bourse_money m{minor, {0, 0, 0, 0}};
-        for (std::size_t i = 0; i < 3 && i < currency.size(); ++i) m.currency[i] = currency[i];
+        for (std::size_t i = 0; i < 3 && i < currency.size(); ++i)
+            m.currency[i] = currency[i];
         return m;
     }
     static Money fromC(const bourse_money& m) { return {m.minor, std::string(m.currency, strnlen(m.currency, 3))}; }
 };
 
-} // namespace bourse
+}  // namespace bourse
 
-#endif // BOURSE_DECIMAL_HPP
+#endif  // BOURSE_DECIMAL_HPP

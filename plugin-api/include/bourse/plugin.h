@@ -88,15 +88,15 @@ extern "C" {
 /* ------------------------------------------------------------------------- */
 typedef enum bourse_status {
     BOURSE_OK = 0,
-    BOURSE_E_INVALID = 1,       /* bad argument or input; the caller's fault */
-    BOURSE_E_NOT_FOUND = 2,     /* unknown symbol, id or key */
-    BOURSE_E_UNSUPPORTED = 3,   /* optional capability not provided */
-    BOURSE_E_UNAVAILABLE = 4,   /* dependency down (upstream, venue); retry later */
-    BOURSE_E_REJECTED = 5,      /* valid input refused by rule (limits, risk) */
-    BOURSE_E_INSUFFICIENT = 6,  /* not enough balance or quantity */
-    BOURSE_E_SIGNATURE = 7,     /* webhook or message authentication failed */
-    BOURSE_E_CONFIG = 8,        /* the plugin's configuration is wrong */
-    BOURSE_E_INTERNAL = 9       /* bug or unexpected failure (incl. caught exceptions) */
+    BOURSE_E_INVALID = 1,      /* bad argument or input; the caller's fault */
+    BOURSE_E_NOT_FOUND = 2,    /* unknown symbol, id or key */
+    BOURSE_E_UNSUPPORTED = 3,  /* optional capability not provided */
+    BOURSE_E_UNAVAILABLE = 4,  /* dependency down (upstream, venue); retry later */
+    BOURSE_E_REJECTED = 5,     /* valid input refused by rule (limits, risk) */
+    BOURSE_E_INSUFFICIENT = 6, /* not enough balance or quantity */
+    BOURSE_E_SIGNATURE = 7,    /* webhook or message authentication failed */
+    BOURSE_E_CONFIG = 8,       /* the plugin's configuration is wrong */
+    BOURSE_E_INTERNAL = 9      /* bug or unexpected failure (incl. caught exceptions) */
 } bourse_status;
 
 /* ------------------------------------------------------------------------- */
@@ -106,7 +106,7 @@ typedef enum bourse_status {
 /* A UTF-8 string as pointer + length. Not NUL-terminated unless stated.
  * Ownership is stated where it is used (usually "borrowed"). */
 typedef struct bourse_str {
-    const char *data;
+    const char* data;
     size_t len;
 } bourse_str;
 
@@ -135,19 +135,19 @@ typedef enum bourse_log_level {
 /* A tradable instrument, as a price source describes it. */
 typedef struct bourse_instrument {
     uint32_t struct_size;
-    bourse_str symbol;       /* e.g. "OTC_EUR_USD", "BTCUSDT"; [A-Z0-9_]{1,32} */
-    bourse_str name;         /* human readable, e.g. "EUR/USD (OTC)" */
-    int32_t price_scale;     /* decimals of prices for this instrument */
-    bourse_str base_asset;   /* e.g. "EUR"; may be empty */
-    bourse_str quote_asset;  /* e.g. "USD"; may be empty */
+    bourse_str symbol;      /* e.g. "OTC_EUR_USD", "BTCUSDT"; [A-Z0-9_]{1,32} */
+    bourse_str name;        /* human readable, e.g. "EUR/USD (OTC)" */
+    int32_t price_scale;    /* decimals of prices for this instrument */
+    bourse_str base_asset;  /* e.g. "EUR"; may be empty */
+    bourse_str quote_asset; /* e.g. "USD"; may be empty */
 } bourse_instrument;
 
 /* One price observation. */
 typedef struct bourse_tick {
     uint32_t struct_size;
     bourse_str symbol;
-    bourse_decimal price;    /* last/mid price, scale == instrument price_scale */
-    int64_t ts_ns;           /* epoch nanoseconds, from the host clock or the venue */
+    bourse_decimal price; /* last/mid price, scale == instrument price_scale */
+    int64_t ts_ns;        /* epoch nanoseconds, from the host clock or the venue */
 } bourse_tick;
 
 /* One OHLC candle. interval_s is one of 1, 60, 300, 3600 (or any the source offers). */
@@ -155,9 +155,9 @@ typedef struct bourse_candle {
     uint32_t struct_size;
     bourse_str symbol;
     int32_t interval_s;
-    int64_t open_ts_ns;      /* start of the interval, epoch nanoseconds */
+    int64_t open_ts_ns; /* start of the interval, epoch nanoseconds */
     bourse_decimal open, high, low, close;
-    bourse_decimal volume;   /* base-asset volume; 0 when the source has none */
+    bourse_decimal volume; /* base-asset volume; 0 when the source has none */
 } bourse_candle;
 
 typedef enum bourse_side { BOURSE_SIDE_BUY = 0, BOURSE_SIDE_SELL = 1 } bourse_side;
@@ -166,8 +166,8 @@ typedef enum bourse_order_type { BOURSE_ORDER_MARKET = 0, BOURSE_ORDER_LIMIT = 1
 /* An order a trade product asks the host to place on a venue (paper or real). */
 typedef struct bourse_order_request {
     uint32_t struct_size;
-    bourse_str position_id;      /* the position (bot) the order belongs to */
-    bourse_str client_order_id;  /* idempotency key, unique per position */
+    bourse_str position_id;     /* the position (bot) the order belongs to */
+    bourse_str client_order_id; /* idempotency key, unique per position */
     bourse_str symbol;
     bourse_side side;
     bourse_order_type type;
@@ -188,7 +188,7 @@ typedef struct bourse_fill {
     bourse_decimal price;
     bourse_money fee;
     int64_t ts_ns;
-    int32_t order_done;          /* 1 when the order is completely filled or cancelled */
+    int32_t order_done; /* 1 when the order is completely filled or cancelled */
 } bourse_fill;
 
 /* A position held by a trade product: a binary option, a DCA or a grid bot.
@@ -196,13 +196,13 @@ typedef struct bourse_fill {
 typedef struct bourse_position {
     uint32_t struct_size;
     bourse_str id;
-    bourse_str user_ref;     /* opaque user identifier; never personal data */
+    bourse_str user_ref; /* opaque user identifier; never personal data */
     bourse_str symbol;
-    bourse_money stake;      /* amount locked in the ledger for this position */
+    bourse_money stake; /* amount locked in the ledger for this position */
     int64_t opened_at_ns;
-    int64_t expires_at_ns;   /* 0 for open-ended positions (bots) */
-    bourse_str params_json;  /* terms accepted by validate(), as stored */
-    bourse_str state_json;   /* product state as last saved; "{}" initially */
+    int64_t expires_at_ns;  /* 0 for open-ended positions (bots) */
+    bourse_str params_json; /* terms accepted by validate(), as stored */
+    bourse_str state_json;  /* product state as last saved; "{}" initially */
 } bourse_position;
 
 /* An inbound webhook exactly as received, for signature verification. */
@@ -214,9 +214,9 @@ typedef struct bourse_http_header {
 typedef struct bourse_webhook {
     uint32_t struct_size;
     bourse_str path;
-    const bourse_http_header *headers; /* borrowed; header names as received */
+    const bourse_http_header* headers; /* borrowed; header names as received */
     size_t header_count;
-    bourse_str body;                   /* raw bytes; verify before parsing */
+    bourse_str body; /* raw bytes; verify before parsing */
 } bourse_webhook;
 
 /* ------------------------------------------------------------------------- */
@@ -230,15 +230,15 @@ typedef struct bourse_webhook {
  * If the call that received the reply returns non-OK, the operation has failed:
  * the host ignores `done`, whether it was called before the return or later. */
 typedef struct bourse_reply {
-    void *ctx;
-    void (*done)(void *ctx, bourse_status status, bourse_str json);
+    void* ctx;
+    void (*done)(void* ctx, bourse_status status, bourse_str json);
 } bourse_reply;
 
 /* A sink receiving zero or more items synchronously, during the call it was
  * passed to. Items are borrowed for the duration of `emit`. */
 typedef struct bourse_instrument_sink {
-    void *ctx;
-    void (*emit)(void *ctx, const bourse_instrument *instrument);
+    void* ctx;
+    void (*emit)(void* ctx, const bourse_instrument* instrument);
 } bourse_instrument_sink;
 
 /* ------------------------------------------------------------------------- */
@@ -247,35 +247,34 @@ typedef struct bourse_instrument_sink {
 
 typedef struct bourse_http_request {
     uint32_t struct_size;
-    bourse_str method;                   /* "GET", "POST", ... */
-    bourse_str url;                      /* absolute http:// or https:// URL */
-    const bourse_http_header *headers;   /* borrowed for the call */
+    bourse_str method;                 /* "GET", "POST", ... */
+    bourse_str url;                    /* absolute http:// or https:// URL */
+    const bourse_http_header* headers; /* borrowed for the call */
     size_t header_count;
     bourse_str body;
-    int32_t timeout_ms;                  /* 0: host default */
+    int32_t timeout_ms; /* 0: host default */
 } bourse_http_request;
 
 typedef struct bourse_http_response {
     uint32_t struct_size;
-    int32_t status;                      /* HTTP status; 0 if no response (see error) */
-    const bourse_http_header *headers;   /* borrowed for the callback */
+    int32_t status;                    /* HTTP status; 0 if no response (see error) */
+    const bourse_http_header* headers; /* borrowed for the callback */
     size_t header_count;
-    bourse_str body;                     /* borrowed for the callback */
-    bourse_str error;                    /* transport error text when status == 0 */
+    bourse_str body;  /* borrowed for the callback */
+    bourse_str error; /* transport error text when status == 0 */
 } bourse_http_response;
 
-typedef void (*bourse_http_callback)(void *user, const bourse_http_response *response);
+typedef void (*bourse_http_callback)(void* user, const bourse_http_response* response);
 
 typedef enum bourse_ws_event {
     BOURSE_WS_OPEN = 0,
-    BOURSE_WS_MESSAGE = 1,   /* text or binary message in `data` */
-    BOURSE_WS_CLOSED = 2     /* closed by either side or failed; `data` says why */
+    BOURSE_WS_MESSAGE = 1, /* text or binary message in `data` */
+    BOURSE_WS_CLOSED = 2   /* closed by either side or failed; `data` says why */
 } bourse_ws_event;
 
-typedef void (*bourse_ws_callback)(void *user, uint64_t connection_id, bourse_ws_event event,
-                                   bourse_str data);
+typedef void (*bourse_ws_callback)(void* user, uint64_t connection_id, bourse_ws_event event, bourse_str data);
 
-typedef void (*bourse_timer_callback)(void *user, uint64_t timer_id);
+typedef void (*bourse_timer_callback)(void* user, uint64_t timer_id);
 
 /* ------------------------------------------------------------------------- */
 /* The host-services table                                                    */
@@ -295,75 +294,73 @@ typedef struct bourse_host_api {
 
     /* -- diagnostics -- */
     /* Log a line attributed to this plugin instance. msg borrowed. Never log secrets. */
-    void (*log)(bourse_host_ctx *ctx, bourse_log_level level, bourse_str msg);
+    void (*log)(bourse_host_ctx* ctx, bourse_log_level level, bourse_str msg);
     /* Describe the failure of the call about to return non-OK. msg borrowed. */
-    void (*set_error)(bourse_host_ctx *ctx, bourse_str msg);
+    void (*set_error)(bourse_host_ctx* ctx, bourse_str msg);
 
     /* -- time -- */
     /* Current time, epoch nanoseconds. Tests inject a clock here: never read the
      * system clock in a plugin. */
-    int64_t (*now_ns)(bourse_host_ctx *ctx);
+    int64_t (*now_ns)(bourse_host_ctx* ctx);
     /* Call cb(user, id) after delay_ns and then every interval_ns (0: once).
      * The callback runs serialised with other calls into the instance. Timers are
      * cancelled automatically when the instance stops. */
-    bourse_status (*timer_start)(bourse_host_ctx *ctx, int64_t delay_ns, int64_t interval_ns,
-                                 bourse_timer_callback cb, void *user, uint64_t *out_timer_id);
+    bourse_status (*timer_start)(bourse_host_ctx* ctx, int64_t delay_ns, int64_t interval_ns, bourse_timer_callback cb,
+                                 void* user, uint64_t* out_timer_id);
     /* Cancel a timer. Never blocks; a callback already running finishes. */
-    void (*timer_cancel)(bourse_host_ctx *ctx, uint64_t timer_id);
+    void (*timer_cancel)(bourse_host_ctx* ctx, uint64_t timer_id);
 
     /* -- configuration -- */
     /* The plugin's `config:` section as a JSON object text ("{}" when absent),
      * `${ENV}` references already expanded. Static for the instance's life. */
-    bourse_str (*config_json)(bourse_host_ctx *ctx);
+    bourse_str (*config_json)(bourse_host_ctx* ctx);
     /* Look up a named secret (from the plugin's `secrets:` section). The value is
      * handed to sink synchronously and is borrowed for that call. */
-    bourse_status (*secret_get)(bourse_host_ctx *ctx, bourse_str name, bourse_reply sink);
+    bourse_status (*secret_get)(bourse_host_ctx* ctx, bourse_str name, bourse_reply sink);
 
     /* -- key-value state, namespaced to the plugin id, survives reloads -- */
     /* Hands the value to sink synchronously; BOURSE_E_NOT_FOUND if absent. */
-    bourse_status (*kv_get)(bourse_host_ctx *ctx, bourse_str key, bourse_reply sink);
-    bourse_status (*kv_put)(bourse_host_ctx *ctx, bourse_str key, bourse_str value);
-    bourse_status (*kv_delete)(bourse_host_ctx *ctx, bourse_str key);
+    bourse_status (*kv_get)(bourse_host_ctx* ctx, bourse_str key, bourse_reply sink);
+    bourse_status (*kv_put)(bourse_host_ctx* ctx, bourse_str key, bourse_str value);
+    bourse_status (*kv_delete)(bourse_host_ctx* ctx, bourse_str key);
 
     /* -- market data events -- */
     /* Publish a live tick / a closed or updated candle. Ticks from an instance that
      * is not (or no longer) the active one of its plugin id are ignored. */
-    bourse_status (*publish_tick)(bourse_host_ctx *ctx, const bourse_tick *tick);
-    bourse_status (*publish_candle)(bourse_host_ctx *ctx, const bourse_candle *candle);
+    bourse_status (*publish_tick)(bourse_host_ctx* ctx, const bourse_tick* tick);
+    bourse_status (*publish_candle)(bourse_host_ctx* ctx, const bourse_candle* candle);
     /* The last tick the host knows for symbol (from any source), copied into *out
      * (out->symbol is borrowed until the next host call). BOURSE_E_NOT_FOUND if none. */
-    bourse_status (*last_tick)(bourse_host_ctx *ctx, bourse_str symbol, bourse_tick *out);
+    bourse_status (*last_tick)(bourse_host_ctx* ctx, bourse_str symbol, bourse_tick* out);
     /* Send a notification event (topic e.g. "plugin.alert", payload a JSON object). */
-    bourse_status (*notify)(bourse_host_ctx *ctx, bourse_str topic, bourse_str json);
+    bourse_status (*notify)(bourse_host_ctx* ctx, bourse_str topic, bourse_str json);
 
     /* -- outbound HTTP -- */
     /* Start a request; cb runs later, serialised with the instance, exactly once
      * unless the request is cancelled or the instance stops first. */
-    bourse_status (*http_request)(bourse_host_ctx *ctx, const bourse_http_request *request,
-                                  bourse_http_callback cb, void *user, uint64_t *out_request_id);
-    void (*http_cancel)(bourse_host_ctx *ctx, uint64_t request_id);
+    bourse_status (*http_request)(bourse_host_ctx* ctx, const bourse_http_request* request, bourse_http_callback cb,
+                                  void* user, uint64_t* out_request_id);
+    void (*http_cancel)(bourse_host_ctx* ctx, uint64_t request_id);
 
     /* -- outbound WebSocket -- */
-    bourse_status (*ws_connect)(bourse_host_ctx *ctx, bourse_str url, bourse_ws_callback cb,
-                                void *user, uint64_t *out_connection_id);
-    bourse_status (*ws_send)(bourse_host_ctx *ctx, uint64_t connection_id, bourse_str text);
-    void (*ws_close)(bourse_host_ctx *ctx, uint64_t connection_id);
+    bourse_status (*ws_connect)(bourse_host_ctx* ctx, bourse_str url, bourse_ws_callback cb, void* user,
+                                uint64_t* out_connection_id);
+    bourse_status (*ws_send)(bourse_host_ctx* ctx, uint64_t connection_id, bourse_str text);
+    void (*ws_close)(bourse_host_ctx* ctx, uint64_t connection_id);
 
     /* -- trade products: ledger and venue, performed atomically by the host -- */
     /* Lock `amount` more of the position owner's available balance for the
      * position. Idempotent per (position, idempotency_key). */
-    bourse_status (*ledger_reserve)(bourse_host_ctx *ctx, bourse_str position_id,
-                                    bourse_money amount, bourse_str idempotency_key);
+    bourse_status (*ledger_reserve)(bourse_host_ctx* ctx, bourse_str position_id, bourse_money amount,
+                                    bourse_str idempotency_key);
     /* Return locked funds of the position to the owner's available balance. */
-    bourse_status (*ledger_release)(bourse_host_ctx *ctx, bourse_str position_id,
-                                    bourse_money amount, bourse_str idempotency_key);
+    bourse_status (*ledger_release)(bourse_host_ctx* ctx, bourse_str position_id, bourse_money amount,
+                                    bourse_str idempotency_key);
     /* Place an order on the position's venue. Fills arrive via on_fill. */
-    bourse_status (*venue_place_order)(bourse_host_ctx *ctx, const bourse_order_request *order);
-    bourse_status (*venue_cancel_order)(bourse_host_ctx *ctx, bourse_str position_id,
-                                        bourse_str client_order_id);
+    bourse_status (*venue_place_order)(bourse_host_ctx* ctx, const bourse_order_request* order);
+    bourse_status (*venue_cancel_order)(bourse_host_ctx* ctx, bourse_str position_id, bourse_str client_order_id);
     /* Persist the product's state for a position (a JSON object). */
-    bourse_status (*position_save_state)(bourse_host_ctx *ctx, bourse_str position_id,
-                                         bourse_str state_json);
+    bourse_status (*position_save_state)(bourse_host_ctx* ctx, bourse_str position_id, bourse_str state_json);
 } bourse_host_api;
 
 /* ------------------------------------------------------------------------- */
@@ -382,15 +379,15 @@ typedef enum bourse_kind {
 typedef struct bourse_price_source_api {
     uint32_t struct_size;
     /* Required. Emit every instrument this source offers, synchronously. */
-    bourse_status (*list_instruments)(void *instance, bourse_instrument_sink sink);
+    bourse_status (*list_instruments)(void* instance, bourse_instrument_sink sink);
     /* Optional. Start/stop streaming a symbol. Sources that always stream every
      * instrument may leave these NULL. */
-    bourse_status (*subscribe)(void *instance, bourse_str symbol);
-    bourse_status (*unsubscribe)(void *instance, bourse_str symbol);
+    bourse_status (*subscribe)(void* instance, bourse_str symbol);
+    bourse_status (*unsubscribe)(void* instance, bourse_str symbol);
     /* Optional. Historical candles for [from_ns, to_ns): reply with a JSON array of
      * [open_ts_ms, "open", "high", "low", "close", "volume"] rows, oldest first. */
-    bourse_status (*fetch_candles)(void *instance, bourse_str symbol, int32_t interval_s,
-                                   int64_t from_ns, int64_t to_ns, bourse_reply reply);
+    bourse_status (*fetch_candles)(void* instance, bourse_str symbol, int32_t interval_s, int64_t from_ns,
+                                   int64_t to_ns, bourse_reply reply);
 } bourse_price_source_api;
 
 /* PaymentGateway: deposits, webhooks, payouts, refunds. Replies are JSON objects
@@ -401,28 +398,24 @@ typedef struct bourse_payment_request {
     bourse_str idempotency_key;
     bourse_str user_ref;
     bourse_money amount;
-    bourse_str reference;      /* provider payment id for refunds/payouts; may be empty */
-    bourse_str metadata_json;  /* extra fields, a JSON object ("{}" when none) */
+    bourse_str reference;     /* provider payment id for refunds/payouts; may be empty */
+    bourse_str metadata_json; /* extra fields, a JSON object ("{}" when none) */
 } bourse_payment_request;
 
 typedef struct bourse_payment_gateway_api {
     uint32_t struct_size;
     /* Required. Create a deposit intent. Reply: {"provider_ref": "...",
      * "status": "pending", "checkout": {...client data...}}. */
-    bourse_status (*create_deposit)(void *instance, const bourse_payment_request *request,
-                                    bourse_reply reply);
+    bourse_status (*create_deposit)(void* instance, const bourse_payment_request* request, bourse_reply reply);
     /* Required. Verify and normalise a webhook, synchronously. On a bad signature
      * return BOURSE_E_SIGNATURE. Reply: {"event_id": "...", "provider_ref": "...",
      * "type": "deposit.succeeded"|"deposit.failed"|"payout.*"|"refund.*",
      * "amount": {"minor": n, "currency": "USD"}}. */
-    bourse_status (*verify_webhook)(void *instance, const bourse_webhook *webhook,
-                                    bourse_reply reply);
+    bourse_status (*verify_webhook)(void* instance, const bourse_webhook* webhook, bourse_reply reply);
     /* Optional. Send money to the user. Reply: {"provider_ref": "...", "status": "..."}. */
-    bourse_status (*payout)(void *instance, const bourse_payment_request *request,
-                            bourse_reply reply);
+    bourse_status (*payout)(void* instance, const bourse_payment_request* request, bourse_reply reply);
     /* Optional. Refund a captured deposit (request->reference). Same reply shape. */
-    bourse_status (*refund)(void *instance, const bourse_payment_request *request,
-                            bourse_reply reply);
+    bourse_status (*refund)(void* instance, const bourse_payment_request* request, bourse_reply reply);
 } bourse_payment_gateway_api;
 
 /* TradeProduct: binary options, DCA bots, grid bots. The host owns positions,
@@ -432,23 +425,23 @@ typedef struct bourse_open_request {
     bourse_str user_ref;
     bourse_str symbol;
     bourse_money stake;
-    bourse_str params_json;    /* product-specific terms from the client, a JSON object */
-    const bourse_tick *price;  /* price in force now; NULL if none is known */
+    bourse_str params_json;      /* product-specific terms from the client, a JSON object */
+    const bourse_tick* price;    /* price in force now; NULL if none is known */
     int32_t user_open_positions; /* the user's open positions of this product */
 } bourse_open_request;
 
 typedef enum bourse_outcome {
-    BOURSE_OUTCOME_OPEN = 0,   /* still running (bots) */
+    BOURSE_OUTCOME_OPEN = 0, /* still running (bots) */
     BOURSE_OUTCOME_WON = 1,
     BOURSE_OUTCOME_LOST = 2,
     BOURSE_OUTCOME_TIE = 3,
-    BOURSE_OUTCOME_CLOSED = 4  /* ended without a win/lose verdict (bot stopped) */
+    BOURSE_OUTCOME_CLOSED = 4 /* ended without a win/lose verdict (bot stopped) */
 } bourse_outcome;
 
 typedef struct bourse_settlement {
     uint32_t struct_size;
     bourse_outcome outcome;
-    bourse_money payout;       /* total returned to the user, stake included */
+    bourse_money payout; /* total returned to the user, stake included */
 } bourse_settlement;
 
 typedef struct bourse_trade_product_api {
@@ -457,22 +450,19 @@ typedef struct bourse_trade_product_api {
      * with the accepted terms as a JSON object, stored as the position's
      * params_json; it must include "expires_in_ms" (0 for open-ended positions).
      * Return BOURSE_E_INVALID / BOURSE_E_REJECTED with a message otherwise. */
-    bourse_status (*validate)(void *instance, const bourse_open_request *request,
-                              bourse_reply reply);
+    bourse_status (*validate)(void* instance, const bourse_open_request* request, bourse_reply reply);
     /* Required. The host has stored the position and locked its stake in the same
      * transaction. Reply with the initial state JSON. */
-    bourse_status (*open)(void *instance, const bourse_position *position,
-                          const bourse_tick *entry, bourse_reply reply);
+    bourse_status (*open)(void* instance, const bourse_position* position, const bourse_tick* entry,
+                          bourse_reply reply);
     /* Optional. A tick for a symbol with open positions of this product (bots). */
-    bourse_status (*on_tick)(void *instance, const bourse_position *position,
-                             const bourse_tick *tick);
+    bourse_status (*on_tick)(void* instance, const bourse_position* position, const bourse_tick* tick);
     /* Optional. An execution report for one of the position's orders (bots). */
-    bourse_status (*on_fill)(void *instance, const bourse_position *position,
-                             const bourse_fill *fill);
+    bourse_status (*on_fill)(void* instance, const bourse_position* position, const bourse_fill* fill);
     /* Required. Decide the outcome at expiry (exit = price in force at
      * expires_at_ns) or when the user stops a bot (exit may be NULL). Fills *out. */
-    bourse_status (*settle)(void *instance, const bourse_position *position,
-                            const bourse_tick *exit, bourse_settlement *out);
+    bourse_status (*settle)(void* instance, const bourse_position* position, const bourse_tick* exit,
+                            bourse_settlement* out);
 } bourse_trade_product_api;
 
 /* KycProvider: identity verification. APPEND-ONLY. */
@@ -481,7 +471,7 @@ typedef struct bourse_kyc_request {
     bourse_str user_ref;
     bourse_str email;
     bourse_str full_name;
-    bourse_str country;        /* ISO 3166-1 alpha-2 */
+    bourse_str country; /* ISO 3166-1 alpha-2 */
     bourse_str metadata_json;
 } bourse_kyc_request;
 
@@ -489,12 +479,10 @@ typedef struct bourse_kyc_provider_api {
     uint32_t struct_size;
     /* Required. Start a verification. Reply: {"session_id": "...",
      * "status": "pending"|"approved"|"rejected", "redirect_url": "..."}. */
-    bourse_status (*start_verification)(void *instance, const bourse_kyc_request *request,
-                                        bourse_reply reply);
+    bourse_status (*start_verification)(void* instance, const bourse_kyc_request* request, bourse_reply reply);
     /* Optional. Verify and normalise a vendor callback, synchronously. Reply:
      * {"session_id": "...", "user_ref": "...", "status": "...", "reason": "..."}. */
-    bourse_status (*verify_webhook)(void *instance, const bourse_webhook *webhook,
-                                    bourse_reply reply);
+    bourse_status (*verify_webhook)(void* instance, const bourse_webhook* webhook, bourse_reply reply);
 } bourse_kyc_provider_api;
 
 /* ------------------------------------------------------------------------- */
@@ -505,54 +493,52 @@ typedef struct bourse_kyc_provider_api {
 typedef struct bourse_plugin_descriptor {
     uint32_t struct_size;
     bourse_kind kind;
-    const char *id;            /* static, NUL-terminated; [a-z0-9][a-z0-9._-]{0,63} */
-    const char *version;       /* static, semantic version "MAJOR.MINOR.PATCH" */
-    const char *description;   /* static, NUL-terminated; may be NULL */
+    const char* id;          /* static, NUL-terminated; [a-z0-9][a-z0-9._-]{0,63} */
+    const char* version;     /* static, semantic version "MAJOR.MINOR.PATCH" */
+    const char* description; /* static, NUL-terminated; may be NULL */
 
     /* Required. Build an instance from host->config_json(ctx). Must not start
      * timers or I/O yet. On failure call host->set_error and return non-OK. */
-    bourse_status (*create)(const bourse_host_api *host, bourse_host_ctx *ctx,
-                            void **out_instance);
+    bourse_status (*create)(const bourse_host_api* host, bourse_host_ctx* ctx, void** out_instance);
     /* Required. Free an instance. Called once, after stop (or after a failed start). */
-    void (*destroy)(void *instance);
+    void (*destroy)(void* instance);
     /* Optional. Begin work: timers, connections. */
-    bourse_status (*start)(void *instance);
+    bourse_status (*start)(void* instance);
     /* Optional. Stop work. The host cancels the instance's timers, requests and
      * connections right after, whatever stop did. */
-    void (*stop)(void *instance);
+    void (*stop)(void* instance);
     /* Optional. Quick readiness check after start and on demand. */
-    bourse_status (*health)(void *instance);
+    bourse_status (*health)(void* instance);
     /* Optional. Operator command (e.g. "set_volatility") with JSON arguments;
      * reply with a JSON object. Unknown commands: BOURSE_E_NOT_FOUND. */
-    bourse_status (*command)(void *instance, bourse_str name, bourse_str args_json,
-                             bourse_reply reply);
+    bourse_status (*command)(void* instance, bourse_str name, bourse_str args_json, bourse_reply reply);
 
     /* Required. Pointer to the kind's table (bourse_price_source_api, ...), static. */
-    const void *kind_api;
+    const void* kind_api;
 } bourse_plugin_descriptor;
 
 /* Handed to the module's register function; valid only during that call. */
 typedef struct bourse_registrar {
     uint32_t struct_size;
-    void *ctx;
+    void* ctx;
     /* Offer one plugin. The host copies what it needs; descriptor must be static.
      * Returns BOURSE_E_INVALID for a malformed descriptor or a duplicate id. */
-    bourse_status (*add)(void *ctx, const bourse_plugin_descriptor *descriptor);
+    bourse_status (*add)(void* ctx, const bourse_plugin_descriptor* descriptor);
     /* Explain a registration failure (borrowed). */
-    void (*set_error)(void *ctx, bourse_str msg);
+    void (*set_error)(void* ctx, bourse_str msg);
 } bourse_registrar;
 
 /* The single exported symbol of a module: `const bourse_module bourse_module_entry`.
  * The host reads the versions before running any plugin code. */
 typedef struct bourse_module {
     uint32_t struct_size;
-    uint16_t abi_major;        /* BOURSE_ABI_MAJOR the module was built with */
-    uint16_t abi_minor;        /* BOURSE_ABI_MINOR the module was built with */
-    uint16_t min_host_major;   /* lowest host ABI it accepts: major ... */
-    uint16_t min_host_minor;   /* ... and minor (entries it calls exist from this minor on) */
-    const char *build_info;    /* static, NUL-terminated: "name version (compiler)" */
+    uint16_t abi_major;      /* BOURSE_ABI_MAJOR the module was built with */
+    uint16_t abi_minor;      /* BOURSE_ABI_MINOR the module was built with */
+    uint16_t min_host_major; /* lowest host ABI it accepts: major ... */
+    uint16_t min_host_minor; /* ... and minor (entries it calls exist from this minor on) */
+    const char* build_info;  /* static, NUL-terminated: "name version (compiler)" */
     /* Required. Register this module's descriptors; called once per load. */
-    bourse_status (*register_plugins)(const bourse_registrar *registrar);
+    bourse_status (*register_plugins)(const bourse_registrar* registrar);
 } bourse_module;
 
 #ifdef __cplusplus

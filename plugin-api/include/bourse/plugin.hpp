@@ -35,8 +35,8 @@
 #ifndef BOURSE_PLUGIN_HPP
 #define BOURSE_PLUGIN_HPP
 
-#include <bourse/decimal.hpp>
 #include <bourse/plugin.h>
+#include <bourse/decimal.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -75,7 +75,9 @@ private:
     bourse_status _status;
 };
 
-inline bourse_str toStr(std::string_view s) noexcept { return bourse_str{s.data(), s.size()}; }
+inline bourse_str toStr(std::string_view s) noexcept {
+    return bourse_str{s.data(), s.size()};
+}
 inline std::string_view fromStr(bourse_str s) noexcept {
     return s.data ? std::string_view(s.data, s.len) : std::string_view();
 }
@@ -109,9 +111,9 @@ struct HttpResponse {
     /// First header with this name (case-insensitive), or nullopt.
     [[nodiscard]] std::optional<std::string> header(std::string_view name) const {
         for (const auto& [k, v] : headers)
-            if (k.size() == name.size() &&
-                std::equal(k.begin(), k.end(), name.begin(),
-                           [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+            if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                    return std::tolower(a) == std::tolower(b);
+                }))
                 return v;
         return std::nullopt;
     }
@@ -224,8 +226,7 @@ public:
 
     /// Run fn after `delay`, then every `interval` (zero: once). Returns the id.
     /// A one-shot timer's function is released after it ran.
-    TimerId schedule(std::chrono::nanoseconds delay, std::chrono::nanoseconds interval,
-                     std::function<void()> fn) {
+    TimerId schedule(std::chrono::nanoseconds delay, std::chrono::nanoseconds interval, std::function<void()> fn) {
         auto holder = std::make_unique<PendingTimer>(PendingTimer{this, 0, interval.count() == 0, std::move(fn)});
         std::uint64_t id = 0;
         check(_api->timer_start(_ctx, delay.count(), interval.count(), &Host::onTimer, holder.get(), &id),
@@ -240,17 +241,24 @@ public:
     /// Safe from inside the timer's own function: it is released when that returns.
     void cancel(TimerId id) {
         _api->timer_cancel(_ctx, id);
-        if (_inTimer && id == _firing) _releaseFiring = true;
-        else _timers.erase(id);
+        if (_inTimer && id == _firing)
+            _releaseFiring = true;
+        else
+            _timers.erase(id);
     }
 
     /// Asynchronous HTTP. fn runs later on a host thread, serialised with the instance.
     std::uint64_t http(const HttpRequest& req, std::function<void(const HttpResponse&)> fn) {
         std::vector<bourse_http_header> hs;
         hs.reserve(req.headers.size());
-        for (const auto& [k, v] : req.headers) hs.push_back({toStr(k), toStr(v)});
-        bourse_http_request r{sizeof(bourse_http_request), toStr(req.method), toStr(req.url),
-                              hs.data(), hs.size(), toStr(req.body),
+        for (const auto& [k, v] : req.headers)
+            hs.push_back({toStr(k), toStr(v)});
+        bourse_http_request r{sizeof(bourse_http_request),
+                              toStr(req.method),
+                              toStr(req.url),
+                              hs.data(),
+                              hs.size(),
+                              toStr(req.body),
                               static_cast<std::int32_t>(req.timeout.count())};
         auto pending = std::make_unique<PendingHttp>(PendingHttp{this, 0, std::move(fn)});
         std::uint64_t id = 0;
@@ -528,10 +536,14 @@ inline std::optional<Tick> tickOf(const bourse_tick* t) {
 }
 
 inline Position positionOf(const bourse_position* p) {
-    return Position{std::string(fromStr(p->id)),     std::string(fromStr(p->user_ref)),
-                    std::string(fromStr(p->symbol)), Money::fromC(p->stake),
-                    p->opened_at_ns,                 p->expires_at_ns,
-                    std::string(fromStr(p->params_json)), std::string(fromStr(p->state_json))};
+    return Position{std::string(fromStr(p->id)),
+                    std::string(fromStr(p->user_ref)),
+                    std::string(fromStr(p->symbol)),
+                    Money::fromC(p->stake),
+                    p->opened_at_ns,
+                    p->expires_at_ns,
+                    std::string(fromStr(p->params_json)),
+                    std::string(fromStr(p->state_json))};
 }
 
 inline Webhook webhookOf(const bourse_webhook* w) {
@@ -554,8 +566,8 @@ bourse_price_source_api priceSourceApi() {
     a.list_instruments = [](void* i, bourse_instrument_sink sink) noexcept {
         return onInstance<T>(i, [&](T& p) {
             for (const Instrument& in : p.instruments()) {
-                bourse_instrument c{sizeof(bourse_instrument), toStr(in.symbol), toStr(in.name), in.priceScale,
-                                    toStr(in.baseAsset), toStr(in.quoteAsset)};
+                bourse_instrument c{sizeof(bourse_instrument), toStr(in.symbol),    toStr(in.name), in.priceScale,
+                                    toStr(in.baseAsset),       toStr(in.quoteAsset)};
                 sink.emit(sink.ctx, &c);
             }
         });
@@ -568,9 +580,8 @@ bourse_price_source_api priceSourceApi() {
     };
     a.fetch_candles = [](void* i, bourse_str s, std::int32_t iv, std::int64_t f, std::int64_t t,
                          bourse_reply r) noexcept {
-        return withReply<T>(i, r, [&](T& p, Reply reply) {
-            p.fetchCandles(std::string(fromStr(s)), iv, f, t, std::move(reply));
-        });
+        return withReply<T>(
+            i, r, [&](T& p, Reply reply) { p.fetchCandles(std::string(fromStr(s)), iv, f, t, std::move(reply)); });
     };
     return a;
 }
@@ -603,10 +614,9 @@ bourse_trade_product_api tradeProductApi() {
     a.struct_size = sizeof a;
     a.validate = [](void* i, const bourse_open_request* q, bourse_reply r) noexcept {
         return onInstance<T>(i, [&](T& p) {
-            const std::string out = p.validate(OpenRequest{std::string(fromStr(q->user_ref)),
-                                                           std::string(fromStr(q->symbol)), Money::fromC(q->stake),
-                                                           std::string(fromStr(q->params_json)), tickOf(q->price),
-                                                           q->user_open_positions});
+            const std::string out = p.validate(
+                OpenRequest{std::string(fromStr(q->user_ref)), std::string(fromStr(q->symbol)), Money::fromC(q->stake),
+                            std::string(fromStr(q->params_json)), tickOf(q->price), q->user_open_positions});
             r.done(r.ctx, BOURSE_OK, toStr(out));
         });
     };
@@ -656,9 +666,12 @@ bourse_kyc_provider_api kycProviderApi() {
 /// The kind table for T, chosen by the base class T derives from.
 template <class T>
 auto kindApiFor() {
-    if constexpr (std::is_base_of_v<PriceSource, T>) return priceSourceApi<T>();
-    else if constexpr (std::is_base_of_v<PaymentGateway, T>) return paymentGatewayApi<T>();
-    else if constexpr (std::is_base_of_v<TradeProduct, T>) return tradeProductApi<T>();
+    if constexpr (std::is_base_of_v<PriceSource, T>)
+        return priceSourceApi<T>();
+    else if constexpr (std::is_base_of_v<PaymentGateway, T>)
+        return paymentGatewayApi<T>();
+    else if constexpr (std::is_base_of_v<TradeProduct, T>)
+        return tradeProductApi<T>();
     else {
         static_assert(std::is_base_of_v<KycProvider, T>,
                       "plugin classes derive from PriceSource, PaymentGateway, TradeProduct or KycProvider");
@@ -718,24 +731,25 @@ inline bourse_status registerAll(const bourse_registrar* r, const bourse_plugin_
     return BOURSE_OK;
 }
 
-} // namespace detail
-} // namespace bourse
+}  // namespace detail
+}  // namespace bourse
 
 /// Declares a static descriptor named `var` for plugin class `Class`.
-#define BOURSE_PLUGIN_DESCRIPTOR(var, Class, id, version, description)                                  \
-    static const auto var##_kind_api = ::bourse::detail::kindApiFor<Class>();                          \
-    static const bourse_plugin_descriptor var =                                                        \
+#define BOURSE_PLUGIN_DESCRIPTOR(var, Class, id, version, description)        \
+    static const auto var##_kind_api = ::bourse::detail::kindApiFor<Class>(); \
+    static const bourse_plugin_descriptor var =                               \
         ::bourse::detail::makeDescriptor<Class>(id, version, description, &var##_kind_api);
 
 /// Declares the module entry exporting the given descriptors (addresses).
-#define BOURSE_MODULE(build_info, ...)                                                                 \
-    static bourse_status bourse_register_module_(const bourse_registrar* registrar) {                  \
-        const bourse_plugin_descriptor* const list[] = {__VA_ARGS__};                                  \
-        return ::bourse::detail::registerAll(registrar, list, sizeof list / sizeof list[0]);           \
-    }                                                                                                  \
-    extern "C" BOURSE_EXPORT const bourse_module bourse_module_entry = {                               \
-        sizeof(bourse_module),  BOURSE_ABI_MAJOR,   BOURSE_ABI_MINOR, BOURSE_ABI_MAJOR,                \
-        BOURSE_MIN_HOST_MINOR, build_info " (" BOURSE_COMPILER_ ")", &bourse_register_module_};
+#define BOURSE_MODULE(build_info, ...)                                                        \
+    static bourse_status bourse_register_module_(const bourse_registrar* registrar) {         \
+        const bourse_plugin_descriptor* const list[] = {__VA_ARGS__};                         \
+        return ::bourse::detail::registerAll(registrar, list, sizeof list / sizeof list[0]);  \
+    }                                                                                         \
+    extern "C" BOURSE_EXPORT const bourse_module bourse_module_entry = {                      \
+        sizeof(bourse_module),   BOURSE_ABI_MAJOR,      BOURSE_ABI_MINOR,                     \
+        BOURSE_ABI_MAJOR,        BOURSE_MIN_HOST_MINOR, build_info " (" BOURSE_COMPILER_ ")", \
+        &bourse_register_module_};
 
 #if defined(__clang__)
 #define BOURSE_COMPILER_ "clang " __clang_version__
@@ -746,8 +760,8 @@ inline bourse_status registerAll(const bourse_registrar* r, const bourse_plugin_
 #endif
 
 /// The common case: a module with exactly one plugin.
-#define BOURSE_DECLARE_PLUGIN(Class, id, version, description)                                          \
-    BOURSE_PLUGIN_DESCRIPTOR(bourse_descriptor_, Class, id, version, description)                       \
+#define BOURSE_DECLARE_PLUGIN(Class, id, version, description)                    \
+    BOURSE_PLUGIN_DESCRIPTOR(bourse_descriptor_, Class, id, version, description) \
     BOURSE_MODULE(id " " version, &bourse_descriptor_)
 
-#endif // BOURSE_PLUGIN_HPP
+#endif  // BOURSE_PLUGIN_HPP

@@ -28,8 +28,8 @@ inline std::string checkModule(const bourse_module& m, unsigned hostMajor = BOUR
     if (m.struct_size < sizeof(std::uint32_t) * 1 + sizeof(std::uint16_t) * 4)
         return "module header too small (" + std::to_string(m.struct_size) + " bytes)";
     if (m.abi_major != hostMajor)
-        return "ABI major " + std::to_string(m.abi_major) + " is not supported (host ABI " +
-               std::to_string(hostMajor) + "." + std::to_string(hostMinor) + ")";
+        return "ABI major " + std::to_string(m.abi_major) + " is not supported (host ABI " + std::to_string(hostMajor) +
+               "." + std::to_string(hostMinor) + ")";
     if (m.min_host_major > hostMajor || (m.min_host_major == hostMajor && m.min_host_minor > hostMinor))
         return "needs host API " + std::to_string(m.min_host_major) + "." + std::to_string(m.min_host_minor) +
                " or newer (this host provides " + std::to_string(hostMajor) + "." + std::to_string(hostMinor) + ")";
@@ -62,7 +62,8 @@ inline bool isValidSemver(const char* v) {
     while (true) {
         if (*p < '0' || *p > '9') return false;
         if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;  // no leading zeros
-        while (*p >= '0' && *p <= '9') ++p;
+        while (*p >= '0' && *p <= '9')
+            ++p;
         ++parts;
         if (parts == 3) break;
         if (*p != '.') return false;
@@ -90,32 +91,32 @@ inline std::string checkDescriptor(const bourse_plugin_descriptor* d) {
     std::int32_t kind = 0;
     std::memcpy(&kind, &d->kind, sizeof kind);
     switch (kind) {
-    case BOURSE_KIND_PRICE_SOURCE: {
-        const auto* t = static_cast<const bourse_price_source_api*>(d->kind_api);
-        if (size < offsetof(bourse_price_source_api, list_instruments) + sizeof(void*) || !t->list_instruments)
-            return who + "price source requires list_instruments";
-        return {};
-    }
-    case BOURSE_KIND_PAYMENT_GATEWAY: {
-        const auto* t = static_cast<const bourse_payment_gateway_api*>(d->kind_api);
-        if (size < offsetof(bourse_payment_gateway_api, verify_webhook) + sizeof(void*) || !t->create_deposit ||
-            !t->verify_webhook)
-            return who + "payment gateway requires create_deposit and verify_webhook";
-        return {};
-    }
-    case BOURSE_KIND_TRADE_PRODUCT: {
-        const auto* t = static_cast<const bourse_trade_product_api*>(d->kind_api);
-        if (size < offsetof(bourse_trade_product_api, settle) + sizeof(void*) || !t->validate || !t->open ||
-            !t->settle)
-            return who + "trade product requires validate, open and settle";
-        return {};
-    }
-    case BOURSE_KIND_KYC_PROVIDER: {
-        const auto* t = static_cast<const bourse_kyc_provider_api*>(d->kind_api);
-        if (size < offsetof(bourse_kyc_provider_api, start_verification) + sizeof(void*) || !t->start_verification)
-            return who + "KYC provider requires start_verification";
-        return {};
-    }
+        case BOURSE_KIND_PRICE_SOURCE: {
+            const auto* t = static_cast<const bourse_price_source_api*>(d->kind_api);
+            if (size < offsetof(bourse_price_source_api, list_instruments) + sizeof(void*) || !t->list_instruments)
+                return who + "price source requires list_instruments";
+            return {};
+        }
+        case BOURSE_KIND_PAYMENT_GATEWAY: {
+            const auto* t = static_cast<const bourse_payment_gateway_api*>(d->kind_api);
+            if (size < offsetof(bourse_payment_gateway_api, verify_webhook) + sizeof(void*) || !t->create_deposit ||
+                !t->verify_webhook)
+                return who + "payment gateway requires create_deposit and verify_webhook";
+            return {};
+        }
+        case BOURSE_KIND_TRADE_PRODUCT: {
+            const auto* t = static_cast<const bourse_trade_product_api*>(d->kind_api);
+            if (size < offsetof(bourse_trade_product_api, settle) + sizeof(void*) || !t->validate || !t->open ||
+                !t->settle)
+                return who + "trade product requires validate, open and settle";
+            return {};
+        }
+        case BOURSE_KIND_KYC_PROVIDER: {
+            const auto* t = static_cast<const bourse_kyc_provider_api*>(d->kind_api);
+            if (size < offsetof(bourse_kyc_provider_api, start_verification) + sizeof(void*) || !t->start_verification)
+                return who + "KYC provider requires start_verification";
+            return {};
+        }
     }
     return who + "unknown kind " + std::to_string(kind);
 }
@@ -123,14 +124,18 @@ inline std::string checkDescriptor(const bourse_plugin_descriptor* d) {
 /// "price_source", "payment_gateway", "trade_product", "kyc_provider" or "unknown".
 inline const char* kindName(bourse_kind k) {
     switch (k) {
-    case BOURSE_KIND_PRICE_SOURCE: return "price_source";
-    case BOURSE_KIND_PAYMENT_GATEWAY: return "payment_gateway";
-    case BOURSE_KIND_TRADE_PRODUCT: return "trade_product";
-    case BOURSE_KIND_KYC_PROVIDER: return "kyc_provider";
+        case BOURSE_KIND_PRICE_SOURCE:
+            return "price_source";
+        case BOURSE_KIND_PAYMENT_GATEWAY:
+            return "payment_gateway";
+        case BOURSE_KIND_TRADE_PRODUCT:
+            return "trade_product";
+        case BOURSE_KIND_KYC_PROVIDER:
+            return "kyc_provider";
     }
     return "unknown";
 }
 
-} // namespace bourse
+}  // namespace bourse
 
-#endif // BOURSE_VALIDATE_HPP
+#endif  // BOURSE_VALIDATE_HPP

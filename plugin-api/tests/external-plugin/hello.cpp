@@ -6,7 +6,8 @@ public:
     explicit Hello(bourse::Host& host) : PriceSource(host) {}
     std::vector<bourse::Instrument> instruments() override { return {{"HELLO", "Hello index", 2, "", "USD"}}; }
     void start() override {
-        _timer = host().every(std::chrono::seconds(1), [this] { host().publishTick("HELLO", bourse::Decimal(10000, 2)); });
+        _timer =
+            host().every(std::chrono::seconds(1), [this] { host().publishTick("HELLO", bourse::Decimal(10000, 2)); });
     }
     void stop() override { host().cancel(_timer); }
 

@@ -9,7 +9,8 @@ public:
     explicit Impostor(bourse::Host& host) : PriceSource(host) {}
     std::vector<bourse::Instrument> instruments() override { return {{"DUP_X", "Impostor", 2, "", "USD"}}; }
     void start() override {
-        _timer = host().every(std::chrono::seconds(1), [this] { host().publishTick("DUP_X", bourse::Decimal(100, 2)); });
+        _timer =
+            host().every(std::chrono::seconds(1), [this] { host().publishTick("DUP_X", bourse::Decimal(100, 2)); });
     }
     void stop() override { host().cancel(_timer); }
 
@@ -17,6 +18,6 @@ private:
     bourse::Host::TimerId _timer = 0;
 };
 
-} // namespace
+}  // namespace
 
 BOURSE_DECLARE_PLUGIN(Impostor, "otc", "9.9.9", "claims the id of the OTC source (test fixture)")

@@ -29,6 +29,6 @@ private:
     static constexpr Failure kFailure = Failure::FAILURE;
 };
 
-} // namespace
+}  // namespace
 
 BOURSE_DECLARE_PLUGIN(Failing, PLUGIN_ID, "1.0.0", "fails on purpose (test fixture)")

@@ -7,6 +7,6 @@ public:
     using PriceSource::PriceSource;
     std::vector<bourse::Instrument> instruments() override { return {{"BAD_X", "Bad", 2, "", ""}}; }
 };
-} // namespace
+}  // namespace
 
 BOURSE_DECLARE_PLUGIN(Source, "Bad Id!", "1.0.0", "invalid id (test fixture)")

@@ -54,6 +54,6 @@ private:
     bourse::Host::TimerId _timer = 0;
 };
 
-} // namespace
+}  // namespace
 
 BOURSE_DECLARE_PLUGIN(TestSource, "test-source", "1.0.0", "well-behaved source for lifecycle tests")

@@ -47,7 +47,8 @@ struct ConformanceOptions {
 /// Lines joined with '\n', for an assertion message.
 inline std::string joinLines(const std::vector<std::string>& lines) {
     std::string out;
-    for (const auto& l : lines) out += l + "\n";
+    for (const auto& l : lines)
+        out += l + "\n";
     return out;
 }
 
@@ -69,25 +70,26 @@ inline void checkPriceSource(PluginUnderTest& p, FakeHost& host, const Conforman
             problems.push_back(when + "instrument symbol '" + in.symbol + "' does not match [A-Z0-9_]{1,32}");
         if (in.priceScale < 0 || in.priceScale > Decimal::kMaxScale)
             problems.push_back(when + in.symbol + ": price scale " + std::to_string(in.priceScale) + " not in 0..18");
-        if (!scales.emplace(in.symbol, in.priceScale).second)
-            problems.push_back(when + in.symbol + ": listed twice");
+        if (!scales.emplace(in.symbol, in.priceScale).second) problems.push_back(when + in.symbol + ": listed twice");
     }
     if (scales.empty()) problems.push_back(when + "list_instruments emitted no instrument");
 
     const std::size_t first = host.ticks.size();
     host.advance(options.runFor);
-    if (options.expectTicks && host.ticks.size() == first)
-        problems.push_back(when + "no tick published while running");
+    if (options.expectTicks && host.ticks.size() == first) problems.push_back(when + "no tick published while running");
     int reported = 0;
     for (std::size_t i = first; i < host.ticks.size() && reported < 10; ++i) {
         const PublishedTick& t = host.ticks[i];
         std::string bad;
         const auto it = scales.find(t.symbol);
-        if (it == scales.end()) bad = "unknown symbol";
+        if (it == scales.end())
+            bad = "unknown symbol";
         else if (t.price.scale != it->second)
             bad = "scale " + std::to_string(t.price.scale) + " instead of " + std::to_string(it->second);
-        else if (t.price.mantissa <= 0) bad = "non-positive price " + t.price.toString();
-        else if (t.tsNs <= 0) bad = "no timestamp";
+        else if (t.price.mantissa <= 0)
+            bad = "non-positive price " + t.price.toString();
+        else if (t.tsNs <= 0)
+            bad = "no timestamp";
         if (!bad.empty()) {
             problems.push_back(when + "tick " + std::to_string(i - first) + " for '" + t.symbol + "': " + bad);
             ++reported;
@@ -120,7 +122,7 @@ inline void runRound(const bourse_module& module, const std::string& id, FakeHos
     }
 }
 
-} // namespace detail
+}  // namespace detail
 
 /// Checks plugin `id` of `module` on `host`; see the file comment for the rules.
 inline std::vector<std::string> checkConformance(const bourse_module& module, const std::string& id, FakeHost& host,
@@ -140,6 +142,6 @@ inline std::vector<std::string> checkConformance(const bourse_module& module, co
     return problems;
 }
 
-} // namespace bourse::testing
+}  // namespace bourse::testing
 
-#endif // BOURSE_TESTING_CONFORMANCE_HPP
+#endif  // BOURSE_TESTING_CONFORMANCE_HPP

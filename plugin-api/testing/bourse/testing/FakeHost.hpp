@@ -118,8 +118,7 @@ public:
             runPending();
             auto next = _timers.end();
             for (auto it = _timers.begin(); it != _timers.end(); ++it)
-                if (it->second.due <= target && (next == _timers.end() || it->second.due < next->second.due))
-                    next = it;
+                if (it->second.due <= target && (next == _timers.end() || it->second.due < next->second.due)) next = it;
             if (next == _timers.end()) break;
             firedAtSameInstant = next->second.due == lastDue ? firedAtSameInstant + 1 : 0;
             if (firedAtSameInstant > 100'000)
@@ -128,8 +127,10 @@ public:
             _now = next->second.due;
             const std::uint64_t id = next->first;
             const Timer t = next->second;
-            if (t.interval > 0) next->second.due += t.interval;
-            else _timers.erase(next);  // one-shot: gone before its callback, as in the kernel
+            if (t.interval > 0)
+                next->second.due += t.interval;
+            else
+                _timers.erase(next);  // one-shot: gone before its callback, as in the kernel
             t.cb(t.user, id);
         }
         _now = target;
@@ -140,7 +141,8 @@ public:
     /// wait for the next call). Returns how many callbacks ran.
     std::size_t runPending() {
         std::vector<std::uint64_t> batch;
-        for (const auto& [id, p] : _http) batch.push_back(id);
+        for (const auto& [id, p] : _http)
+            batch.push_back(id);
         std::size_t ran = 0;
         for (const std::uint64_t id : batch) {
             const auto it = _http.find(id);
@@ -151,9 +153,10 @@ public:
                 _responder ? _responder(p.request) : HttpResponse{0, {}, "", "fake host: no responder set"};
             std::vector<bourse_http_header> hs;
             hs.reserve(r.headers.size());
-            for (const auto& [k, v] : r.headers) hs.push_back({toStr(k), toStr(v)});
-            const bourse_http_response resp{sizeof(bourse_http_response), r.status, hs.data(), hs.size(),
-                                            toStr(r.body), toStr(r.error)};
+            for (const auto& [k, v] : r.headers)
+                hs.push_back({toStr(k), toStr(v)});
+            const bourse_http_response resp{
+                sizeof(bourse_http_response), r.status, hs.data(), hs.size(), toStr(r.body), toStr(r.error)};
             p.cb(p.user, &resp);
             ++ran;
         }
@@ -164,7 +167,8 @@ public:
     [[nodiscard]] std::size_t activeTimers() const { return _timers.size(); }
     [[nodiscard]] std::size_t activeTimers(const bourse_host_ctx* ctx) const {
         std::size_t n = 0;
-        for (const auto& [id, t] : _timers) n += t.owner == ctx->owner;
+        for (const auto& [id, t] : _timers)
+            n += t.owner == ctx->owner;
         return n;
     }
     /// HTTP requests not answered yet.
@@ -174,9 +178,9 @@ public:
     std::vector<PublishedTick> ticks;
     std::vector<PublishedCandle> candles;
     std::vector<Notification> notifications;
-    std::vector<HttpRequest> requests;          ///< every request made, answered or not
-    std::map<std::string, std::string> kv;      ///< the plugin's key-value store (shared by its instances)
-    std::string lastError;                      ///< the last message from set_error (or a failed host call)
+    std::vector<HttpRequest> requests;      ///< every request made, answered or not
+    std::map<std::string, std::string> kv;  ///< the plugin's key-value store (shared by its instances)
+    std::string lastError;                  ///< the last message from set_error (or a failed host call)
     std::vector<LogLine> logs;
 
     /// The last tick the host knows for symbol (published or set), if any.
@@ -246,7 +250,8 @@ private:
             a.timer_start = [](bourse_host_ctx* c, std::int64_t delay, std::int64_t interval, bourse_timer_callback cb,
                                void* user, std::uint64_t* id) {
                 if (!cb || !id || delay < 0 || interval < 0) return fail(c, BOURSE_E_INVALID, "timer: bad arguments");
-                if (interval > 0 && interval < 1'000'000) return fail(c, BOURSE_E_INVALID, "timer: interval below 1 ms");
+                if (interval > 0 && interval < 1'000'000)
+                    return fail(c, BOURSE_E_INVALID, "timer: interval below 1 ms");
                 FakeHost& h = of(c);
                 *id = h._nextId++;
                 h._timers[*id] = Timer{h._now + delay, interval, cb, user, c->owner};
@@ -289,7 +294,8 @@ private:
                 return BOURSE_OK;
             };
             a.publish_candle = [](bourse_host_ctx* c, const bourse_candle* k) {
-                if (!k || k->struct_size < sizeof(bourse_candle)) return fail(c, BOURSE_E_INVALID, "candle: bad struct");
+                if (!k || k->struct_size < sizeof(bourse_candle))
+                    return fail(c, BOURSE_E_INVALID, "candle: bad struct");
                 of(c).candles.push_back({str(k->symbol), k->interval_s, k->open_ts_ns, Decimal(k->open),
                                          Decimal(k->high), Decimal(k->low), Decimal(k->close), Decimal(k->volume)});
                 return BOURSE_OK;
@@ -311,8 +317,8 @@ private:
                                 std::uint64_t* id) {
                 if (!r || r->struct_size < sizeof(bourse_http_request) || !cb || !id)
                     return fail(c, BOURSE_E_INVALID, "http: bad arguments");
-                HttpRequest req{str(r->method), str(r->url), {}, str(r->body),
-                                std::chrono::milliseconds(r->timeout_ms)};
+                HttpRequest req{
+                    str(r->method), str(r->url), {}, str(r->body), std::chrono::milliseconds(r->timeout_ms)};
                 if (req.url.rfind("http://", 0) != 0 && req.url.rfind("https://", 0) != 0)
                     return fail(c, BOURSE_E_INVALID, "http: URL must start with http:// or https://");
                 for (std::size_t i = 0; i < r->header_count; ++i)
@@ -331,7 +337,9 @@ private:
             a.ws_connect = [](bourse_host_ctx* c, bourse_str, bourse_ws_callback, void*, std::uint64_t*) {
                 return unsupported(c, "outbound WebSocket");
             };
-            a.ws_send = [](bourse_host_ctx* c, std::uint64_t, bourse_str) { return unsupported(c, "outbound WebSocket"); };
+            a.ws_send = [](bourse_host_ctx* c, std::uint64_t, bourse_str) {
+                return unsupported(c, "outbound WebSocket");
+            };
             a.ws_close = [](bourse_host_ctx*, std::uint64_t) {};
             a.ledger_reserve = [](bourse_host_ctx* c, bourse_str, bourse_money, bourse_str) {
                 return unsupported(c, "ledger operations");
@@ -354,7 +362,7 @@ private:
     }
 
     std::int64_t _now;
-    std::uint64_t _nextId = 1;     ///< timer and request ids, never 0
+    std::uint64_t _nextId = 1;  ///< timer and request ids, never 0
     std::uint64_t _nextOwner = 1;
     std::string _config = "{}";
     std::map<std::string, std::string> _secrets;
@@ -365,6 +373,6 @@ private:
     Responder _responder;
 };
 
-} // namespace bourse::testing
+}  // namespace bourse::testing
 
-#endif // BOURSE_TESTING_FAKE_HOST_HPP
+#endif  // BOURSE_TESTING_FAKE_HOST_HPP

@@ -192,12 +192,12 @@ public:
     std::vector<Instrument> listInstruments() {
         requireInstance("list_instruments");
         std::vector<Instrument> out;
-        const bourse_instrument_sink sink{&out, [](void* c, const bourse_instrument* in) {
-                                              static_cast<std::vector<Instrument>*>(c)->push_back(
-                                                  {std::string(fromStr(in->symbol)), std::string(fromStr(in->name)),
-                                                   in->price_scale, std::string(fromStr(in->base_asset)),
-                                                   std::string(fromStr(in->quote_asset))});
-                                          }};
+        const bourse_instrument_sink sink{
+            &out, [](void* c, const bourse_instrument* in) {
+                static_cast<std::vector<Instrument>*>(c)->push_back(
+                    {std::string(fromStr(in->symbol)), std::string(fromStr(in->name)), in->price_scale,
+                     std::string(fromStr(in->base_asset)), std::string(fromStr(in->quote_asset))});
+            }};
         const bourse_status s =
             guard("list_instruments", [&] { return priceSource().list_instruments(_instance, sink); });
         if (s != BOURSE_OK) throw std::runtime_error("list_instruments failed: " + _host.lastError);
@@ -219,7 +219,9 @@ public:
         const auto f = priceSource().fetch_candles;
         if (!f) return {BOURSE_E_UNSUPPORTED, "unsupported: historical candles"};
         auto box = newReply("fetch_candles");
-        return finish(guard("fetch_candles", [&] { return f(_instance, toStr(symbol), intervalS, fromNs, toNs, box->c()); }), *box);
+        return finish(
+            guard("fetch_candles", [&] { return f(_instance, toStr(symbol), intervalS, fromNs, toNs, box->c()); }),
+            *box);
     }
 
     // ---- trade products ----
@@ -228,8 +230,9 @@ public:
     CallResult validate(const OpenRequest& q) {
         requireInstance("validate");
         const std::optional<bourse_tick> price = cTick(q.price);
-        const bourse_open_request c{sizeof(bourse_open_request), toStr(q.userRef), toStr(q.symbol), q.stake.toC(),
-                                    toStr(q.paramsJson), price ? &*price : nullptr, q.userOpenPositions};
+        const bourse_open_request c{
+            sizeof(bourse_open_request), toStr(q.userRef),          toStr(q.symbol),    q.stake.toC(),
+            toStr(q.paramsJson),         price ? &*price : nullptr, q.userOpenPositions};
         auto box = newReply("validate");
         return finish(guard("validate", [&] { return tradeProduct().validate(_instance, &c, box->c()); }), *box);
     }
@@ -239,7 +242,8 @@ public:
         const bourse_position pos = cPosition(position);
         const std::optional<bourse_tick> e = cTick(entry);
         auto box = newReply("open");
-        return finish(guard("open", [&] { return tradeProduct().open(_instance, &pos, e ? &*e : nullptr, box->c()); }), *box);
+        return finish(guard("open", [&] { return tradeProduct().open(_instance, &pos, e ? &*e : nullptr, box->c()); }),
+                      *box);
     }
     /// Decides a position's outcome at `exit`.
     std::pair<bourse_status, Settlement> settle(const Position& position, const std::optional<Tick>& exit) {
@@ -247,7 +251,8 @@ public:
         const bourse_position pos = cPosition(position);
         const std::optional<bourse_tick> e = cTick(exit);
         bourse_settlement out{sizeof(bourse_settlement), BOURSE_OUTCOME_CLOSED, {0, {0, 0, 0, 0}}};
-        const bourse_status s = guard("settle", [&] { return tradeProduct().settle(_instance, &pos, e ? &*e : nullptr, &out); });
+        const bourse_status s =
+            guard("settle", [&] { return tradeProduct().settle(_instance, &pos, e ? &*e : nullptr, &out); });
         return {s, Settlement{out.outcome, Money::fromC(out.payout)}};
     }
 
@@ -287,7 +292,8 @@ private:
 
     CallResult finish(bourse_status s, ReplyBox& box) {
         if (s != BOURSE_OK) return {s, _host.lastError};  // the host ignores the reply then
-        for (int i = 0; i < 10 && box.calls == 0; ++i) _host.runPending();
+        for (int i = 0; i < 10 && box.calls == 0; ++i)
+            _host.runPending();
         if (box.calls == 0) {
             violation(box.call + ": returned OK but never replied");
             return {BOURSE_E_INTERNAL, box.call + ": no reply"};
@@ -315,7 +321,8 @@ private:
     }
 
     void requireInstance(const char* call) const {
-        if (!_instance) throw std::logic_error(std::string("PluginUnderTest::") + call + ": no instance (create first)");
+        if (!_instance)
+            throw std::logic_error(std::string("PluginUnderTest::") + call + ": no instance (create first)");
     }
     void violation(const std::string& what) { _violations.push_back(what); }
 
@@ -334,8 +341,8 @@ private:
         return bourse_tick{sizeof(bourse_tick), toStr(t->symbol), t->price.toC(), t->tsNs};
     }
     static bourse_position cPosition(const Position& p) {
-        return bourse_position{sizeof(bourse_position), toStr(p.id),      toStr(p.userRef),
-                               toStr(p.symbol),         p.stake.toC(),    p.openedAtNs,
+        return bourse_position{sizeof(bourse_position), toStr(p.id),         toStr(p.userRef),
+                               toStr(p.symbol),         p.stake.toC(),       p.openedAtNs,
                                p.expiresAtNs,           toStr(p.paramsJson), toStr(p.stateJson)};
     }
 
@@ -349,6 +356,6 @@ private:
     std::vector<std::string> _violations;
 };
 
-} // namespace bourse::testing
+}  // namespace bourse::testing
 
-#endif // BOURSE_TESTING_PLUGIN_UNDER_TEST_HPP
+#endif  // BOURSE_TESTING_PLUGIN_UNDER_TEST_HPP

@@ -38,7 +38,7 @@ std::optional<Int> parseWhole(const std::string& s) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::int64_t> wholeNumber(const Poco::Dynamic::Var& v) {
     const auto s = scalarText(v);
@@ -64,7 +64,9 @@ std::optional<double> realNumber(const Poco::Dynamic::Var& v) {
     return d;
 }
 
-std::optional<std::string> text(const Poco::Dynamic::Var& v) { return scalarText(v); }
+std::optional<std::string> text(const Poco::Dynamic::Var& v) {
+    return scalarText(v);
+}
 
 Poco::JSON::Object::Ptr parseObject(const std::string& json) {
     try {
@@ -82,4 +84,4 @@ std::string stringify(const Poco::JSON::Object& o) {
     return s.str();
 }
 
-} // namespace bourse::otc::json
+}  // namespace bourse::otc::json

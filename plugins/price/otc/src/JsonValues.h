@@ -30,4 +30,4 @@ std::optional<std::string> text(const Poco::Dynamic::Var& v);
 Poco::JSON::Object::Ptr parseObject(const std::string& json);
 std::string stringify(const Poco::JSON::Object& o);
 
-} // namespace bourse::otc::json
+}  // namespace bourse::otc::json

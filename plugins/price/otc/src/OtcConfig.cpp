@@ -12,20 +12,28 @@ namespace bourse::otc {
 
 double multiplier(Volatility v) {
     switch (v) {
-    case Volatility::Low: return 0.0001;
-    case Volatility::Medium: return 0.0005;
-    case Volatility::High: return 0.001;
-    case Volatility::Spike: return 0.003;
+        case Volatility::Low:
+            return 0.0001;
+        case Volatility::Medium:
+            return 0.0005;
+        case Volatility::High:
+            return 0.001;
+        case Volatility::Spike:
+            return 0.003;
     }
     return 0.0005;
 }
 
 const char* volatilityName(Volatility v) {
     switch (v) {
-    case Volatility::Low: return "LOW";
-    case Volatility::Medium: return "MEDIUM";
-    case Volatility::High: return "HIGH";
-    case Volatility::Spike: return "SPIKE";
+        case Volatility::Low:
+            return "LOW";
+        case Volatility::Medium:
+            return "MEDIUM";
+        case Volatility::High:
+            return "HIGH";
+        case Volatility::Spike:
+            return "SPIKE";
     }
     return "MEDIUM";
 }
@@ -66,8 +74,9 @@ int wholeAt(const Poco::JSON::Object& o, const std::string& key, const std::stri
 }
 
 InstrumentConfig parseInstrument(const Poco::JSON::Object& o, const std::string& at) {
-    static const std::set<std::string> known = {"symbol", "name", "base_price", "price_scale", "volatility",
-                                                "bias", "tick_interval_ms", "base_asset", "quote_asset"};
+    static const std::set<std::string> known = {"symbol",           "name",       "base_price",
+                                                "price_scale",      "volatility", "bias",
+                                                "tick_interval_ms", "base_asset", "quote_asset"};
     for (const auto& [key, value] : o)
         if (!known.count(key)) fail(at + "." + key, "unknown key");
 
@@ -91,8 +100,8 @@ InstrumentConfig parseInstrument(const Poco::JSON::Object& o, const std::string&
     }
     if (in.basePrice.mantissa <= 0) fail(at + ".base_price", "must be positive");
     if (in.basePrice.mantissa > kMaxPriceUnits)
-        fail(at + ".base_price", "too large (at most 10^18 minor units at price_scale " +
-                                     std::to_string(in.priceScale) + ")");
+        fail(at + ".base_price",
+             "too large (at most 10^18 minor units at price_scale " + std::to_string(in.priceScale) + ")");
 
     if (o.has("volatility")) {
         try {
@@ -117,7 +126,7 @@ InstrumentConfig parseInstrument(const Poco::JSON::Object& o, const std::string&
     return in;
 }
 
-} // namespace
+}  // namespace
 
 OtcConfig parseConfig(const std::string& text) {
     const Poco::JSON::Object::Ptr root = json::parseObject(text);
@@ -149,4 +158,4 @@ OtcConfig parseConfig(const std::string& text) {
     return c;
 }
 
-} // namespace bourse::otc
+}  // namespace bourse::otc

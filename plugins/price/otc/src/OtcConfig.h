@@ -33,8 +33,8 @@ struct InstrumentConfig {
     Decimal basePrice;
     int priceScale = 2;
     Volatility volatility = Volatility::Medium;
-    double bias = 0.0;      ///< -1..1: drift per tick in units of the volatility multiplier
-    int tickIntervalMs = 0; ///< 0: the source's default
+    double bias = 0.0;       ///< -1..1: drift per tick in units of the volatility multiplier
+    int tickIntervalMs = 0;  ///< 0: the source's default
 };
 
 struct OtcConfig {
@@ -49,4 +49,4 @@ OtcConfig parseConfig(const std::string& json);
 /// Checks a bias value (-1..1); throws std::invalid_argument with the reason.
 double checkBias(double bias);
 
-} // namespace bourse::otc
+}  // namespace bourse::otc

@@ -12,7 +12,9 @@ namespace bourse::otc {
 
 namespace {
 
-std::string kvKey(const std::string& symbol) { return "instrument/" + symbol; }
+std::string kvKey(const std::string& symbol) {
+    return "instrument/" + symbol;
+}
 
 Poco::JSON::Object::Ptr commandArgs(const std::string& text, const std::set<std::string>& allowed) {
     const auto args = json::parseObject(text.empty() ? "{}" : text);
@@ -22,7 +24,7 @@ Poco::JSON::Object::Ptr commandArgs(const std::string& text, const std::set<std:
     return args;
 }
 
-} // namespace
+}  // namespace
 
 OtcPriceSource::OtcPriceSource(Host& host) : PriceSource(host), _config(parseConfig(host.configJson())) {
     const std::uint64_t seed = _config.seed ? _config.seed : static_cast<std::uint64_t>(host.nowNs());
@@ -72,8 +74,8 @@ void OtcPriceSource::start() {
             try {
                 s.model.setPrice(last->price.rounded(s.config.priceScale));
             } catch (const std::exception& e) {
-                host().warn(symbol + ": cannot continue from last price " + last->price.toString() + " (" +
-                            e.what() + "), starting from base_price");
+                host().warn(symbol + ": cannot continue from last price " + last->price.toString() + " (" + e.what() +
+                            "), starting from base_price");
             }
         }
         const int ms = s.config.tickIntervalMs ? s.config.tickIntervalMs : _config.tickIntervalMs;
@@ -84,7 +86,8 @@ void OtcPriceSource::start() {
 }
 
 void OtcPriceSource::stop() {
-    for (const auto id : _timers) host().cancel(id);
+    for (const auto id : _timers)
+        host().cancel(id);
     _timers.clear();
     _started = false;
 }
@@ -166,4 +169,4 @@ std::string OtcPriceSource::command(const std::string& name, const std::string& 
     return describe();
 }
 
-} // namespace bourse::otc
+}  // namespace bourse::otc

@@ -52,4 +52,4 @@ private:
     bool _started = false;
 };
 
-} // namespace bourse::otc
+}  // namespace bourse::otc

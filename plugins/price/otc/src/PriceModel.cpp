@@ -9,7 +9,7 @@ namespace {
 constexpr double kSpikeProbability = 0.02;
 constexpr double kSpikeFactor = 3.0;
 constexpr double kTwoPi = 6.283185307179586;
-} // namespace
+}  // namespace
 
 std::uint64_t instrumentSeed(std::uint64_t seed, const std::string& symbol) {
     std::uint64_t h = 1469598103934665603ULL;
@@ -20,7 +20,9 @@ std::uint64_t instrumentSeed(std::uint64_t seed, const std::string& symbol) {
     return seed ^ h;
 }
 
-PriceModel::PriceModel(std::uint64_t seed, Decimal start) : _rng(seed) { setPrice(start); }
+PriceModel::PriceModel(std::uint64_t seed, Decimal start) : _rng(seed) {
+    setPrice(start);
+}
 
 double PriceModel::uniform() {
     // 53 random bits → (0, 1]: never 0, so log() below is finite.
@@ -53,4 +55,4 @@ void PriceModel::setPrice(Decimal p) {
     _price = Decimal(std::clamp<std::int64_t>(p.mantissa, 1, kMaxPriceUnits), p.scale);
 }
 
-} // namespace bourse::otc
+}  // namespace bourse::otc

@@ -44,4 +44,4 @@ private:
 /// Seed for one instrument: the source seed mixed with the symbol (FNV-1a).
 std::uint64_t instrumentSeed(std::uint64_t seed, const std::string& symbol);
 
-} // namespace bourse::otc
+}  // namespace bourse::otc

@@ -63,10 +63,12 @@ std::vector<double> relativeReturns(const std::vector<PublishedTick>& ticks) {
 
 double stddev(const std::vector<double>& xs) {
     double mean = 0;
-    for (double x : xs) mean += x;
+    for (double x : xs)
+        mean += x;
     mean /= static_cast<double>(xs.size());
     double var = 0;
-    for (double x : xs) var += (x - mean) * (x - mean);
+    for (double x : xs)
+        var += (x - mean) * (x - mean);
     return std::sqrt(var / static_cast<double>(xs.size()));
 }
 
@@ -80,7 +82,7 @@ std::vector<PublishedTick> run(const std::string& config, std::chrono::milliseco
     return host.ticks;
 }
 
-} // namespace
+}  // namespace
 
 class OtcPluginTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(OtcPluginTest);
@@ -125,7 +127,8 @@ public:
         check("config: instruments[1].bias: expected a number between -1 and 1", withSecond(R"("bias":"up")"));
         check("config: instruments[1].bias: expected a number between -1 and 1", withSecond(R"("bias":true)"));
         check("config: instruments[1].colour: unknown key", withSecond(R"("colour":"red")"));
-        check("config: instruments[1].tick_interval_ms: expected a whole number", withSecond(R"("tick_interval_ms":2.5)"));
+        check("config: instruments[1].tick_interval_ms: expected a whole number",
+              withSecond(R"("tick_interval_ms":2.5)"));
         check("config: instruments[1].price_scale: must be between 0 and 12", withSecond(R"("price_scale":13)"));
         check("config: instruments[1].symbol: duplicate symbol A",
               R"({"instruments":[{"symbol":"A","base_price":"1"},{"symbol":"A","base_price":"1"}]})");
@@ -186,7 +189,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(BOURSE_OK, p.start());
         host.advance(std::chrono::seconds(1));
         int eur = 0, spike = 0;
-        for (const auto& t : host.ticks) (t.symbol == "OTC_EUR_USD" ? eur : spike)++;
+        for (const auto& t : host.ticks)
+            (t.symbol == "OTC_EUR_USD" ? eur : spike)++;
         CPPUNIT_ASSERT_EQUAL(10, eur);
         CPPUNIT_ASSERT_EQUAL(20, spike);
         CPPUNIT_ASSERT_EQUAL(host.now(), host.ticks.back().tsNs);  // stamped with the host clock
@@ -209,7 +213,8 @@ public:
         // std::normal_distribution). A change here changes every seeded walk.
         otc::PriceModel m(42, Decimal(100000, 3));
         std::string path;
-        for (int i = 0; i < 5; ++i) path += m.step(otc::Volatility::High, 0).toString() + " ";
+        for (int i = 0; i < 5; ++i)
+            path += m.step(otc::Volatility::High, 0).toString() + " ";
         CPPUNIT_ASSERT_EQUAL(std::string("99.952 99.895 99.944 100.001 100.038 "), path);
     }
 
@@ -235,7 +240,8 @@ public:
         // ticks; a tripled one (2 % of ticks) above 1.67 sigma, ~10 % of those.
         const auto count = [](const std::vector<PublishedTick>& ticks, double mult) {
             int big = 0;
-            for (double r : relativeReturns(ticks)) big += std::abs(r) > 5 * mult;
+            for (double r : relativeReturns(ticks))
+                big += std::abs(r) > 5 * mult;
             return big;
         };
         const int spikes = count(run(oneInstrument("SPIKE", 0), std::chrono::seconds(200)), 0.003);
@@ -258,10 +264,12 @@ public:
     void testPriceStaysPositiveAndBounded() {
         // A price of one minor unit cannot fall below it...
         otc::PriceModel low(3, Decimal(1, 2));
-        for (int i = 0; i < 10'000; ++i) CPPUNIT_ASSERT(low.step(otc::Volatility::Spike, -1.0).mantissa >= 1);
+        for (int i = 0; i < 10'000; ++i)
+            CPPUNIT_ASSERT(low.step(otc::Volatility::Spike, -1.0).mantissa >= 1);
         // ...and a runaway upward drift stops at the cap instead of overflowing.
         otc::PriceModel high(3, Decimal(otc::kMaxPriceUnits / 2, 0));
-        for (int i = 0; i < 10'000; ++i) high.step(otc::Volatility::Spike, 1.0);
+        for (int i = 0; i < 10'000; ++i)
+            high.step(otc::Volatility::Spike, 1.0);
         CPPUNIT_ASSERT_EQUAL(otc::kMaxPriceUnits, high.price().mantissa);
     }
 

@@ -30,9 +30,11 @@ std::string stringify(const Poco::JSON::Object::Ptr& o) {
     return out.str();
 }
 
-std::string money(std::int64_t minor) { return Decimal(minor, 2).toString(); }
+std::string money(std::int64_t minor) {
+    return Decimal(minor, 2).toString();
+}
 
-} // namespace
+}  // namespace
 
 BinaryOptions::BinaryOptions(Host& host) : TradeProduct(host), _config(parseConfig(host.configJson())) {
     loadOverrides();
@@ -43,12 +45,14 @@ void BinaryOptions::loadOverrides() {
     const auto stored = host().kvGet("markets");
     if (!stored) return;
     const auto obj = parseObject(*stored, BOURSE_E_INTERNAL, "stored markets");
-    for (const auto& [symbol, rules] : *obj) _config.overrides[symbol] = rules.extract<Poco::JSON::Object::Ptr>();
+    for (const auto& [symbol, rules] : *obj)
+        _config.overrides[symbol] = rules.extract<Poco::JSON::Object::Ptr>();
 }
 
 int BinaryOptions::recentTrades(const std::string& userRef, std::int64_t nowNs) {
     auto& times = _recent[userRef];
-    while (!times.empty() && times.front() <= nowNs - kMinuteNs) times.pop_front();
+    while (!times.empty() && times.front() <= nowNs - kMinuteNs)
+        times.pop_front();
     return static_cast<int>(times.size());
 }
 
@@ -62,11 +66,11 @@ std::string BinaryOptions::validate(const OpenRequest& req) {
 
     const MarketRules rules = rulesFor(_config, req.symbol);
     if (!rules.enabled) throw Error(BOURSE_E_REJECTED, "symbol: trading on " + req.symbol + " is disabled");
-    if (req.stake.currency != _config.currency)
-        throw Error(BOURSE_E_INVALID, "stake: must be in " + _config.currency);
+    if (req.stake.currency != _config.currency) throw Error(BOURSE_E_INVALID, "stake: must be in " + _config.currency);
     if (std::find(rules.durations.begin(), rules.durations.end(), duration) == rules.durations.end()) {
         std::string allowed;
-        for (int d : rules.durations) allowed += (allowed.empty() ? "" : ", ") + std::to_string(d);
+        for (int d : rules.durations)
+            allowed += (allowed.empty() ? "" : ", ") + std::to_string(d);
         throw Error(BOURSE_E_INVALID,
                     "duration: " + std::to_string(duration) + " s is not allowed (allowed: " + allowed + " s)");
     }
@@ -78,7 +82,8 @@ std::string BinaryOptions::validate(const OpenRequest& req) {
     if (!req.price) throw Error(BOURSE_E_REJECTED, "symbol: no price for " + req.symbol + " yet");
     const std::int64_t ageMs = (nowNs - req.price->tsNs) / 1'000'000;
     if (ageMs > _config.maxPriceAgeMs)
-        throw Error(BOURSE_E_REJECTED, "symbol: the last price of " + req.symbol + " is " + std::to_string(ageMs / 1000) +
+        throw Error(BOURSE_E_REJECTED, "symbol: the last price of " + req.symbol + " is " +
+                                           std::to_string(ageMs / 1000) +
                                            " s old; trading is paused until prices resume");
     if (req.userOpenPositions >= rules.maxOpenPerUser)
         throw Error(BOURSE_E_REJECTED,
@@ -117,7 +122,8 @@ std::string BinaryOptions::command(const std::string& name, const std::string& a
         out->set("max_price_age_ms", _config.maxPriceAgeMs);
         out->set("defaults", rulesJson(_config.defaults));
         Poco::JSON::Object::Ptr markets = new Poco::JSON::Object;
-        for (const auto& [symbol, o] : _config.overrides) markets->set(symbol, rulesJson(rulesFor(_config, symbol)));
+        for (const auto& [symbol, o] : _config.overrides)
+            markets->set(symbol, rulesJson(rulesFor(_config, symbol)));
         out->set("markets", markets);
         return stringify(out);
     }
@@ -128,14 +134,16 @@ std::string BinaryOptions::command(const std::string& name, const std::string& a
         // Merge onto the symbol's existing override, validate the result, then keep it.
         Poco::JSON::Object::Ptr merged = new Poco::JSON::Object;
         if (const auto it = _config.overrides.find(symbol); it != _config.overrides.end())
-            for (const auto& [k, v] : *it->second) merged->set(k, v);
+            for (const auto& [k, v] : *it->second)
+                merged->set(k, v);
         for (const auto& [k, v] : *args)
             if (k != "symbol") merged->set(k, v);
         MarketRules probe = _config.defaults;
         applyRules(probe, *merged, "", BOURSE_E_INVALID);
         _config.overrides[symbol] = merged;
         Poco::JSON::Object::Ptr all = new Poco::JSON::Object;
-        for (const auto& [s, o] : _config.overrides) all->set(s, o);
+        for (const auto& [s, o] : _config.overrides)
+            all->set(s, o);
         host().kvPut("markets", stringify(all));
         Poco::JSON::Object::Ptr out = rulesJson(probe);
         out->set("symbol", symbol);
@@ -144,4 +152,4 @@ std::string BinaryOptions::command(const std::string& name, const std::string& a
     return TradeProduct::command(name, argsJson);
 }
 
-} // namespace bourse::binary
+}  // namespace bourse::binary

@@ -38,4 +38,4 @@ private:
     std::map<std::string, std::deque<std::int64_t>> _recent;  ///< accepted-trade instants per user
 };
 
-} // namespace bourse::binary
+}  // namespace bourse::binary

@@ -21,12 +21,12 @@ std::int64_t money(const Poco::Dynamic::Var& v) {
     return d.rescaled(2).mantissa;
 }
 
-} // namespace
+}  // namespace
 
 void applyRules(MarketRules& r, const Poco::JSON::Object& o, const std::string& where, bourse_status status) {
-    static const std::vector<std::string> known = {"payout_percent", "loss_refund_percent", "durations",
-                                                   "min_stake",      "max_stake",           "max_open_per_user",
-                                                   "max_trades_per_minute", "enabled",      "symbol"};
+    static const std::vector<std::string> known = {
+        "payout_percent",    "loss_refund_percent",   "durations", "min_stake", "max_stake",
+        "max_open_per_user", "max_trades_per_minute", "enabled",   "symbol"};
     for (const auto& [key, value] : o) {
         const std::string at = where + key + ": ";
         if (std::find(known.begin(), known.end(), key) == known.end()) throw Error(status, at + "unknown key");
@@ -118,7 +118,8 @@ Poco::JSON::Object::Ptr rulesJson(const MarketRules& r) {
     o->set("payout_percent", bpsToPercent(r.payoutBps));
     o->set("loss_refund_percent", bpsToPercent(r.lossRefundBps));
     Poco::JSON::Array::Ptr ds = new Poco::JSON::Array;
-    for (int d : r.durations) ds->add(d);
+    for (int d : r.durations)
+        ds->add(d);
     o->set("durations", ds);
     o->set("min_stake", Decimal(r.minStake, 2).toString());
     o->set("max_stake", Decimal(r.maxStake, 2).toString());
@@ -128,4 +129,4 @@ Poco::JSON::Object::Ptr rulesJson(const MarketRules& r) {
     return o;
 }
 
-} // namespace bourse::binary
+}  // namespace bourse::binary

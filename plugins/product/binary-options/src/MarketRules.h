@@ -22,8 +22,8 @@ struct MarketRules {
     std::int32_t payoutBps = 8000;
     std::int32_t lossRefundBps = 0;
     std::vector<int> durations{5, 10, 15, 30, 60, 120, 180, 300};  ///< seconds
-    std::int64_t minStake = 100;       ///< minor units (1.00)
-    std::int64_t maxStake = 100000;    ///< minor units (1,000.00)
+    std::int64_t minStake = 100;                                   ///< minor units (1.00)
+    std::int64_t maxStake = 100000;                                ///< minor units (1,000.00)
     int maxOpenPerUser = 20;
     int maxTradesPerMinute = 10;
     bool enabled = true;
@@ -49,4 +49,4 @@ MarketRules rulesFor(const ProductConfig& config, const std::string& symbol);
 /// JSON object of rules (decimal strings for money and percents).
 Poco::JSON::Object::Ptr rulesJson(const MarketRules& rules);
 
-} // namespace bourse::binary
+}  // namespace bourse::binary

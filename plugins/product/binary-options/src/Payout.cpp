@@ -18,10 +18,14 @@ bourse_outcome outcome(const PayoutTerms& terms, const Decimal& entry, const Dec
 
 std::int64_t payout(const PayoutTerms& terms, bourse_outcome o, std::int64_t stakeMinor) {
     switch (o) {
-    case BOURSE_OUTCOME_WON: return stakeMinor + fraction(stakeMinor, terms.payoutBps);
-    case BOURSE_OUTCOME_LOST: return fraction(stakeMinor, terms.lossRefundBps);
-    case BOURSE_OUTCOME_TIE: return stakeMinor;
-    default: throw std::invalid_argument("no payout for an open or closed position");
+        case BOURSE_OUTCOME_WON:
+            return stakeMinor + fraction(stakeMinor, terms.payoutBps);
+        case BOURSE_OUTCOME_LOST:
+            return fraction(stakeMinor, terms.lossRefundBps);
+        case BOURSE_OUTCOME_TIE:
+            return stakeMinor;
+        default:
+            throw std::invalid_argument("no payout for an open or closed position");
     }
 }
 
@@ -43,4 +47,4 @@ std::string bpsToPercent(std::int32_t bps) {
     return s;
 }
 
-} // namespace bourse::binary
+}  // namespace bourse::binary

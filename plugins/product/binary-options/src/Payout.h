@@ -10,8 +10,8 @@
 //
 #pragma once
 
-#include <bourse/decimal.hpp>
 #include <bourse/plugin.h>
+#include <bourse/decimal.hpp>
 
 #include <cstdint>
 #include <string>
@@ -22,8 +22,8 @@ enum class Direction { Up, Down };
 
 struct PayoutTerms {
     Direction direction = Direction::Up;
-    std::int32_t payoutBps = 8000;      ///< profit on a win, basis points of the stake
-    std::int32_t lossRefundBps = 0;     ///< returned on a loss, basis points of the stake
+    std::int32_t payoutBps = 8000;   ///< profit on a win, basis points of the stake
+    std::int32_t lossRefundBps = 0;  ///< returned on a loss, basis points of the stake
 };
 
 /// floor(stake × bps / 10000) without overflow.
@@ -38,4 +38,4 @@ std::int32_t percentToBps(const std::string& percent);
 /// 8250 → "82.5"
 std::string bpsToPercent(std::int32_t bps);
 
-} // namespace bourse::binary
+}  // namespace bourse::binary
