@@ -12,6 +12,7 @@
 #include "plugins/HttpClient.h"
 #include "plugins/PluginManager.h"
 #include "plugins/TimerService.h"
+#include "plugins/WsClient.h"
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
 #include "storage/KvStore.h"
@@ -85,7 +86,7 @@ public:
         audit = std::make_unique<AuditLog>(*db, clock);
         market = std::make_unique<MarketData>(*db, config.marketData, clock, metrics);
         market->start();
-        services = std::make_unique<HostServices>(HostServices{clock, *market, *kv, timers, http, nullptr});
+        services = std::make_unique<HostServices>(HostServices{clock, *market, *kv, timers, http, ws, nullptr});
         manager = std::make_unique<PluginManager>(config, *services, *market, *audit, clock, metrics,
                                                   tmp.path() + "/run/plugins");
     }
@@ -106,6 +107,7 @@ public:
     std::unique_ptr<MarketData> market;
     TimerService timers;
     HttpClient http{metrics, 1};
+    WsClient ws{metrics};
     std::unique_ptr<HostServices> services;
     std::unique_ptr<PluginManager> manager;
 };

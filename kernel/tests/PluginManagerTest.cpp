@@ -2,12 +2,17 @@
 // clear error naming the file and reason while other plugins keep running;
 // hot reload swaps atomically, keeps the old version on failure, and unloads
 // the old library.
+#include "LocalWsServer.h"
 #include "PluginHarness.h"
 
 #include "plugins/ModuleLibrary.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/Buffer.h>
+
+#include <atomic>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -72,6 +77,8 @@ class PluginManagerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFailedReloadKeepsOldVersionServing);
     CPPUNIT_TEST(testDisableEnable);
     CPPUNIT_TEST(testWatcherReloadsChangedFile);
+    CPPUNIT_TEST(testPluginWebSocketThroughTheHost);
+    CPPUNIT_TEST(testPluginWebSocketRefusedUrlIsReported);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -275,6 +282,46 @@ public:
         CPPUNIT_ASSERT(entries.size() >= 3);
         CPPUNIT_ASSERT_EQUAL(std::string("plugin.enable"), entries[0].action);
         CPPUNIT_ASSERT_EQUAL(std::string("plugin.disable"), entries[1].action);
+    }
+
+    void testPluginWebSocketThroughTheHost() {
+        // The server answers the plugin's subscribe with two prices, then waits
+        // for the kernel to close the connection when the plugin is disabled.
+        std::atomic<bool> subscribed{false}, closedByKernel{false};
+        bourse::test::LocalWsServer server([&](Poco::Net::WebSocket& ws, const std::string&) {
+            Poco::Buffer<char> buf(0);
+            int flags = 0;
+            ws.receiveFrame(buf, flags);
+            subscribed = std::string(buf.begin(), buf.size()) == R"({"subscribe":"TEST_A"})";
+            for (const char* price : {R"({"price":"101.25"})", R"({"price":"101.50"})"})
+                ws.sendFrame(price, static_cast<int>(std::strlen(price)), Poco::Net::WebSocket::FRAME_TEXT);
+            ws.setReceiveTimeout(Poco::Timespan(10, 0));
+            buf.resize(0);
+            const int n = ws.receiveFrame(buf, flags);
+            closedByKernel =
+                (flags & Poco::Net::WebSocket::FRAME_OP_BITMASK) == Poco::Net::WebSocket::FRAME_OP_CLOSE || n == 0;
+        });
+        PluginHarness h(
+            {pluginEntry("test-source", "good-test-source", R"({"ws_url":")" + server.url("/stream") + R"("})")});
+        h.manager->startAll();
+        CPPUNIT_ASSERT(eventually([&] {
+            const auto t = h.market->lastTick("TEST_A");
+            return t && t->price.toString() == "101.50";
+        }));
+        CPPUNIT_ASSERT(subscribed.load());
+        CPPUNIT_ASSERT(contains(h.manager->command("test-source", "ws_state", "{}", "test"), "open"));
+        // Disabling the plugin closes its connection: the kernel owns it, not the plugin.
+        h.manager->disable("test-source", "test");
+        CPPUNIT_ASSERT(eventually([&] { return closedByKernel.load(); }));
+    }
+
+    void testPluginWebSocketRefusedUrlIsReported() {
+        PluginHarness h({pluginEntry("test-source", "good-test-source", R"({"ws_url":"ws://127.0.0.1:1/"})")});
+        h.manager->startAll();
+        CPPUNIT_ASSERT(eventually(
+            [&] { return contains(h.manager->command("test-source", "ws_state", "{}", "test"), "closed: "); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("running"),
+                             h.manager->status("test-source").state);  // a dead feed is not a crash
     }
 
     void testWatcherReloadsChangedFile() {

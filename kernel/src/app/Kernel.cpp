@@ -10,6 +10,7 @@
 #include "metrics/Metrics.h"
 #include "plugins/HostServices.h"
 #include "plugins/HttpClient.h"
+#include "plugins/WsClient.h"
 #include "plugins/PluginManager.h"
 #include "plugins/TimerService.h"
 #include "storage/AuditLog.h"
@@ -44,12 +45,13 @@ Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
     _market = std::make_unique<MarketData>(*_db, _config.marketData, *_clock, *_metrics);
     _timers = std::make_unique<TimerService>();
     _http = std::make_unique<HttpClient>(*_metrics);
+    _ws = std::make_unique<WsClient>(*_metrics);
     _stream =
         std::make_unique<StreamHub>(StreamHub::Options{static_cast<std::size_t>(_config.stream.maxQueuedBytes),
                                                        static_cast<std::size_t>(_config.stream.maxConnections), 256},
                                     *_metrics);
     _services = std::make_unique<HostServices>(HostServices{
-        *_clock, *_market, *_kv, *_timers, *_http,
+        *_clock, *_market, *_kv, *_timers, *_http, *_ws,
         [this](const std::string& pluginId, const std::string& topic, const std::string& json) {
             log::info("plugin", "notification", {{"plugin", pluginId}, {"topic", topic}});
             _stream->publish("events:operator", R"({"type":"notification","plugin":")" + pluginId + R"(","topic":")" +
@@ -151,6 +153,7 @@ void Kernel::stop() {
     _plugins->stopAll();
     _timers->stop();
     _http->stop();
+    _ws->stop();
     _market->stop();
     _commits->stop();
     log::info("kernel", "stopped");

@@ -26,6 +26,7 @@ class TokenService;
 class Clock;
 class Database;
 class HttpClient;
+class WsClient;
 class KvStore;
 class MarketData;
 class Metrics;
@@ -80,6 +81,7 @@ private:
     std::unique_ptr<MarketData> _market;
     std::unique_ptr<TimerService> _timers;
     std::unique_ptr<HttpClient> _http;
+    std::unique_ptr<WsClient> _ws;
     std::unique_ptr<HostServices> _services;
     std::unique_ptr<PluginManager> _plugins;
     std::unique_ptr<StreamHub> _stream;

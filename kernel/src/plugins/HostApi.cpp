@@ -5,6 +5,7 @@
 #include "plugins/HostContext.h"
 #include "plugins/HttpClient.h"
 #include "plugins/TimerService.h"
+#include "plugins/WsClient.h"
 #include "storage/KvStore.h"
 #include "util/Clock.h"
 
@@ -206,13 +207,67 @@ void httpCancel(bourse_host_ctx* ctx, std::uint64_t id) {
     ctx->httpRequests.erase(id);
 }
 
-bourse_status wsConnect(bourse_host_ctx* ctx, bourse_str, bourse_ws_callback, void*, std::uint64_t*) {
-    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: outbound WebSocket is not available in this host yet");
+bourse_ws_event toC(WsClient::Event e) {
+    switch (e) {
+        case WsClient::Event::Open:
+            return BOURSE_WS_OPEN;
+        case WsClient::Event::Message:
+            return BOURSE_WS_MESSAGE;
+        case WsClient::Event::Closed:
+            break;
+    }
+    return BOURSE_WS_CLOSED;
 }
-bourse_status wsSend(bourse_host_ctx* ctx, std::uint64_t, bourse_str) {
-    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: outbound WebSocket is not available in this host yet");
+
+bourse_status wsConnect(bourse_host_ctx* ctx, bourse_str url, bourse_ws_callback cb, void* user, std::uint64_t* outId) {
+    if (!cb || !outId) return fail(ctx, BOURSE_E_INVALID, "ws: bad arguments");
+    const std::string target = str(url);
+    if (target.rfind("ws://", 0) != 0 && target.rfind("wss://", 0) != 0)
+        return fail(ctx, BOURSE_E_INVALID, "ws: URL must start with ws:// or wss://");
+    // Events are delivered only under the instance's call lock, which the plugin
+    // holds while it calls us: the id is registered before any can arrive.
+    auto idHolder = std::make_shared<std::atomic<std::uint64_t>>(0);
+    WsClient& client = ctx->services.ws;
+    const std::uint64_t id = client.connect(target, [weak = ctx->weak_from_this(), cb, user, idHolder, &client](
+                                                        WsClient::Event e, const std::string& data) {
+        bool release = false;
+        callIntoInstance(weak, [&](bourse_host_ctx& c) {
+            const std::uint64_t myId = idHolder->load();
+            {
+                std::lock_guard rl(c.resourceMutex);
+                if (!c.wsConnections.count(myId)) return;  // closed by the plugin
+                if (e == WsClient::Event::Closed) c.wsConnections.erase(myId);
+            }
+            release = e == WsClient::Event::Closed;
+            cb(user, myId, toC(e), view(data));
+        });
+        if (release) client.close(idHolder->load());  // reader thread done: let it be joined
+    });
+    idHolder->store(id);
+    {
+        std::lock_guard lock(ctx->resourceMutex);
+        ctx->wsConnections.insert(id);
+    }
+    *outId = id;
+    return BOURSE_OK;
 }
-void wsClose(bourse_host_ctx*, std::uint64_t) {}
+
+bourse_status wsSend(bourse_host_ctx* ctx, std::uint64_t id, bourse_str text) {
+    {
+        std::lock_guard lock(ctx->resourceMutex);
+        if (!ctx->wsConnections.count(id)) return fail(ctx, BOURSE_E_NOT_FOUND, "ws: no such connection");
+    }
+    if (!ctx->services.ws.send(id, str(text))) return fail(ctx, BOURSE_E_UNAVAILABLE, "ws: connection is not open");
+    return BOURSE_OK;
+}
+
+void wsClose(bourse_host_ctx* ctx, std::uint64_t id) {
+    {
+        std::lock_guard lock(ctx->resourceMutex);
+        if (!ctx->wsConnections.erase(id)) return;
+    }
+    ctx->services.ws.close(id);
+}
 
 bourse_status ledgerOp(bourse_host_ctx* ctx, bourse_str, bourse_money, bourse_str) {
     return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: ledger operations are not available in this host yet");
@@ -264,14 +319,17 @@ const bourse_host_api* hostApi() {
 }
 
 void releaseHostResources(bourse_host_ctx& ctx) {
-    std::set<std::uint64_t> timers;
+    std::set<std::uint64_t> timers, sockets;
     {
         std::lock_guard lock(ctx.resourceMutex);
         timers.swap(ctx.timers);
+        sockets.swap(ctx.wsConnections);
         ctx.httpRequests.clear();  // completions arriving later are dropped
     }
     for (const std::uint64_t id : timers)
         ctx.services.timers.cancel(id);
+    for (const std::uint64_t id : sockets)
+        ctx.services.ws.close(id);
 }
 
 }  // namespace bourse

@@ -3,7 +3,7 @@
 // instance. The C ABI hands plugins an opaque pointer to it.
 //
 // Serialisation: `callMutex` is held for every call into the instance (kind
-// table, lifecycle, timer and HTTP callbacks), which is how the host keeps its
+// table, lifecycle, timer, HTTP and WebSocket callbacks), which is how the host keeps its
 // promise that no two calls into one instance overlap. Timers and HTTP
 // completions hold only a weak_ptr, so they cannot keep a stopped instance (or
 // its library) alive.
@@ -41,9 +41,10 @@ struct bourse_host_ctx : std::enable_shared_from_this<bourse_host_ctx> {
     /// Only the active instance of a plugin id may publish market data.
     std::atomic<bool> active{false};
 
-    std::mutex resourceMutex;  ///< guards the two sets below
+    std::mutex resourceMutex;  ///< guards the sets below
     std::set<std::uint64_t> timers;
     std::set<std::uint64_t> httpRequests;
+    std::set<std::uint64_t> wsConnections;
     std::uint64_t nextHttpId = 1;
 };
 

@@ -11,6 +11,7 @@ namespace bourse {
 
 class Clock;
 class HttpClient;
+class WsClient;
 class KvStore;
 class MarketData;
 class TimerService;
@@ -21,6 +22,7 @@ struct HostServices {
     KvStore& kv;
     TimerService& timers;
     HttpClient& http;
+    WsClient& ws;
     /// Operator-visible notification from a plugin (topic, JSON object).
     std::function<void(const std::string& pluginId, const std::string& topic, const std::string& json)> notify;
 };

@@ -17,14 +17,14 @@ namespace {
 
 constexpr std::size_t kMaxResponseBytes = 16 << 20;  // a plugin never needs more; protects the kernel
 
-Poco::Net::Context::Ptr tlsContext() {
+}  // namespace
+
+Poco::Net::Context::Ptr HttpClient::tlsContext() {
     // Verify peers against the system CA store; no client certificate.
     static Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
                                                                 Poco::Net::Context::VERIFY_RELAXED, 9, true);
     return ctx;
 }
-
-}  // namespace
 
 HttpClient::HttpClient(Metrics& metrics, int workers)
     : _requests(metrics.counter("bourse_outbound_http_requests_total", "Outbound HTTP requests made for plugins")),

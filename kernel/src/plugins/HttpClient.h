@@ -9,6 +9,8 @@
 //
 #pragma once
 
+#include <Poco/Net/Context.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -52,6 +54,8 @@ public:
     void submit(OutboundRequest request, Done done);
     /// Performs a request on the calling thread (used by the workers and tests).
     static OutboundResponse perform(const OutboundRequest& request);
+    /// TLS for every outbound connection (HTTPS and WSS): peers verified against the system CA store.
+    static Poco::Net::Context::Ptr tlsContext();
 
     void stop();
 

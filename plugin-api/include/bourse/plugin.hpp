@@ -268,12 +268,43 @@ public:
         return id;
     }
 
+    enum class WsEvent { Open, Message, Closed };
+    using WsId = std::uint64_t;
+
+    /// Outbound WebSocket through the host (it owns TLS, ping/pong and the
+    /// handshake timeout). fn runs later on a host thread, serialised with the
+    /// instance: Open, then each text message, then Closed with the reason,
+    /// unless wsClose() came first. Throws Error if the URL is not ws:// or wss://.
+    WsId wsConnect(std::string_view url, std::function<void(WsEvent, std::string_view)> fn) {
+        auto pending = std::make_unique<PendingWs>(PendingWs{this, 0, std::move(fn)});
+        std::uint64_t id = 0;
+        check(_api->ws_connect(_ctx, toStr(url), &Host::onWs, pending.get(), &id), "ws_connect");
+        pending->id = id;
+        _ws[id] = std::move(pending);
+        return id;
+    }
+    /// False when the connection is not open (yet, or any more).
+    bool wsSend(WsId id, std::string_view text) { return _api->ws_send(_ctx, id, toStr(text)) == BOURSE_OK; }
+    /// No event of this connection follows. Safe from inside its own function.
+    void wsClose(WsId id) {
+        _api->ws_close(_ctx, id);
+        if (_inWs == id)
+            _releaseWs = true;
+        else
+            _ws.erase(id);
+    }
+
 private:
     struct PendingTimer {
         Host* host;
         std::uint64_t id;
         bool once;
         std::function<void()> fn;
+    };
+    struct PendingWs {
+        Host* host;
+        std::uint64_t id;
+        std::function<void(WsEvent, std::string_view)> fn;
     };
     struct PendingHttp {
         Host* host;
@@ -346,8 +377,32 @@ private:
         }
     }
 
+    static void onWs(void* user, std::uint64_t, bourse_ws_event event, bourse_str data) noexcept {
+        auto* p = static_cast<PendingWs*>(user);
+        Host* host = p->host;
+        const std::uint64_t id = p->id;
+        const WsEvent e = event == BOURSE_WS_OPEN      ? WsEvent::Open
+                          : event == BOURSE_WS_MESSAGE ? WsEvent::Message
+                                                       : WsEvent::Closed;
+        // As with timers: the function may close its own connection; free it afterwards.
+        host->_inWs = id;
+        host->_releaseWs = e == WsEvent::Closed;
+        try {
+            p->fn(e, std::string_view(data.data ? data.data : "", data.len));
+        } catch (const std::exception& ex) {
+            host->logQuietly(std::string("websocket callback threw: ") + ex.what());
+        } catch (...) {
+            host->logQuietly("websocket callback threw");
+        }
+        host->_inWs = 0;
+        if (host->_releaseWs) host->_ws.erase(id);
+    }
+
     const bourse_host_api* _api;
     bourse_host_ctx* _ctx;
+    std::map<std::uint64_t, std::unique_ptr<PendingWs>> _ws;
+    std::uint64_t _inWs = 0;  ///< the connection whose function is running
+    bool _releaseWs = false;  ///< free that function when it returns
     std::map<std::uint64_t, std::unique_ptr<PendingTimer>> _timers;
     bool _inTimer = false;        ///< a timer function is running ...
     std::uint64_t _firing = 0;    ///< ... this one

@@ -1,7 +1,10 @@
 // A small, well-behaved price source for lifecycle and reload tests: one
 // instrument TEST_A ticking every 50 ms. Config keys: "version_tag" (returned
 // by the command "version", to tell builds apart after a reload),
-// "fail_health" (true: report unhealthy), "tick_ms" (default 50).
+// "fail_health" (true: report unhealthy), "tick_ms" (default 50), "ws_url"
+// (instead of ticking: connect there, send {"subscribe":"TEST_A"}, and publish
+// each message {"price":"123.45"} as a tick; the connection state is the
+// command "ws_state").
 #include <bourse/plugin.hpp>
 
 #include <Poco/JSON/Object.h>
@@ -20,6 +23,7 @@ public:
             _tag = cfg->optValue<std::string>("version_tag", "untagged");
             _failHealth = cfg->optValue<bool>("fail_health", false);
             _tickMs = cfg->optValue<int>("tick_ms", 50);
+            _wsUrl = cfg->optValue<std::string>("ws_url", "");
         } catch (const Poco::Exception& e) {
             throw bourse::Error(BOURSE_E_CONFIG, "config: " + e.displayText());
         }
@@ -27,6 +31,10 @@ public:
     }
     std::vector<bourse::Instrument> instruments() override { return {{"TEST_A", "Test A", 2, "", "USD"}}; }
     void start() override {
+        if (!_wsUrl.empty()) {
+            _ws = host().wsConnect(_wsUrl, [this](bourse::Host::WsEvent e, std::string_view data) { onWs(e, data); });
+            return;
+        }
         // Continue from the last price, like a real source after a reload.
         if (const auto last = host().lastTick("TEST_A"); last && last->price.scale == 2) _price = last->price.mantissa;
         _timer = host().every(std::chrono::milliseconds(_tickMs), [this] {
@@ -35,19 +43,45 @@ public:
             host().publishTick("TEST_A", bourse::Decimal(_price, 2));
         });
     }
-    void stop() override { host().cancel(_timer); }
+    void stop() override {
+        if (_timer) host().cancel(_timer);
+        if (_ws) host().wsClose(_ws);
+    }
     bool healthy() override { return !_failHealth; }
     std::string command(const std::string& name, const std::string& args) override {
-        if (name != "version") return PriceSource::command(name, args);
+        if (name != "version" && name != "ws_state") return PriceSource::command(name, args);
         Poco::JSON::Object reply;
         reply.set("version_tag", _tag);
+        reply.set("ws_state", _wsState);
         std::ostringstream out;
         reply.stringify(out);
         return out.str();
     }
 
 private:
+    void onWs(bourse::Host::WsEvent e, std::string_view data) {
+        switch (e) {
+            case bourse::Host::WsEvent::Open:
+                _wsState = "open";
+                host().wsSend(_ws, R"({"subscribe":"TEST_A"})");
+                return;
+            case bourse::Host::WsEvent::Message: {
+                Poco::JSON::Parser parser;
+                const auto msg = parser.parse(std::string(data)).extract<Poco::JSON::Object::Ptr>();
+                host().publishTick("TEST_A", bourse::Decimal::parse(msg->getValue<std::string>("price"), 2));
+                return;
+            }
+            case bourse::Host::WsEvent::Closed:
+                _wsState = "closed: " + std::string(data);
+                _ws = 0;
+                return;
+        }
+    }
+
     std::string _tag;
+    std::string _wsUrl;
+    std::string _wsState = "none";
+    bourse::Host::WsId _ws = 0;
     bool _failHealth = false;
     int _tickMs = 50;
     std::int64_t _price = 10000;
