@@ -9,6 +9,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <mutex>
+#include <set>
 #include <thread>
 
 using namespace bourse::test;
@@ -93,6 +94,7 @@ class MoneyFlowTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTokensRotateAndLockout);
     CPPUNIT_TEST(testOperatorActions);
     CPPUNIT_TEST(testTradingRulesArePublicAndFollowTheOperator);
+    CPPUNIT_TEST(testTradeListFiltersAndPages);
     CPPUNIT_TEST(testSimultaneousFullBalanceTrades);
     CPPUNIT_TEST_SUITE_END();
 
@@ -283,6 +285,45 @@ public:
         // An unknown e-mail gets the same answer as a wrong password.
         assertProblem(b.post("/api/v1/auth/login", R"({"email":"nobody@bourse.test","password":"whatever-1234"})"), 401,
                       "invalid e-mail or password");
+    }
+
+    void testTradeListFiltersAndPages() {
+        BourseProcess b(configYaml());
+        waitForPrices(b);
+        const std::string token = b.userToken("lena@bourse.test");
+        for (int i = 0; i < 3; ++i)
+            CPPUNIT_ASSERT_EQUAL(
+                201, b.post("/api/v1/trades", tradeBody("1.00", "e" + std::to_string(i), 60), token).status);
+        for (int i = 0; i < 2; ++i)
+            CPPUNIT_ASSERT_EQUAL(
+                201, b.post("/api/v1/trades", tradeBody("1.00", "g" + std::to_string(i), 60, "DOWN", "OTC_GOLD"), token)
+                         .status);
+        const auto count = [&](const std::string& query) {
+            const HttpResult r = b.get("/api/v1/trades?" + query, token);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+            return r.json()->getArray("trades")->size();
+        };
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), count(""));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), count("symbol=OTC_GOLD"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), count("status=OPEN&symbol=OTC_EUR_USD"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), count("status=WON"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), count("symbol=NOPE"));
+        // Pages of two, newest first, until next_cursor is null: every trade once.
+        std::set<std::string> seen;
+        std::string cursor;
+        for (int page = 0; page < 5; ++page) {
+            const auto r = b.get("/api/v1/trades?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), token).json();
+            const auto trades = r->getArray("trades");
+            for (std::size_t i = 0; i < trades->size(); ++i)
+                seen.insert(trades->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+            if (r->isNull("next_cursor")) break;
+            cursor = r->getValue<std::string>("next_cursor");
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), seen.size());
+        assertProblem(b.get("/api/v1/trades?status=MAYBE", token), 400, "status must be", "status");
+        // Another user sees none of them.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0),
+                             b.get("/api/v1/trades", b.userToken("mo@bourse.test")).json()->getArray("trades")->size());
     }
 
     void testTradingRulesArePublicAndFollowTheOperator() {

@@ -72,6 +72,7 @@ export class ActiveTrades {
 
 export class History {
   private status = "";
+  private symbol = "";
 
   constructor(
     private readonly root: HTMLElement,
@@ -83,6 +84,7 @@ export class History {
     try {
       const query = new URLSearchParams({ limit: "50" });
       if (this.status) query.set("status", this.status);
+      if (this.symbol) query.set("symbol", this.symbol);
       const [list, stats] = await Promise.all([
         this.api.get<{ trades: Trade[] }>(`/api/v1/trades?${query}`),
         this.api.get<TradeStats>("/api/v1/trades/stats"),
@@ -97,6 +99,9 @@ export class History {
     const currency = trades[0]?.currency ?? "USD";
     const filter = h("select", { "aria-label": "Filter by result", onchange: (ev: Event) => { this.status = (ev.target as HTMLSelectElement).value; void this.refresh(); } },
       ...[["", "All"], ["OPEN", "Open"], ["WON", "Won"], ["LOST", "Lost"], ["TIE", "Tie"]].map(([v, label]) => h("option", { value: v, selected: v === this.status }, label)));
+    const market = h("select", { "aria-label": "Filter by market", onchange: (ev: Event) => { this.symbol = (ev.target as HTMLSelectElement).value; void this.refresh(); } },
+      h("option", { value: "" }, "All markets"),
+      ...[...this.markets().keys()].map((s) => h("option", { value: s, selected: s === this.symbol }, s)));
     const stat = (label: string, value: string, cls = "") => h("div", { class: "stat" }, h("div", { class: "label" }, label), h("div", { class: `value ${cls}` }, value));
     const netUnits = toUnits(stats.net, 2) ?? 0n;
     mount(this.root,
@@ -106,7 +111,7 @@ export class History {
         stat("Win rate", formatRate(stats.win_rate)),
         stat("Won / lost / tie", `${stats.won} / ${stats.lost} / ${stats.tie}`),
         stat("P&L", formatSignedMoney(stats.net, currency), netUnits > 0n ? "up" : netUnits < 0n ? "down" : "")),
-      h("div", { class: "toolbar" }, h("label", {}, "Result", filter)),
+      h("div", { class: "toolbar" }, h("label", {}, "Result", filter), h("label", {}, "Market", market)),
       h("div", { class: "table-wrap" }, h("table", {},
         h("thead", {}, h("tr", {}, ...["Opened", "Market", "Side", "Stake", "Entry", "Exit", "Result", "Payout"].map((c, i) => h("th", { class: i >= 3 ? "num" : "" }, c)))),
         h("tbody", {}, ...trades.map((t) => {

@@ -3,7 +3,7 @@
 //   POST /api/v1/trades {symbol, direction: "UP"|"DOWN", stake: "100.00", duration: 60, client_order_id}
 //        → 201 with the trade; the same client_order_id again → 200 with the same trade
 //   GET  /api/v1/trades/{id}          (404 for another user's trade)
-//   GET  /api/v1/trades?status=&limit=&cursor=
+//   GET  /api/v1/trades?status=&symbol=&limit=&cursor=
 //   GET  /api/v1/trades/stats
 //   GET  /api/v1/trading/rules        (public: payout %, refund %, durations and stake
 //                                      limits per market, for the trade panel)
@@ -113,8 +113,10 @@ void addTradeRoutes(Router& router, Kernel& kernel) {
         const std::string status = r.query("status");
         if (!status.empty() && status != "OPEN" && status != "WON" && status != "LOST" && status != "TIE")
             throw HttpError::badRequest("status must be OPEN, WON, LOST or TIE", "status");
+        const std::string symbol = r.query("symbol");
+        if (symbol.size() > 64) throw HttpError::badRequest("symbol: at most 64 characters", "symbol");
         const int limit = r.limit(50, 200);
-        const auto rows = kernel.positions().list(c.userId, status, r.query("cursor"), limit);
+        const auto rows = kernel.positions().list(c.userId, {status, symbol}, r.query("cursor"), limit);
         std::string json = R"({"trades":[)";
         for (std::size_t i = 0; i < rows.size(); ++i)
             json += (i ? "," : "") + positionJson(rows[i]);

@@ -294,19 +294,18 @@ std::optional<Position> PositionService::find(const std::string& userId, const s
     return rows.front();
 }
 
-std::vector<Position> PositionService::list(const std::string& userId, const std::string& status,
+std::vector<Position> PositionService::list(const std::string& userId, const PositionFilter& filter,
                                             const std::string& cursor, int limit) const {
     Poco::Data::Session s = _db.session();
-    std::string uid = userId, st = status, after = cursor.empty() ? std::string("~") : cursor;
+    std::string uid = userId, st = filter.status, sym = filter.symbol,
+                after = cursor.empty() ? std::string("~") : cursor;  // '~' sorts after every id
     int lim = limit;
     Poco::Data::Statement stmt(s);
-    if (status.empty())
-        stmt << "SELECT " << kColumns << " FROM positions WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-            use(uid), use(after), use(lim), now;
-    else
-        stmt << "SELECT " << kColumns
-             << " FROM positions WHERE user_id = $1 AND id < $2 AND status = $3 ORDER BY id DESC LIMIT $4",
-            use(uid), use(after), use(st), use(lim), now;
+    // Newest first along positions_user (user_id, id); an empty filter value matches everything.
+    stmt << "SELECT " << kColumns
+         << " FROM positions WHERE user_id = $1 AND id < $2 AND ($3 = '' OR status = $3) AND ($4 = '' OR symbol = $4) "
+            "ORDER BY id DESC LIMIT $5",
+        use(uid), use(after), use(st), use(sym), use(lim), now;
     return readPositions(stmt);
 }
 

@@ -52,6 +52,12 @@ struct TradeStats {
     std::int64_t staked = 0, paidOut = 0;  ///< settled positions only
 };
 
+/// Which of a user's positions to list ("" matches any).
+struct PositionFilter {
+    std::string status;
+    std::string symbol;
+};
+
 class PositionService {
 public:
     /// Receives position opened/settled events: the user, and the event's JSON
@@ -69,7 +75,8 @@ public:
     Position open(const OpenPositionRequest& request, bool& created);
 
     [[nodiscard]] std::optional<Position> find(const std::string& userId, const std::string& id) const;
-    [[nodiscard]] std::vector<Position> list(const std::string& userId, const std::string& status,
+    /// A user's positions, newest first, `limit` after `cursor` (a position id).
+    [[nodiscard]] std::vector<Position> list(const std::string& userId, const PositionFilter& filter,
                                              const std::string& cursor, int limit) const;
     [[nodiscard]] TradeStats stats(const std::string& userId) const;
 
