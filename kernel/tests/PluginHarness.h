@@ -86,7 +86,12 @@ public:
         audit = std::make_unique<AuditLog>(*db, clock);
         market = std::make_unique<MarketData>(*db, config.marketData, clock, metrics);
         market->start();
-        services = std::make_unique<HostServices>(HostServices{clock, *market, *kv, timers, http, ws, nullptr});
+        services =
+            std::make_unique<HostServices>(HostServices{clock, *market, *kv, timers, http, ws, nullptr, nullptr});
+        services->instrumentsChanged = [this](const std::string& id) {
+            timers.schedule(std::chrono::nanoseconds(0), std::chrono::nanoseconds(0),
+                            [this, id] { manager->refreshInstruments(id); });
+        };
         manager = std::make_unique<PluginManager>(config, *services, *market, *audit, clock, metrics,
                                                   tmp.path() + "/run/plugins");
     }

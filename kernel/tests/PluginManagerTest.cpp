@@ -79,6 +79,7 @@ class PluginManagerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testWatcherReloadsChangedFile);
     CPPUNIT_TEST(testPluginWebSocketThroughTheHost);
     CPPUNIT_TEST(testPluginWebSocketRefusedUrlIsReported);
+    CPPUNIT_TEST(testInstrumentsLearntAfterStart);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -322,6 +323,25 @@ public:
             [&] { return contains(h.manager->command("test-source", "ws_state", "{}", "test"), "closed: "); }));
         CPPUNIT_ASSERT_EQUAL(std::string("running"),
                              h.manager->status("test-source").state);  // a dead feed is not a crash
+    }
+
+    void testInstrumentsLearntAfterStart() {
+        PluginHarness h(
+            {pluginEntry("otc", "bourse-plugin-otc", kOtcConfig), pluginEntry("test-source", "good-test-source")});
+        h.manager->startAll();
+        CPPUNIT_ASSERT(!h.market->instrument("TEST_B").has_value());
+        // A source that learns a symbol late (as from an exchange's list) says so; the kernel re-reads.
+        h.manager->command("test-source", "add_instrument", R"({"symbol":"TEST_B"})", "test");
+        CPPUNIT_ASSERT(eventually([&] { return h.market->instrument("TEST_B").has_value(); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("test-source"), h.market->instrument("TEST_B")->source);
+        CPPUNIT_ASSERT(h.market->instrument("TEST_A").has_value());  // kept what it had
+        // A symbol another source provides is refused: the error shows, the plugin keeps running as it was.
+        h.manager->command("test-source", "add_instrument", R"({"symbol":"OTC_T"})", "test");
+        CPPUNIT_ASSERT(
+            eventually([&] { return contains(h.manager->status("test-source").lastError, "already provided"); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("otc"), h.market->instrument("OTC_T")->source);
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), h.manager->status("test-source").state);
+        CPPUNIT_ASSERT(h.market->instrument("TEST_B").has_value());
     }
 
     void testWatcherReloadsChangedFile() {

@@ -186,7 +186,9 @@ public:
         wrong.abi_major = 99;
         FakeHost host;
         CPPUNIT_ASSERT(checkConformance(wrong, "source", host) ==
-                       std::vector<std::string>{"ABI major 99 is not supported (host ABI 1.0)"});
+                       std::vector<std::string>{"ABI major 99 is not supported (host ABI " +
+                                                std::to_string(BOURSE_ABI_MAJOR) + "." + std::to_string(BOURSE_ABI_MINOR) +
+                                                ")"});
         CPPUNIT_ASSERT(checkConformance(ModuleOf<Flaw::None>::module, "other", host) ==
                        std::vector<std::string>{"module does not offer plugin 'other'"});
     }

@@ -17,5 +17,6 @@ YAML
 "$build/bin/bourse" config check --config "$work/bourse.yaml"
 listing=$("$build/bin/bourse" plugins list --config "$work/bourse.yaml")
 echo "$listing"
-grep -q "hello  enabled   $lib  price_source 1.0.0  ABI 1.0" <<<"$listing" || { echo "FAIL: kernel did not load it"; exit 1; }
+abi=$(sed -n "s/#define BOURSE_ABI_MAJOR \([0-9]*\)/\1/p" "$(dirname "$0")/../include/bourse/plugin.h").$(sed -n "s/#define BOURSE_ABI_MINOR \([0-9]*\)/\1/p" "$(dirname "$0")/../include/bourse/plugin.h")
+grep -q "hello  enabled   $lib  price_source 1.0.0  ABI $abi" <<<"$listing" || { echo "FAIL: kernel did not load it"; exit 1; }
 echo "ok: the kernel loads $lib"

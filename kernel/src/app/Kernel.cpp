@@ -10,9 +10,9 @@
 #include "metrics/Metrics.h"
 #include "plugins/HostServices.h"
 #include "plugins/HttpClient.h"
-#include "plugins/WsClient.h"
 #include "plugins/PluginManager.h"
 #include "plugins/TimerService.h"
+#include "plugins/WsClient.h"
 #include "storage/AuditLog.h"
 #include "storage/CommitQueue.h"
 #include "storage/Database.h"
@@ -51,13 +51,24 @@ Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
                                                        static_cast<std::size_t>(_config.stream.maxConnections), 256},
                                     *_metrics);
     _services = std::make_unique<HostServices>(HostServices{
-        *_clock, *_market, *_kv, *_timers, *_http, *_ws,
+        *_clock,
+        *_market,
+        *_kv,
+        *_timers,
+        *_http,
+        *_ws,
         [this](const std::string& pluginId, const std::string& topic, const std::string& json) {
             log::info("plugin", "notification", {{"plugin", pluginId}, {"topic", topic}});
             _stream->publish("events:operator", R"({"type":"notification","plugin":")" + pluginId + R"(","topic":")" +
                                                     topic + R"(","payload":)" + json + "}");
-        }});
+        },
+        {}});
     const std::string runtimeDir = Poco::Path(Poco::Path(_config.dataDir).makeDirectory(), "run/plugins").toString();
+    // Re-read on the timer thread: the plugin is inside a call when it says so.
+    _services->instrumentsChanged = [this](const std::string& pluginId) {
+        _timers->schedule(std::chrono::nanoseconds(0), std::chrono::nanoseconds(0),
+                          [this, pluginId] { _plugins->refreshInstruments(pluginId); });
+    };
     _plugins = std::make_unique<PluginManager>(_config, *_services, *_market, *_audit, *_clock, *_metrics, runtimeDir);
     _router = std::make_unique<Router>(*_metrics);
 }

@@ -282,6 +282,16 @@ bourse_status saveState(bourse_host_ctx* ctx, bourse_str, bourse_str) {
     return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: positions are not available in this host yet");
 }
 
+bourse_status instrumentsChanged(bourse_host_ctx* ctx) {
+    if (!ctx->services.instrumentsChanged) return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: instruments_changed");
+    // Not from here: the caller is inside a call into its instance, and the
+    // refresh calls instruments() on it. The plugin manager does it right after,
+    // or, for an instance still being loaded, once it is swapped in.
+    ctx->instrumentsChanged = true;
+    if (ctx->active) ctx->services.instrumentsChanged(ctx->pluginId);
+    return BOURSE_OK;
+}
+
 const bourse_host_api kHostApi = {
     sizeof(bourse_host_api),
     BOURSE_ABI_MAJOR,
@@ -310,6 +320,7 @@ const bourse_host_api kHostApi = {
     &placeOrder,
     &cancelOrder,
     &saveState,
+    &instrumentsChanged,
 };
 
 }  // namespace

@@ -40,6 +40,8 @@ struct bourse_host_ctx : std::enable_shared_from_this<bourse_host_ctx> {
 
     /// Only the active instance of a plugin id may publish market data.
     std::atomic<bool> active{false};
+    /// Set by host->instruments_changed, taken by the plugin manager when it re-reads them.
+    std::atomic<bool> instrumentsChanged{false};
 
     std::mutex resourceMutex;  ///< guards the sets below
     std::set<std::uint64_t> timers;

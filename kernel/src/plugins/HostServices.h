@@ -25,6 +25,9 @@ struct HostServices {
     WsClient& ws;
     /// Operator-visible notification from a plugin (topic, JSON object).
     std::function<void(const std::string& pluginId, const std::string& topic, const std::string& json)> notify;
+    /// A price source's instruments changed (host->instruments_changed): re-read
+    /// them soon, on another thread. May be empty (then the call is unsupported).
+    std::function<void(const std::string& pluginId)> instrumentsChanged;
 };
 
 }  // namespace bourse

@@ -53,6 +53,9 @@ public:
     bourse_settlement settle(const bourse_position& position, const bourse_tick* exit);
 
     void setActive(bool active) noexcept { _ctx->active.store(active); }
+    /// True once after the instance said its instruments changed (host->instruments_changed).
+    bool takeInstrumentsChanged() noexcept { return _ctx->instrumentsChanged.exchange(false); }
+    [[nodiscard]] bool instrumentsChangedPending() const noexcept { return _ctx->instrumentsChanged.load(); }
     [[nodiscard]] bool stopped();
 
     [[nodiscard]] const std::string& id() const noexcept { return _id; }

@@ -97,6 +97,23 @@ void PluginManager::recordFailure(Entry& e, const std::string& message, const st
     _audit.record(actor, std::string("plugin.") + action + ".failed", e.config.id, message);
 }
 
+void PluginManager::refreshInstruments(const std::string& id) {
+    const auto inst = instance(id);
+    if (!inst || inst->kind() != BOURSE_KIND_PRICE_SOURCE || !inst->takeInstrumentsChanged()) return;
+    Entry* e = nullptr;
+    try {
+        e = &entry(id);
+        const auto instruments = inst->instruments();
+        _market.setInstruments(id, instruments);  // all or nothing
+        log::info("plugins", "instruments changed",
+                  {{"plugin", id}, {"instruments", std::to_string(instruments.size())}});
+    } catch (const PluginError& err) {
+        if (e) recordFailure(*e, err.what(), "system", "instruments");
+    } catch (const std::exception& err) {
+        if (e) recordFailure(*e, "plugin '" + id + "': " + err.what(), "system", "instruments");
+    }
+}
+
 void PluginManager::activate(Entry& e, const std::string& actor, const char* action) {
     const std::string& id = e.config.id;
     std::shared_ptr<PluginInstance> fresh;
@@ -163,6 +180,10 @@ void PluginManager::activate(Entry& e, const std::string& actor, const char* act
     }
     if (old) old->setActive(false);
     fresh->setActive(true);
+    // It may have learnt more instruments between being asked and being swapped in
+    // (host->instruments_changed only asks for a refresh once the instance is active).
+    if (fresh->kind() == BOURSE_KIND_PRICE_SOURCE && fresh->instrumentsChangedPending() && _services.instrumentsChanged)
+        _services.instrumentsChanged(id);
     if (old) old->stop();  // waits for a call in progress on the old instance, then cancels its timers
     _reloads.inc();
     log::info("plugins", std::string(action) + " ok",

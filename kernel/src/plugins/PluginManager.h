@@ -76,6 +76,12 @@ public:
     PluginStatus reload(const std::string& id, const std::string& actor);
     PluginStatus enable(const std::string& id, const std::string& actor);
     PluginStatus disable(const std::string& id, const std::string& actor);
+    /// Re-reads the instruments of a running price source that said they changed
+    /// (host->instruments_changed) and updates the markets. A symbol another
+    /// source provides is refused and becomes the plugin's last error; the
+    /// plugin keeps running with what it had. Unknown or stopped ids are ignored.
+    void refreshInstruments(const std::string& id);
+
     /// Runs an operator command on the current instance; throws PluginError.
     std::string command(const std::string& id, const std::string& name, const std::string& argsJson,
                         const std::string& actor);

@@ -72,7 +72,7 @@ extern "C" {
 
 /* ABI version of this header. Major: incompatible change. Minor: appended entries. */
 #define BOURSE_ABI_MAJOR 1
-#define BOURSE_ABI_MINOR 0
+#define BOURSE_ABI_MINOR 1
 
 /* Name of the single symbol every module exports (a const bourse_module). */
 #define BOURSE_MODULE_SYMBOL "bourse_module_entry"
@@ -361,6 +361,17 @@ typedef struct bourse_host_api {
     bourse_status (*venue_cancel_order)(bourse_host_ctx* ctx, bourse_str position_id, bourse_str client_order_id);
     /* Persist the product's state for a position (a JSON object). */
     bourse_status (*position_save_state)(bourse_host_ctx* ctx, bourse_str position_id, bourse_str state_json);
+
+    /* -- since ABI 1.1 (check struct_size before calling) -- */
+    /* A price source whose instruments become known after start (an exchange's
+     * symbol list fetched over HTTP, a feed announcing what it carries) calls
+     * this when instruments() would now answer differently. The host calls
+     * instruments() again soon after the current call returns (never from inside
+     * this function) and updates the markets; a symbol another source already
+     * provides is refused, and the refusal shows as the plugin's last error.
+     * BOURSE_E_REJECTED from an instance that is not (or no longer) the active
+     * one; BOURSE_E_UNSUPPORTED from kinds other than price sources. */
+    bourse_status (*instruments_changed)(bourse_host_ctx* ctx);
 } bourse_host_api;
 
 /* ------------------------------------------------------------------------- */

@@ -41,6 +41,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -266,6 +267,15 @@ public:
         pending->id = id;
         _http[id] = std::move(pending);
         return id;
+    }
+
+    /// Tell the host instruments() has changed (see plugin.h instruments_changed).
+    /// False on a host older than ABI 1.1, which only asks once, after start().
+    bool instrumentsChanged() {
+        if (_api->struct_size < offsetof(bourse_host_api, instruments_changed) + sizeof(_api->instruments_changed))
+            return false;
+        check(_api->instruments_changed(_ctx), "instruments_changed");
+        return true;
     }
 
     enum class WsEvent { Open, Message, Closed };

@@ -4,7 +4,8 @@
 // "fail_health" (true: report unhealthy), "tick_ms" (default 50), "ws_url"
 // (instead of ticking: connect there, send {"subscribe":"TEST_A"}, and publish
 // each message {"price":"123.45"} as a tick; the connection state is the
-// command "ws_state").
+// command "ws_state"). The command "add_instrument" {"symbol":"X"} adds an
+// instrument and tells the host (host->instruments_changed).
 #include <bourse/plugin.hpp>
 
 #include <Poco/JSON/Object.h>
@@ -29,7 +30,12 @@ public:
         }
         if (_tickMs < 1) throw bourse::Error(BOURSE_E_CONFIG, "config: tick_ms: must be at least 1");
     }
-    std::vector<bourse::Instrument> instruments() override { return {{"TEST_A", "Test A", 2, "", "USD"}}; }
+    std::vector<bourse::Instrument> instruments() override {
+        std::vector<bourse::Instrument> out{{"TEST_A", "Test A", 2, "", "USD"}};
+        for (const auto& symbol : _added)
+            out.push_back({symbol, symbol, 2, "", "USD"});
+        return out;
+    }
     void start() override {
         if (!_wsUrl.empty()) {
             _ws = host().wsConnect(_wsUrl, [this](bourse::Host::WsEvent e, std::string_view data) { onWs(e, data); });
@@ -49,6 +55,13 @@ public:
     }
     bool healthy() override { return !_failHealth; }
     std::string command(const std::string& name, const std::string& args) override {
+        if (name == "add_instrument") {
+            // As a source that learns its symbols late (an exchange's list) would.
+            Poco::JSON::Parser parser;
+            _added.push_back(parser.parse(args).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("symbol"));
+            host().instrumentsChanged();
+            return "{}";
+        }
         if (name != "version" && name != "ws_state") return PriceSource::command(name, args);
         Poco::JSON::Object reply;
         reply.set("version_tag", _tag);
@@ -79,6 +92,7 @@ private:
     }
 
     std::string _tag;
+    std::vector<std::string> _added;
     std::string _wsUrl;
     std::string _wsState = "none";
     bourse::Host::WsId _ws = 0;

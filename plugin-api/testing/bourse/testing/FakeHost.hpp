@@ -178,6 +178,8 @@ public:
     std::vector<PublishedTick> ticks;
     std::vector<PublishedCandle> candles;
     std::vector<Notification> notifications;
+    /// How often the plugin said its instruments changed (host->instruments_changed).
+    int instrumentsChanged = 0;
     std::vector<HttpRequest> requests;      ///< every request made, answered or not
     std::map<std::string, std::string> kv;  ///< the plugin's key-value store (shared by its instances)
     std::string lastError;                  ///< the last message from set_error (or a failed host call)
@@ -355,6 +357,10 @@ private:
             };
             a.position_save_state = [](bourse_host_ctx* c, bourse_str, bourse_str) {
                 return unsupported(c, "position state");
+            };
+            a.instruments_changed = [](bourse_host_ctx* c) {
+                ++of(c).instrumentsChanged;
+                return BOURSE_OK;
             };
             return a;
         }();
