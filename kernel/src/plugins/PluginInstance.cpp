@@ -149,7 +149,8 @@ std::vector<InstrumentInfo> PluginInstance::instruments() {
         else if (in.priceScale < 0 || in.priceScale > 18)
             bad = "symbol " + in.symbol + ": price scale out of range";
     }
-    if (out.empty() && bad.empty()) bad = "no instruments offered";
+    // An empty list is allowed: a source may learn its instruments after start
+    // (an exchange's symbol list) and say so with host->instruments_changed.
     if (!bad.empty()) throw PluginError("plugin '" + _id + "': list_instruments: " + bad, BOURSE_E_INVALID);
     return out;
 }

@@ -232,7 +232,7 @@ public:
             client.connect(fake.wsUrl() + "/ws/btcusdt@trade", e.sink());
             CPPUNIT_ASSERT(e.waitUntil([&] { return !e.messages.empty(); }));
             fake.stallStreams(true);
-            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let frames already in flight land
             std::size_t before = 0;
             {
                 std::lock_guard lock(e.mutex);

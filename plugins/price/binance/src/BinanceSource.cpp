@@ -1,0 +1,322 @@
+#include "BinanceSource.h"
+
+#include "Wire.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace bourse::binance {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string stringify(const Poco::JSON::Object& o) {
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+std::int64_t positive(const Poco::JSON::Object::Ptr& cfg, const std::string& key, std::int64_t fallback) {
+    if (!cfg->has(key)) return fallback;
+    const auto v = cfg->get(key);
+    if (!v.isInteger() || v.convert<std::int64_t>() <= 0)
+        throw Error(BOURSE_E_CONFIG, "config: " + key + ": expected a positive whole number");
+    return v.convert<std::int64_t>();
+}
+
+}  // namespace
+
+BinanceConfig BinanceConfig::parse(const std::string& json) {
+    Poco::JSON::Object::Ptr cfg;
+    try {
+        cfg = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        throw Error(BOURSE_E_CONFIG, "config: not a JSON object: " + e.message());
+    }
+    static const std::vector<std::string> known = {
+        "rest_url",         "ws_url",           "symbols",        "stream",         "reconnect_min_ms",
+        "reconnect_max_ms", "poll_interval_ms", "stale_after_ms", "renew_after_ms", "weight_limit"};
+    for (const auto& [k, v] : *cfg)
+        if (std::find(known.begin(), known.end(), k) == known.end())
+            throw Error(BOURSE_E_CONFIG, "config: " + k + ": unknown key");
+    BinanceConfig c;
+    c.restUrl = cfg->optValue<std::string>("rest_url", c.restUrl);
+    c.wsUrl = cfg->optValue<std::string>("ws_url", c.wsUrl);
+    if (c.restUrl.rfind("http://", 0) != 0 && c.restUrl.rfind("https://", 0) != 0)
+        throw Error(BOURSE_E_CONFIG, "config: rest_url: must start with http:// or https://");
+    if (c.wsUrl.rfind("ws://", 0) != 0 && c.wsUrl.rfind("wss://", 0) != 0)
+        throw Error(BOURSE_E_CONFIG, "config: ws_url: must start with ws:// or wss://");
+    while (!c.restUrl.empty() && c.restUrl.back() == '/')
+        c.restUrl.pop_back();
+    while (!c.wsUrl.empty() && c.wsUrl.back() == '/')
+        c.wsUrl.pop_back();
+    const auto symbols = cfg->getArray("symbols");
+    if (!symbols || symbols->size() == 0) throw Error(BOURSE_E_CONFIG, "config: symbols: list at least one symbol");
+    if (symbols->size() > 1024) throw Error(BOURSE_E_CONFIG, "config: symbols: at most 1024 per connection");
+    for (std::size_t i = 0; i < symbols->size(); ++i) {
+        const std::string s = symbols->getElement<std::string>(static_cast<unsigned>(i));
+        if (s.empty() || s.size() > 20 ||
+            !std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isupper(ch) || std::isdigit(ch); }))
+            throw Error(BOURSE_E_CONFIG, "config: symbols[" + std::to_string(i) + "]: '" + s +
+                                             "' is not a Binance symbol (uppercase letters and digits, e.g. BTCUSDT)");
+        c.symbols.push_back(s);
+    }
+    c.stream = cfg->optValue<std::string>("stream", c.stream);
+    if (c.stream != "trade" && c.stream != "kline_1m" && c.stream != "bookTicker")
+        throw Error(BOURSE_E_CONFIG, "config: stream: must be trade, kline_1m or bookTicker");
+    c.reconnectMinMs = positive(cfg, "reconnect_min_ms", c.reconnectMinMs);
+    c.reconnectMaxMs = positive(cfg, "reconnect_max_ms", c.reconnectMaxMs);
+    c.pollIntervalMs = positive(cfg, "poll_interval_ms", c.pollIntervalMs);
+    c.staleAfterMs = positive(cfg, "stale_after_ms", c.staleAfterMs);
+    c.renewAfterMs = positive(cfg, "renew_after_ms", c.renewAfterMs);
+    c.weightLimit = static_cast<int>(positive(cfg, "weight_limit", c.weightLimit));
+    if (c.reconnectMaxMs < c.reconnectMinMs)
+        throw Error(BOURSE_E_CONFIG, "config: reconnect_max_ms: must not be below reconnect_min_ms");
+    return c;
+}
+
+BinanceSource::BinanceSource(Host& host)
+    : PriceSource(host),
+      _config(BinanceConfig::parse(host.configJson())),
+      _random(static_cast<std::uint64_t>(host.nowNs())) {}
+
+void BinanceSource::start() {
+    fetchExchangeInfo(true);
+    connect();
+    _watchdog = host().every(std::chrono::milliseconds(200), [this] { watchdog(); });
+}
+
+void BinanceSource::stop() {
+    for (const auto id : {_watchdog, _reconnect, _infoRetry})
+        if (id) host().cancel(id);
+    if (_ws) host().wsClose(_ws);
+    _ws = 0;
+}
+
+std::string BinanceSource::symbolsParam() const {
+    // symbols=["BTCUSDT","ETHUSDT"], URL-encoded.
+    std::string out = "%5B";
+    for (std::size_t i = 0; i < _config.symbols.size(); ++i)
+        out += (i ? "%2C%22" : "%22") + _config.symbols[i] + "%22";
+    return out + "%5D";
+}
+
+void BinanceSource::fetchExchangeInfo(bool filtered) {
+    if (_infoPending) return;
+    _infoPending = true;
+    HttpRequest req;
+    req.url = _config.restUrl + "/api/v3/exchangeInfo" + (filtered ? "?symbols=" + symbolsParam() : "");
+    host().http(req, [this, filtered](const HttpResponse& r) {
+        _infoPending = false;
+        // One unknown symbol makes Binance refuse the whole filtered request
+        // (-1121): ask for everything and report the unknown ones instead.
+        if (filtered && r.status == 400 && r.body.find("-1121") != std::string::npos) return fetchExchangeInfo(false);
+        std::vector<std::string> missing;
+        bool ok = usable(r, "exchangeInfo");
+        if (ok) {
+            try {
+                _instruments = parseExchangeInfo(r.body, _config.symbols, missing);
+            } catch (const std::exception& e) {
+                _lastError = std::string("exchangeInfo: ") + e.what();
+                ok = false;
+            }
+        }
+        if (!ok) {
+            host().warn("binance: " + _lastError + "; retrying");
+            const std::int64_t wait = std::max<std::int64_t>(1000, _restBlockedUntilMs - nowMs());
+            _infoRetry = host().schedule(std::chrono::milliseconds(wait), std::chrono::nanoseconds(0), [this] {
+                _infoRetry = 0;
+                fetchExchangeInfo(true);
+            });
+            return;
+        }
+        if (!missing.empty()) {
+            std::string list;
+            for (const auto& m : missing)
+                list += (list.empty() ? "" : ", ") + m;
+            _lastError = "exchangeInfo: not trading on Binance: " + list;
+            host().warn("binance: " + _lastError);
+        }
+        _scales.clear();
+        for (const auto& in : _instruments)
+            _scales[in.symbol] = in.priceScale;
+        host().info("binance: " + std::to_string(_instruments.size()) + " instruments from exchangeInfo");
+        host().instrumentsChanged();
+    });
+}
+
+void BinanceSource::connect() {
+    std::string url = _config.wsUrl + "/stream?streams=";
+    for (std::size_t i = 0; i < _config.symbols.size(); ++i)
+        url += (i ? "/" : "") + lower(_config.symbols[i]) + "@" + _config.stream;
+    _open = false;
+    _ws = host().wsConnect(url, [this](Host::WsEvent e, std::string_view data) { onStream(e, data); });
+}
+
+void BinanceSource::onStream(Host::WsEvent event, std::string_view data) {
+    switch (event) {
+        case Host::WsEvent::Open:
+            _open = true;
+            _openedAtMs = _lastMessageMs = nowMs();
+            host().info("binance: stream open");
+            return;
+        case Host::WsEvent::Closed:
+            _ws = 0;
+            _open = false;
+            _lastError = "stream: " + std::string(data);
+            host().warn("binance: stream closed (" + std::string(data) + "); reconnecting, polling REST meanwhile");
+            scheduleReconnect();
+            return;
+        case Host::WsEvent::Message:
+            break;
+    }
+    _lastMessageMs = nowMs();
+    ++_messages;
+    StreamEvent ev;
+    try {
+        ev = parseStreamMessage(std::string(data));
+    } catch (const std::exception& e) {
+        ++_malformed;  // one bad frame is not a reason to drop the stream
+        _lastError = std::string("stream: malformed message: ") + e.what();
+        return;
+    }
+    if (ev.kind == StreamEvent::Kind::Shutdown) {
+        host().info("binance: server shutdown announced; reconnecting now");
+        if (_ws) host().wsClose(_ws);
+        _ws = 0;
+        _open = false;
+        connect();
+        return;
+    }
+    if (ev.kind == StreamEvent::Kind::Price) {
+        _attempt = 0;  // a working stream
+        publish(ev.symbol, ev.price, ev.timeMs);
+    }
+}
+
+void BinanceSource::scheduleReconnect() {
+    if (_reconnect) return;
+    // Exponential, capped, with "equal jitter" so many kernels do not retry in step.
+    const std::int64_t base = std::min(_config.reconnectMaxMs, _config.reconnectMinMs << std::min(_attempt, 20));
+    const std::int64_t delay =
+        base / 2 + static_cast<std::int64_t>(_random() % static_cast<std::uint64_t>(base / 2 + 1));
+    ++_attempt;
+    ++_reconnects;
+    _reconnect = host().schedule(std::chrono::milliseconds(delay), std::chrono::nanoseconds(0), [this] {
+        _reconnect = 0;
+        connect();
+    });
+}
+
+void BinanceSource::watchdog() {
+    const std::int64_t now = nowMs();
+    if (_open && now - _lastMessageMs > _config.staleAfterMs) {
+        // Open but silent: treat as dead (Binance streams are known to go quiet without closing).
+        host().warn("binance: stream silent for " + std::to_string(now - _lastMessageMs) + " ms; reconnecting");
+        _lastError = "stream: silent";
+        if (_ws) host().wsClose(_ws);
+        _ws = 0;
+        _open = false;
+        scheduleReconnect();
+    } else if (_open && now - _openedAtMs > _config.renewAfterMs) {
+        host().info("binance: renewing the stream before the 24-hour cut");
+        if (_ws) host().wsClose(_ws);
+        _ws = 0;
+        connect();
+    }
+    if (!_open && now >= _nextPollMs) poll();
+}
+
+void BinanceSource::poll() {
+    if (_scales.empty() || nowMs() < _restBlockedUntilMs) return;
+    if (_usedWeight > _config.weightLimit * 9 / 10) return;  // leave room; the minute rolls over soon
+    _nextPollMs = nowMs() + _config.pollIntervalMs;
+    HttpRequest req;
+    req.url = _config.restUrl + "/api/v3/ticker/price?symbols=" + symbolsParam();
+    host().http(req, [this](const HttpResponse& r) {
+        if (!usable(r, "ticker/price")) return;
+        ++_polls;
+        try {
+            for (const auto& t : parseTickerPrices(r.body))
+                if (!_open) publish(t.symbol, t.price, 0);  // the stream is back: it has the fresher prices
+        } catch (const std::exception& e) {
+            _lastError = std::string("ticker/price: ") + e.what();
+        }
+    });
+}
+
+bool BinanceSource::usable(const HttpResponse& r, const std::string& what) {
+    if (const auto w = r.header("X-MBX-USED-WEIGHT-1M")) {
+        try {
+            _usedWeight = std::stoll(*w);
+        } catch (const std::exception&) {
+        }
+    }
+    if (r.status == 200) {
+        _banned = false;
+        return true;
+    }
+    std::int64_t retryAfterS = 0;
+    if (const auto ra = r.header("Retry-After")) {
+        try {
+            retryAfterS = std::stoll(*ra);
+        } catch (const std::exception&) {
+        }
+    }
+    if (r.status == 429 || r.status == 418) {
+        // 429: back off as told; 418: banned, so no REST call at all until the ban ends.
+        _banned = r.status == 418;
+        _restBlockedUntilMs = nowMs() + std::max<std::int64_t>(retryAfterS, 1) * 1000;
+        _lastError = what + ": " + (r.status == 418 ? "IP banned by Binance" : "rate limited") + ", waiting " +
+                     std::to_string(std::max<std::int64_t>(retryAfterS, 1)) + " s (" + describeError(r.status, r.body) +
+                     ")";
+        host().warn("binance: " + _lastError);
+        if (_banned)
+            host().notify("plugin.alert", R"({"plugin":"binance","problem":"banned","retry_after_s":)" +
+                                              std::to_string(retryAfterS) + "}");
+        return false;
+    }
+    _lastError = what + ": " + (r.status == 0 ? "upstream: " + r.error : describeError(r.status, r.body));
+    host().warn("binance: " + _lastError);
+    return false;
+}
+
+void BinanceSource::publish(const std::string& symbol, const std::string& price, std::int64_t timeMs) {
+    const auto scale = _scales.find(symbol);
+    if (scale == _scales.end()) return;  // not (yet) an instrument here
+    try {
+        const Decimal p = Decimal::parse(price).rounded(scale->second);
+        if (p.mantissa <= 0) return;
+        // Event time when the stream gives one; the host's clock otherwise.
+        host().publishTick(symbol, p, timeMs > 0 ? timeMs * 1'000'000 : 0);
+    } catch (const std::exception& e) {
+        ++_malformed;
+        _lastError = "price '" + price + "' for " + symbol + ": " + e.what();
+    }
+}
+
+std::string BinanceSource::command(const std::string& name, const std::string& argsJson) {
+    if (name != "status") return PriceSource::command(name, argsJson);
+    Poco::JSON::Object o;
+    o.set("stream", _open ? "open" : (_reconnect ? "backing off" : "connecting"));
+    o.set("rest", _banned ? "banned" : (nowMs() < _restBlockedUntilMs ? "backing off" : "ok"));
+    o.set("instruments", static_cast<int>(_instruments.size()));
+    o.set("messages", _messages);
+    o.set("malformed", _malformed);
+    o.set("reconnects", _reconnects);
+    o.set("polls", _polls);
+    o.set("used_weight_1m", _usedWeight);
+    o.set("last_error", _lastError);
+    return stringify(o);
+}
+
+}  // namespace bourse::binance
