@@ -15,6 +15,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -45,10 +46,30 @@ struct Market {
     int scale;               ///< decimals of the tick size
 };
 
-const std::map<std::string, Market>& markets() {
+const std::map<std::string, Market>& fixed() {
     static const std::map<std::string, Market> m = {
         {"BTCUSDT", {6'500'000, 2}}, {"ETHUSDT", {350'000, 2}}, {"BNBBTC", {9'000, 6}}, {"LUNAUSDT", {1'000, 4}}};
     return m;
+}
+
+/// "BENCH042USDT" → 42; -1 for anything else.
+int syntheticIndex(const std::string& symbol) {
+    if (symbol.size() != 12 || symbol.rfind("BENCH", 0) != 0 || symbol.substr(8) != "USDT") return -1;
+    for (std::size_t i = 5; i < 8; ++i)
+        if (!std::isdigit(static_cast<unsigned char>(symbol[i]))) return -1;
+    return std::stoi(symbol.substr(5, 3));
+}
+
+std::string syntheticSymbol(int i) {
+    std::string n = std::to_string(i);
+    return "BENCH" + std::string(3 - n.size(), '0') + n + "USDT";
+}
+
+/// The market of a symbol this fake knows (fixture symbols and BENCHnnnUSDT), or null.
+const Market* marketOf(const std::string& symbol) {
+    if (const auto it = fixed().find(symbol); it != fixed().end()) return &it->second;
+    static const Market bench{10'000 + 0, 2};
+    return syntheticIndex(symbol) >= 0 ? &bench : nullptr;
 }
 
 std::uint64_t mix(std::uint64_t x) {
@@ -60,7 +81,7 @@ std::uint64_t mix(std::uint64_t x) {
 }
 
 std::int64_t ticksAt(const std::string& symbol, std::int64_t ms) {
-    const Market& m = markets().at(symbol);
+    const Market& m = *marketOf(symbol);
     const std::int64_t second = ms / 1000;
     const double wave = std::sin(static_cast<double>(second) / 300.0) * 0.004;
     const auto noise =
@@ -107,6 +128,16 @@ public:
         std::stringstream text;
         text << in.rdbuf();
         exchangeInfo = Poco::JSON::Parser().parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+        for (int i = 0; i < options.syntheticSymbols; ++i) {
+            const std::string symbol = syntheticSymbol(i);
+            exchangeInfo->getArray("symbols")->add(
+                Poco::JSON::Parser()
+                    .parse(R"({"symbol":")" + symbol + R"(","status":"TRADING","baseAsset":")" + symbol.substr(0, 8) +
+                           R"(","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER",)"
+                           R"("minPrice":"0.01000000","maxPrice":"1000000.00000000",)"
+                           R"("tickSize":"0.01000000"}]})")
+                    .extract<Poco::JSON::Object::Ptr>());
+        }
         Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", options.port));
         port = socket.address().port();
         auto* params = new Poco::Net::HTTPServerParams;
@@ -117,6 +148,12 @@ public:
     ~Impl() {
         stopping = true;
         server->stopAll(true);
+    }
+
+    /// A symbol this fake serves (options decide how many synthetic ones).
+    bool known(const std::string& symbol) const {
+        const int i = syntheticIndex(symbol);
+        return fixed().count(symbol) || (i >= 0 && i < options.syntheticSymbols);
     }
 
     // --- REST ---
@@ -237,7 +274,7 @@ public:
             status = 400;
             return error(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
         }
-        if (!markets().count(symbol)) {
+        if (!known(symbol)) {
             status = 400;
             return error(-1121, "Invalid symbol.");
         }
@@ -256,7 +293,7 @@ public:
         end = std::min(end, now);
         std::int64_t start =
             q.count("startTime") ? std::stoll(q.at("startTime")) / step * step : (end / step - (limit - 1)) * step;
-        const int scale = markets().at(symbol).scale;
+        const int scale = marketOf(symbol)->scale;
         std::string out = "[";
         int rows = 0;
         for (std::int64_t open = start; open <= end && rows < limit; open += step, ++rows) {
@@ -281,12 +318,15 @@ public:
     std::string tickerPrice(const std::map<std::string, std::string>& q, int& status) const {
         auto wanted = symbolsParam(q);
         const bool single = q.count("symbol") > 0;
-        if (wanted.empty())
-            for (const auto& [s, m] : markets())
+        if (wanted.empty()) {
+            for (const auto& [s, m] : fixed())
                 wanted.push_back(s);
+            for (int i = 0; i < options.syntheticSymbols; ++i)
+                wanted.push_back(syntheticSymbol(i));
+        }
         std::string out = single ? "" : "[";
         for (std::size_t i = 0; i < wanted.size(); ++i) {
-            if (!markets().count(wanted[i])) {
+            if (!known(wanted[i])) {
                 status = 400;
                 return error(-1121, "Invalid symbol.");
             }
@@ -362,10 +402,11 @@ public:
                 return;
             }
             const auto now = Clock::now();
+            // Wait for client frames only until the next send is due (at least 100 µs: a zero timeout blocks).
             const auto wait =
-                std::max(std::chrono::milliseconds(2),
-                         std::chrono::duration_cast<std::chrono::milliseconds>(std::min(nextSend, nextPing) - now));
-            ws.setReceiveTimeout(Poco::Timespan(static_cast<long>(wait.count()) * 1000));
+                std::max(std::chrono::microseconds(100),
+                         std::chrono::duration_cast<std::chrono::microseconds>(std::min(nextSend, nextPing) - now));
+            ws.setReceiveTimeout(Poco::Timespan(static_cast<long>(wait.count())));
             int flags = 0;
             frame.resize(0);
             try {
@@ -397,8 +438,13 @@ public:
                 nextPing = Clock::now() + options.pingInterval;
             }
             if (Clock::now() < nextSend) continue;
-            nextSend += period;
-            if (nextSend < Clock::now()) nextSend = Clock::now() + period;
+            // Every batch due since the last one (catching up after a slow turn, up to a second's worth).
+            int batches = 0;
+            while (nextSend <= Clock::now() && batches < std::max(1, options.tradesPerSecond)) {
+                nextSend += period;
+                ++batches;
+            }
+            if (nextSend <= Clock::now()) nextSend = Clock::now() + period;
             {
                 std::lock_guard lock(mutex);
                 if (malformedGeneration != malformedSeen) {
@@ -408,12 +454,14 @@ public:
                     continue;
                 }
             }
-            for (const auto& name : s.names) {
-                const std::string payload = event(name, tradeId++);
-                if (payload.empty()) continue;
-                const std::string msg = s.combined ? R"({"stream":")" + name + R"(","data":)" + payload + "}" : payload;
-                ws.sendFrame(msg.data(), static_cast<int>(msg.size()), WebSocket::FRAME_TEXT);
-            }
+            for (int b = 0; b < batches; ++b)
+                for (const auto& name : s.names) {
+                    const std::string payload = event(name, tradeId++);
+                    if (payload.empty()) continue;
+                    const std::string msg =
+                        s.combined ? R"({"stream":")" + name + R"(","data":)" + payload + "}" : payload;
+                    ws.sendFrame(msg.data(), static_cast<int>(msg.size()), WebSocket::FRAME_TEXT);
+                }
         }
     }
 
@@ -423,10 +471,10 @@ public:
         if (at == std::string::npos) return "";
         std::string symbol = name.substr(0, at);
         std::transform(symbol.begin(), symbol.end(), symbol.begin(), [](unsigned char c) { return std::toupper(c); });
-        if (!markets().count(symbol)) return "";
+        if (!marketOf(symbol)) return "";
         const std::string kind = name.substr(at + 1);
         const std::int64_t now = nowMs();
-        const int scale = markets().at(symbol).scale;
+        const int scale = marketOf(symbol)->scale;
         const auto ticks = ticksAt(symbol, now);
         if (kind == "trade")
             return R"({"e":"trade","E":)" + std::to_string(now) + R"(,"s":")" + symbol + R"(","t":)" +
@@ -539,7 +587,7 @@ std::string FakeBinance::wsUrl() const {
 }
 
 std::string FakeBinance::priceAt(const std::string& symbol, std::int64_t ms) {
-    return decimal(ticksAt(symbol, ms), markets().at(symbol).scale);
+    return decimal(ticksAt(symbol, ms), marketOf(symbol)->scale);
 }
 
 void FakeBinance::dropStreams() {

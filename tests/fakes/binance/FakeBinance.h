@@ -40,6 +40,8 @@ struct FakeBinanceOptions {
     std::chrono::milliseconds pongTimeout{60'000};
     int weightLimitPerMinute = 6000;
     int retryAfterSeconds = 2;  ///< in 429 and 418 replies
+    /// Extra TRADING symbols BENCH000USDT, BENCH001USDT, ... (tick 0.01) for load tests.
+    int syntheticSymbols = 0;
 };
 
 class FakeBinance {
