@@ -10,7 +10,8 @@
 // Contract for ops: an op is a function of the database state only (it may be
 // run twice); it reports its outcome through its own captured state, assigned
 // (not appended) on each run; a refused op (insufficient funds, duplicate) must
-// return without writing. If an op throws, the batch is rolled back and every
+// leave nothing behind (undoing, in the same transaction, what it wrote before
+// it knew). If an op throws, the batch is rolled back and every
 // op of it is run again in a transaction of its own, so one bad op never takes
 // others down; the thrower's caller gets the exception. Thread-safe.
 //

@@ -33,6 +33,12 @@ std::int64_t positive(const Poco::JSON::Object::Ptr& cfg, const std::string& key
     return v.convert<std::int64_t>();
 }
 
+std::string textKey(const Poco::JSON::Object::Ptr& cfg, const std::string& key, const std::string& fallback) {
+    if (!cfg->has(key)) return fallback;
+    if (!cfg->get(key).isString()) throw Error(BOURSE_E_CONFIG, "config: " + key + ": expected a string");
+    return cfg->getValue<std::string>(key);
+}
+
 }  // namespace
 
 BinanceConfig BinanceConfig::parse(const std::string& json) {
@@ -49,8 +55,8 @@ BinanceConfig BinanceConfig::parse(const std::string& json) {
         if (std::find(known.begin(), known.end(), k) == known.end())
             throw Error(BOURSE_E_CONFIG, "config: " + k + ": unknown key");
     BinanceConfig c;
-    c.restUrl = cfg->optValue<std::string>("rest_url", c.restUrl);
-    c.wsUrl = cfg->optValue<std::string>("ws_url", c.wsUrl);
+    c.restUrl = textKey(cfg, "rest_url", c.restUrl);
+    c.wsUrl = textKey(cfg, "ws_url", c.wsUrl);
     if (c.restUrl.rfind("http://", 0) != 0 && c.restUrl.rfind("https://", 0) != 0)
         throw Error(BOURSE_E_CONFIG, "config: rest_url: must start with http:// or https://");
     if (c.wsUrl.rfind("ws://", 0) != 0 && c.wsUrl.rfind("wss://", 0) != 0)
@@ -63,14 +69,15 @@ BinanceConfig BinanceConfig::parse(const std::string& json) {
     if (!symbols || symbols->size() == 0) throw Error(BOURSE_E_CONFIG, "config: symbols: list at least one symbol");
     if (symbols->size() > 1024) throw Error(BOURSE_E_CONFIG, "config: symbols: at most 1024 per connection");
     for (std::size_t i = 0; i < symbols->size(); ++i) {
-        const std::string s = symbols->getElement<std::string>(static_cast<unsigned>(i));
+        const auto element = symbols->get(static_cast<unsigned>(i));
+        const std::string s = element.isString() ? element.convert<std::string>() : std::string();
         if (s.empty() || s.size() > 20 ||
             !std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isupper(ch) || std::isdigit(ch); }))
             throw Error(BOURSE_E_CONFIG, "config: symbols[" + std::to_string(i) + "]: '" + s +
                                              "' is not a Binance symbol (uppercase letters and digits, e.g. BTCUSDT)");
         c.symbols.push_back(s);
     }
-    c.stream = cfg->optValue<std::string>("stream", c.stream);
+    c.stream = textKey(cfg, "stream", c.stream);
     if (c.stream != "trade" && c.stream != "kline_1m" && c.stream != "bookTicker")
         throw Error(BOURSE_E_CONFIG, "config: stream: must be trade, kline_1m or bookTicker");
     c.reconnectMinMs = positive(cfg, "reconnect_min_ms", c.reconnectMinMs);

@@ -150,7 +150,10 @@ public:
                  {R"({"symbols":["BTCUSDT"],"stream":"depth"})", "stream"},
                  {R"({"symbols":["BTCUSDT"],"rest_url":"ftp://x"})", "rest_url"},
                  {R"({"symbols":["BTCUSDT"],"poll_interval_ms":0})", "poll_interval_ms"},
-                 {R"({"symbols":["BTCUSDT"],"sybmols":1})", "sybmols"}}) {
+                 {R"({"symbols":["BTCUSDT"],"sybmols":1})", "sybmols"},
+                 {R"({"symbols":[42]})", "symbols[0]"},
+                 {R"({"symbols":"BTCUSDT"})", "symbols"},
+                 {R"({"symbols":["BTCUSDT"],"ws_url":7})", "ws_url"}}) {
             PluginHarness h({pluginEntry("binance", "bourse-plugin-binance", cfg)});
             try {
                 h.manager->startAll();
