@@ -18,6 +18,7 @@
 #include "http/JsonBody.h"
 #include "http/Router.h"
 #include "ledger/Ledger.h"
+#include "market/MarketData.h"
 #include "plugins/PluginManager.h"
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
@@ -31,7 +32,7 @@ namespace bourse {
 
 namespace {
 
-Poco::JSON::Object pluginJson(const PluginStatus& p) {
+Poco::JSON::Object pluginJson(const PluginStatus& p, const MarketData& market) {
     Poco::JSON::Object o;
     o.set("id", p.id);
     o.set("kind", p.kind);
@@ -46,6 +47,15 @@ Poco::JSON::Object pluginJson(const PluginStatus& p) {
     o.set("loaded_at", p.loadedAtMs ? Poco::Dynamic::Var(p.loadedAtMs) : Poco::Dynamic::Var());
     o.set("last_error", p.lastError.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(p.lastError));
     o.set("last_error_at", p.lastErrorAtMs ? Poco::Dynamic::Var(p.lastErrorAtMs) : Poco::Dynamic::Var());
+    // Price sources: the state of the feed (live, stale, backing_off, banned).
+    if (p.kind == "price_source" && p.state == "running") {
+        if (const auto st = market.sourceStatus(p.id)) {
+            Poco::JSON::Object source;
+            source.set("status", st->status);
+            source.set("detail", st->detail);
+            o.set("source", source);
+        }
+    }
     return o;
 }
 
@@ -86,7 +96,7 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
         requireOperator(r, kernel);
         Poco::JSON::Array list;
         for (const auto& p : kernel.plugins().list())
-            list.add(pluginJson(p));
+            list.add(pluginJson(p, kernel.market()));
         Poco::JSON::Object body;
         body.set("plugins", list);
         sendJson(r.response, 200, toJson(body));
@@ -94,7 +104,9 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
 
     router.add("GET", "/api/v1/admin/plugins/{id}", [&kernel](Request& r) {
         requireOperator(r, kernel);
-        pluginCall(r, [&] { sendJson(r.response, 200, toJson(pluginJson(kernel.plugins().status(r.param("id"))))); });
+        pluginCall(r, [&] {
+            sendJson(r.response, 200, toJson(pluginJson(kernel.plugins().status(r.param("id")), kernel.market())));
+        });
     });
 
     router.add("GET", "/api/v1/admin/users", [&kernel](Request& r) {
@@ -194,7 +206,7 @@ void addAdminRoutes(Router& router, Kernel& kernel) {
             const std::string actor = requireOperator(r, kernel);
             pluginCall(r, [&] {
                 const PluginStatus s = (kernel.plugins().*action)(r.param("id"), actor);
-                sendJson(r.response, 200, toJson(pluginJson(s)));
+                sendJson(r.response, 200, toJson(pluginJson(s, kernel.market())));
             });
         });
     }

@@ -34,7 +34,19 @@ void addMarketRoutes(Router& router, Kernel& kernel) {
             Poco::JSON::Object o;
             o.set("symbol", m.instrument.symbol);
             o.set("name", m.instrument.name);
+            // source: the one in use (else the preferred one); sources: every one, in priority order.
             o.set("source", m.instrument.source);
+            o.set("status", m.live ? "live" : "no_live_source");
+            Poco::JSON::Array sources;
+            for (const auto& feed : m.sources) {
+                Poco::JSON::Object f;
+                f.set("id", feed.source);
+                f.set("status", feedStatusName(feed.status));
+                if (!feed.detail.empty()) f.set("detail", feed.detail);
+                f.set("active", m.live && feed.source == m.instrument.source);
+                sources.add(f);
+            }
+            o.set("sources", sources);
             o.set("price_scale", m.instrument.priceScale);
             o.set("base_asset", m.instrument.baseAsset);
             o.set("quote_asset", m.instrument.quoteAsset);

@@ -6,6 +6,7 @@
 #include "http/Router.h"
 #include "ledger/Ledger.h"
 #include "log/Log.h"
+#include "market/HistoryBackfill.h"
 #include "market/MarketData.h"
 #include "metrics/Metrics.h"
 #include "plugins/HostServices.h"
@@ -70,6 +71,17 @@ Kernel::Kernel(Config config, std::shared_ptr<const Clock> clock)
                           [this, pluginId] { _plugins->refreshInstruments(pluginId); });
     };
     _plugins = std::make_unique<PluginManager>(_config, *_services, *_market, *_audit, *_clock, *_metrics, runtimeDir);
+    _history = std::make_unique<HistoryBackfill>(
+        *_market, *_clock,
+        [this](const std::string& source, const std::string& symbol, int intervalS, std::int64_t fromNs,
+               std::int64_t toNs, HistoryBackfill::ReplyHandler done) {
+            const auto instance = _plugins->instance(source);
+            if (!instance) return done(BOURSE_E_UNAVAILABLE, "plugin '" + source + "' is not running");
+            instance->fetchCandles(symbol, intervalS, fromNs, toNs, std::move(done));
+        },
+        _config.marketData.historyHours);
+    _market->setHistoryRequester([this](const std::string& symbol, const std::string& source, std::int64_t fromNs,
+                                        std::int64_t toNs) { _history->request(symbol, source, fromNs, toNs); });
     _router = std::make_unique<Router>(*_metrics);
 }
 
@@ -126,6 +138,7 @@ void Kernel::start() {
         return std::make_pair(claims->userId, claims->role);
     });
     _market->start();
+    _history->start();
     _stream->start();
     _plugins->startAll();
     if (_config.watchPlugins) _plugins->startWatcher(_config.watchIntervalMs);
@@ -161,6 +174,7 @@ void Kernel::stop() {
     _server->stopAll(true);
     _stream->stop();
     _positions->stop();
+    _history->stop();
     _plugins->stopAll();
     _timers->stop();
     _http->stop();

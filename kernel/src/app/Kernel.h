@@ -25,6 +25,7 @@ class RateLimiter;
 class TokenService;
 class Clock;
 class Database;
+class HistoryBackfill;
 class HttpClient;
 class WsClient;
 class KvStore;
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<WsClient> _ws;
     std::unique_ptr<HostServices> _services;
     std::unique_ptr<PluginManager> _plugins;
+    std::unique_ptr<HistoryBackfill> _history;
     std::unique_ptr<StreamHub> _stream;
     std::unique_ptr<CommitQueue> _commits;
     std::unique_ptr<TokenService> _tokens;

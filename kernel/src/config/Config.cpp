@@ -55,8 +55,31 @@ void readStorage(const YamlReader& r, StorageConfig& s) {
         r.fail("postgresql.dsn", "required when driver is postgresql");
 }
 
+// market_data.instruments: SYMBOL: { sources: [first, fallback, ...] }, every
+// source a configured plugin id.
+void readInstrumentSources(const YamlReader& market, const std::set<std::string>& pluginIds, MarketDataConfig& m) {
+    const auto instruments = market.child("instruments");
+    if (!instruments) return;
+    static const std::regex symbolPattern("[A-Z0-9_]{1,32}");
+    for (const std::string& symbol : instruments->keys()) {
+        if (!std::regex_match(symbol, symbolPattern))
+            instruments->fail(symbol, "'" + symbol + "' is not a symbol (A-Z, 0-9, _; at most 32)");
+        const auto entry = instruments->child(symbol);
+        if (!entry) instruments->fail(symbol, "expected { sources: [plugin ids in priority order] }");
+        entry->allowOnly({"sources"});
+        const auto sources = entry->stringList("sources");
+        if (sources.empty()) entry->fail("sources", "list at least one price source");
+        std::set<std::string> seen;
+        for (const auto& id : sources) {
+            if (!pluginIds.count(id)) entry->fail("sources", "'" + id + "' is not a configured plugin id");
+            if (!seen.insert(id).second) entry->fail("sources", "'" + id + "' is listed twice");
+        }
+        m.sources[symbol] = sources;
+    }
+}
+
 PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dirs) {
-    r.allowOnly({"id", "library", "enabled", "config", "secrets"});
+    r.allowOnly({"id", "library", "enabled", "config", "secrets", "stale_after_ms"});
     PluginConfig p;
     p.where = r.where();
     p.id = r.requiredString("id");
@@ -67,6 +90,7 @@ PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dir
     p.enabled = r.boolean("enabled", true);
     p.configJson = r.json("config");
     if (auto s = r.child("secrets")) p.secrets = s->stringMap();
+    p.staleAfterMs = r.integer("stale_after_ms", 0, 0, 86'400'000);
     return p;
 }
 
@@ -96,12 +120,15 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
     if (auto s = root.child("server")) readServer(*s, c.server, baseDir);
     if (auto s = root.child("storage")) readStorage(*s, c.storage);
     if (auto m = root.child("market_data")) {
-        m->allowOnly({"tick_retention_hours", "candle_retention_days", "flush_interval_ms"});
+        m->allowOnly({"tick_retention_hours", "candle_retention_days", "flush_interval_ms", "stale_after_ms",
+                      "history_hours", "instruments"});
         c.marketData.tickRetentionHours =
             m->integer("tick_retention_hours", c.marketData.tickRetentionHours, 1, 24 * 365);
         c.marketData.candleRetentionDays =
             m->integer("candle_retention_days", c.marketData.candleRetentionDays, 1, 3650);
         c.marketData.flushIntervalMs = m->integer("flush_interval_ms", c.marketData.flushIntervalMs, 10, 10000);
+        c.marketData.staleAfterMs = m->integer("stale_after_ms", c.marketData.staleAfterMs, 100, 86'400'000);
+        c.marketData.historyHours = m->integer("history_hours", c.marketData.historyHours, 0, 24 * 31);
     }
     if (auto s = root.child("stream")) {
         s->allowOnly({"max_queued_bytes", "max_connections"});
@@ -157,8 +184,10 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
     for (const YamlReader& item : root.list("plugins")) {
         PluginConfig p = readPlugin(item, c.pluginDirs);
         if (!ids.insert(p.id).second) item.fail("id", "duplicate plugin id '" + p.id + "'");
+        if (p.staleAfterMs > 0) c.marketData.staleAfterMsBySource[p.id] = p.staleAfterMs;
         c.plugins.push_back(std::move(p));
     }
+    if (auto m = root.child("market_data")) readInstrumentSources(*m, ids, c.marketData);
     return c;
 }
 

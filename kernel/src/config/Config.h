@@ -44,6 +44,17 @@ struct MarketDataConfig {
     int tickRetentionHours = 24;
     int candleRetentionDays = 90;
     int flushIntervalMs = 200;  ///< tick persistence batch period
+    /// A source with no tick for this long is stale (a plugin entry's own
+    /// stale_after_ms overrides it for that source).
+    int staleAfterMs = 15000;
+    /// How far back candles are back-filled from a source's history when an
+    /// instrument has none (0: never).
+    int historyHours = 24;
+    /// symbol → price sources in priority order, for instruments offered by
+    /// more than one source (the first live one is used).
+    std::map<std::string, std::vector<std::string>> sources;
+    /// plugin id → its stale_after_ms (from the plugin entries).
+    std::map<std::string, int> staleAfterMsBySource;
 };
 
 struct StreamConfig {
@@ -82,7 +93,8 @@ struct PluginConfig {
     bool enabled = true;
     std::string configJson = "{}";
     std::map<std::string, std::string> secrets;
-    std::string where;  ///< "file:line:col" of the entry, for error messages
+    std::string where;     ///< "file:line:col" of the entry, for error messages
+    int staleAfterMs = 0;  ///< price sources: staleness limit; 0 = market_data.stale_after_ms
 };
 
 struct Config {

@@ -232,6 +232,13 @@ std::vector<std::string> YamlReader::stringList(const std::string& key) const {
     return out;
 }
 
+std::vector<std::string> YamlReader::keys() const {
+    std::vector<std::string> out;
+    for (auto it = _node.begin(); it != _node.end(); ++it)
+        out.push_back(it->first.as<std::string>());
+    return out;
+}
+
 std::map<std::string, std::string> YamlReader::stringMap() const {
     std::map<std::string, std::string> out;
     for (auto it = _node.begin(); it != _node.end(); ++it) {

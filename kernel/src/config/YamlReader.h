@@ -41,6 +41,8 @@ public:
     /// A sequence of mappings ([] when absent).
     [[nodiscard]] std::vector<YamlReader> list(const std::string& key) const;
     [[nodiscard]] std::vector<std::string> stringList(const std::string& key) const;
+    /// The keys of this mapping, in file order.
+    [[nodiscard]] std::vector<std::string> keys() const;
     /// This mapping as string → string (values must be scalars).
     [[nodiscard]] std::map<std::string, std::string> stringMap() const;
     /// A nested mapping converted to JSON object text ("{}" when absent).

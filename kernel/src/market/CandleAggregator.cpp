@@ -35,10 +35,12 @@ std::vector<Candle> CandleAggregator::update(const PriceTick& tick) {
         const std::int64_t width = static_cast<std::int64_t>(interval) * 1'000'000'000;
         // Floor division so instants before 1970 would still bucket correctly.
         const std::int64_t open = (tick.tsNs >= 0 ? tick.tsNs / width : (tick.tsNs - width + 1) / width) * width;
-        Candle& c = _current[{tick.symbol, interval}];
+        Slot& slot = _current[{tick.symbol, interval}];
+        Candle& c = slot.candle;
         if (c.tickCount > 0 && open < c.openNs) continue;  // late tick: candle already closed
         if (c.tickCount == 0 || open > c.openNs || c.scale != tick.price.scale) {
             c = Candle{tick.symbol, interval, open, m, m, m, m, tick.price.scale, 1};
+            slot.firstTickNs = tick.tsNs;
         } else {
             c.high = std::max(c.high, m);
             c.low = std::min(c.low, m);
@@ -50,9 +52,31 @@ std::vector<Candle> CandleAggregator::update(const PriceTick& tick) {
     return touched;
 }
 
+std::vector<Candle> CandleAggregator::absorb(const Candle& h) {
+    std::vector<Candle> changed;
+    for (const int interval : kCandleIntervals) {
+        if (interval <= h.intervalS) continue;
+        const auto it = _current.find({h.symbol, interval});
+        if (it == _current.end()) continue;
+        Slot& slot = it->second;
+        Candle& c = slot.candle;
+        const std::int64_t width = static_cast<std::int64_t>(interval) * 1'000'000'000;
+        if (c.scale != h.scale || h.openNs < c.openNs || h.openNs >= c.openNs + width) continue;
+        // The history candle ends before the first tick: it came first, so it opens the candle.
+        if (h.openNs + static_cast<std::int64_t>(h.intervalS) * 1'000'000'000 <= slot.firstTickNs) {
+            c.open = h.open;
+            slot.firstTickNs = h.openNs;
+        }
+        c.high = std::max(c.high, h.high);
+        c.low = std::min(c.low, h.low);
+        changed.push_back(c);
+    }
+    return changed;
+}
+
 const Candle* CandleAggregator::current(const std::string& symbol, int intervalS) const {
     const auto it = _current.find({symbol, intervalS});
-    return it == _current.end() ? nullptr : &it->second;
+    return it == _current.end() ? nullptr : &it->second.candle;
 }
 
 void CandleAggregator::forget(const std::string& symbol) {

@@ -22,6 +22,11 @@ public:
     /// is ignored for that interval (ticks arrive in order from one source).
     std::vector<Candle> update(const PriceTick& tick);
 
+    /// Folds a history candle (from a source's back-fill) into the candles in
+    /// progress of coarser intervals that cover it: it widens high/low and, when
+    /// it lies before their first tick, sets the open. Returns the candles changed.
+    std::vector<Candle> absorb(const Candle& history);
+
     /// The candle in progress for (symbol, interval), if any.
     [[nodiscard]] const Candle* current(const std::string& symbol, int intervalS) const;
 
@@ -29,7 +34,11 @@ public:
     void forget(const std::string& symbol);
 
 private:
-    std::map<std::pair<std::string, int>, Candle> _current;
+    struct Slot {
+        Candle candle;
+        std::int64_t firstTickNs = 0;
+    };
+    std::map<std::pair<std::string, int>, Slot> _current;
 };
 
 }  // namespace bourse

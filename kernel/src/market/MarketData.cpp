@@ -6,6 +6,8 @@
 #include "util/Clock.h"
 
 #include <algorithm>
+#include <chrono>
+#include <set>
 
 using namespace Poco::Data::Keywords;
 
@@ -51,12 +53,44 @@ std::string candleJson(const Candle& c) {
     return out;
 }
 
+namespace {
+std::map<std::string, std::int64_t> staleLimitsNs(const MarketDataConfig& config) {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& [source, ms] : config.staleAfterMsBySource)
+        out[source] = static_cast<std::int64_t>(ms) * kNsPerMs;
+    return out;
+}
+
+std::string jsonString(const std::string& s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;  // control characters carry nothing here
+        out += c;
+    }
+    return out + '"';
+}
+}  // namespace
+
 MarketData::MarketData(Database& db, const MarketDataConfig& config, const Clock& clock, Metrics& metrics)
     : _db(db),
       _config(config),
       _clock(clock),
       _ticksAccepted(metrics.counter("bourse_ticks_total", "Ticks accepted from price sources")),
-      _ticksRejected(metrics.counter("bourse_ticks_rejected_total", "Ticks refused (unknown symbol, bad scale)")) {}
+      _ticksRejected(metrics.counter("bourse_ticks_rejected_total", "Ticks refused (unknown symbol, bad scale)")),
+      _sourceSwitches(metrics.counter("bourse_price_source_switches_total",
+                                      "Changes of an instrument's active price source (failover and return)")),
+      _selector(config.sources, staleLimitsNs(config), static_cast<std::int64_t>(config.staleAfterMs) * kNsPerMs) {}
+
+std::int64_t MarketData::monotonicNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+void MarketData::setHistoryRequester(HistoryRequester requester) {
+    std::lock_guard lock(_mutex);
+    _historyRequester = std::move(requester);
+}
 
 MarketData::~MarketData() {
     stop();
@@ -96,24 +130,57 @@ std::optional<PriceTick> MarketData::loadLastTick(const std::string& symbol) con
     return PriceTick{symbol, Decimal(price.value(), scale.value()), ts.value()};
 }
 
+std::string MarketData::refusal(const std::string& source, const std::vector<InstrumentInfo>& instruments) const {
+    std::lock_guard lock(_mutex);
+    for (const auto& in : instruments)
+        if (std::string why = _selector.refusal(in.symbol, source); !why.empty()) return why;
+    return "";
+}
+
+void MarketData::describe(const std::string& symbol) {
+    const auto offers = _offers.find(symbol);
+    if (offers == _offers.end() || offers->second.empty()) {
+        _instruments.erase(symbol);
+        _aggregator.forget(symbol);
+        return;
+    }
+    // Name, assets and scale come from the first source in priority order, so
+    // the instrument's scale does not change when it fails over.
+    const auto feeds = _selector.feeds(symbol, monotonicNs());
+    const InstrumentInfo* primary = &offers->second.begin()->second;
+    if (!feeds.empty())
+        if (const auto it = offers->second.find(feeds.front().source); it != offers->second.end())
+            primary = &it->second;
+    InstrumentInfo info = *primary;
+    info.source = _selector.active(symbol).value_or(primary->source);
+    _instruments[symbol] = std::move(info);
+}
+
 void MarketData::setInstruments(const std::string& source, const std::vector<InstrumentInfo>& instruments) {
     std::vector<std::pair<std::string, std::optional<PriceTick>>> restored;
+    std::vector<SourceSelector::Switch> switches;
     {
         std::lock_guard lock(_mutex);
-        for (const auto& in : instruments) {
-            const auto it = _instruments.find(in.symbol);
-            if (it != _instruments.end() && it->second.source != source)
-                throw std::invalid_argument("symbol " + in.symbol + " is already provided by '" + it->second.source +
-                                            "'");
-        }
-        for (auto it = _instruments.begin(); it != _instruments.end();)
-            it = it->second.source == source ? _instruments.erase(it) : std::next(it);
+        for (const auto& in : instruments)
+            if (std::string why = _selector.refusal(in.symbol, source); !why.empty()) throw std::invalid_argument(why);
+        std::set<std::string> touched;
+        for (auto& [symbol, offers] : _offers)
+            if (offers.erase(source)) touched.insert(symbol);
+        std::vector<std::string> symbols;
         for (auto in : instruments) {
             in.source = source;
+            symbols.push_back(in.symbol);
+            touched.insert(in.symbol);
             if (!_last.count(in.symbol)) restored.emplace_back(in.symbol, std::nullopt);
-            _instruments[in.symbol] = in;
+            _offers[in.symbol][source] = std::move(in);
+        }
+        switches = _selector.setOffered(source, symbols, monotonicNs());
+        for (const auto& symbol : touched) {
+            describe(symbol);
+            if (_offers[symbol].empty()) _offers.erase(symbol);
         }
     }
+    announce(switches);
     // The last stored price survives restarts, so sources continue from it.
     for (auto& [symbol, tick] : restored) {
         tick = loadLastTick(symbol);
@@ -124,37 +191,163 @@ void MarketData::setInstruments(const std::string& source, const std::vector<Ins
 }
 
 void MarketData::removeSource(const std::string& source) {
-    std::lock_guard lock(_mutex);
-    for (auto it = _instruments.begin(); it != _instruments.end();) {
-        if (it->second.source == source) {
-            _aggregator.forget(it->first);
-            it = _instruments.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
-std::string MarketData::onTick(const std::string& source, const PriceTick& tick) {
-    std::vector<std::pair<std::string, std::string>> messages;
-    Listener listener;
+    std::vector<SourceSelector::Switch> switches;
     {
         std::lock_guard lock(_mutex);
-        const auto it = _instruments.find(tick.symbol);
+        switches = _selector.removeSource(source, monotonicNs());
+        for (auto it = _offers.begin(); it != _offers.end();) {
+            const std::string symbol = it->first;
+            const bool had = it->second.erase(source) > 0;
+            it = it->second.empty() ? _offers.erase(it) : std::next(it);
+            if (had) describe(symbol);
+        }
+    }
+    announce(switches);
+}
+
+void MarketData::reportSourceState(const std::string& source, FeedStatus state, const std::string& detail) {
+    std::vector<SourceSelector::Switch> switches;
+    bool changed = false;
+    {
+        std::lock_guard lock(_mutex);
+        const auto before = _selector.reportedStates();
+        const auto it = before.find(source);
+        changed = it == before.end() || it->second.first != state || it->second.second != detail;
+        switches = _selector.report(source, state, detail, monotonicNs());
+        for (const auto& sw : switches)
+            describe(sw.symbol);
+    }
+    if (changed) {
+        log::write(state == FeedStatus::Live ? log::Level::Info : log::Level::Warn, "market", "price source state",
+                   {{"source", source}, {"state", feedStatusName(state)}, {"detail", detail}});
+    }
+    announce(switches);
+}
+
+void MarketData::evaluateSources() {
+    std::vector<SourceSelector::Switch> switches;
+    {
+        std::lock_guard lock(_mutex);
+        switches = _selector.evaluate(monotonicNs());
+        for (const auto& sw : switches)
+            describe(sw.symbol);
+    }
+    announce(switches);
+}
+
+void MarketData::announce(const std::vector<SourceSelector::Switch>& switches) {
+    if (switches.empty()) return;
+    const std::int64_t nowNs = _clock.nowNs();
+    Listener listener;
+    HistoryRequester requester;
+    std::vector<std::tuple<std::string, std::string, std::int64_t>> history;  // symbol, source, from
+    std::set<std::string> recovered;                                          // had no live source, has one again
+    {
+        std::lock_guard lock(_mutex);
+        listener = _listener;
+        requester = _historyRequester;
+        for (const auto& sw : switches) {
+            if (sw.to.empty()) {
+                _holeSinceNs.try_emplace(sw.symbol, nowNs);
+            } else if (sw.from.empty()) {
+                // Back from nothing (or first start: since the last stored candle).
+                const auto hole = _holeSinceNs.find(sw.symbol);
+                history.emplace_back(sw.symbol, sw.to, hole == _holeSinceNs.end() ? 0 : hole->second);
+                if (hole != _holeSinceNs.end()) {
+                    recovered.insert(sw.symbol);
+                    _holeSinceNs.erase(hole);
+                }
+            }
+        }
+    }
+    for (const auto& sw : switches) {
+        // An instrument's first live source after start is routine; the rest is news.
+        const bool first = sw.from.empty() && !sw.to.empty() && !recovered.count(sw.symbol);
+        const char* what = sw.to.empty()     ? "no live price source"
+                           : first           ? "price source active"
+                           : sw.from.empty() ? "price source back"
+                                             : "price source switched";
+        log::write(first ? log::Level::Debug : log::Level::Warn, "market", what,
+                   {{"symbol", sw.symbol}, {"from", sw.from}, {"to", sw.to}, {"reason", sw.reason}});
+        if (!sw.from.empty() || sw.to.empty()) _sourceSwitches.inc();
+        if (listener)
+            listener("ticks:" + sw.symbol, R"({"type":"source","symbol":")" + sw.symbol + R"(","source":)" +
+                                               jsonString(sw.to) + R"(,"reason":)" + jsonString(sw.reason) + "}");
+    }
+    if (requester)
+        for (const auto& [symbol, source, from] : history)
+            requester(symbol, source, from, nowNs);
+}
+
+std::optional<SourceStatus> MarketData::sourceStatus(const std::string& source) const {
+    std::lock_guard lock(_mutex);
+    const auto reported = _selector.reportedStates();
+    const auto it = reported.find(source);
+    std::string detail = it == reported.end() ? "" : it->second.second;
+    if (it != reported.end() && it->second.first != FeedStatus::Live)
+        return SourceStatus{feedStatusName(it->second.first), detail};
+    bool offers = false;
+    const std::int64_t now = monotonicNs();
+    for (const auto& [symbol, bySource] : _offers) {
+        if (!bySource.count(source)) continue;
+        offers = true;
+        for (const auto& feed : _selector.feeds(symbol, now))
+            if (feed.source == source && feed.status == FeedStatus::Live) return SourceStatus{"live", detail};
+    }
+    if (!offers && it == reported.end()) return std::nullopt;
+    return SourceStatus{offers ? "stale" : "live", detail};
+}
+
+bool MarketData::hasLiveSource(const std::string& symbol) const {
+    std::lock_guard lock(_mutex);
+    return _selector.active(symbol).has_value();
+}
+
+std::string MarketData::onTick(const std::string& source, PriceTick tick) {
+    std::vector<std::pair<std::string, std::string>> messages;
+    Listener listener;
+    std::optional<SourceSelector::Switch> pendingSwitch;
+    {
+        std::unique_lock lock(_mutex);
+        const auto offers = _offers.find(tick.symbol);
+        const InstrumentInfo* offered = nullptr;
+        if (offers != _offers.end())
+            if (const auto o = offers->second.find(source); o != offers->second.end()) offered = &o->second;
         std::string reason;
-        if (it == _instruments.end())
+        if (offers == _offers.end())
             reason = "unknown symbol '" + tick.symbol + "'";
-        else if (it->second.source != source)
-            reason = "symbol '" + tick.symbol + "' belongs to '" + it->second.source + "'";
-        else if (tick.price.scale != it->second.priceScale)
+        else if (!offered)
+            reason = "symbol '" + tick.symbol + "' is not offered by '" + source + "'";
+        else if (tick.price.scale != offered->priceScale)
             reason = "price scale " + std::to_string(tick.price.scale) + " differs from the instrument's " +
-                     std::to_string(it->second.priceScale);
+                     std::to_string(offered->priceScale);
         else if (tick.price.mantissa <= 0)
             reason = "price must be positive";
         if (!reason.empty()) {
             _ticksRejected.inc();
             return reason;
         }
+        std::optional<SourceSelector::Switch> switched;
+        const bool isPrice = _selector.onTick(tick.symbol, source, monotonicNs(), switched);
+        if (switched) describe(tick.symbol);
+        if (!isPrice) {
+            // A fallback keeping its feed fresh: accepted, but not the instrument's price.
+            lock.unlock();
+            _ticksAccepted.inc();
+            if (switched) announce({*switched});
+            return {};
+        }
+        // A fallback may quote with another precision than the instrument's.
+        const int scale = _instruments[tick.symbol].priceScale;
+        if (tick.price.scale != scale) {
+            try {
+                tick.price = tick.price.scale > scale ? tick.price.rounded(scale) : tick.price.rescaled(scale);
+            } catch (const std::exception& e) {
+                _ticksRejected.inc();
+                return std::string("price does not fit the instrument's scale: ") + e.what();
+            }
+        }
+        if (switched) pendingSwitch = switched;
         _last[tick.symbol] = tick;
         auto& recent = _recent[tick.symbol];
         recent.push_back({tick.tsNs, tick.price.mantissa, tick.price.scale});
@@ -168,6 +361,7 @@ std::string MarketData::onTick(const std::string& source, const PriceTick& tick)
         listener = _listener;
     }
     _ticksAccepted.inc();
+    if (pendingSwitch) announce({*pendingSwitch});
     if (listener)
         for (const auto& [channel, json] : messages)
             listener(channel, json);
@@ -225,7 +419,8 @@ std::vector<MarketSummary> MarketData::markets() const {
     std::lock_guard lock(_mutex);
     std::vector<MarketSummary> out;
     for (const auto& [symbol, in] : _instruments) {
-        MarketSummary s{in, std::nullopt, std::nullopt};
+        MarketSummary s{in, std::nullopt, std::nullopt, _selector.feeds(symbol, monotonicNs()),
+                        _selector.active(symbol).has_value()};
         if (const auto it = _last.find(symbol); it != _last.end()) s.last = it->second;
         if (const Candle* c = _aggregator.current(symbol, 3600)) s.hourOpen = Decimal(c->open, c->scale);
         out.push_back(std::move(s));
@@ -266,6 +461,144 @@ std::vector<Candle> MarketData::candles(const std::string& symbol, int intervalS
         out.push_back(c);
     if (out.size() > static_cast<std::size_t>(limit)) out.erase(out.begin(), out.end() - limit);
     return out;
+}
+
+std::optional<std::int64_t> MarketData::lastCandleOpen(const std::string& symbol, int intervalS) const {
+    Poco::Data::Session s = _db.session();
+    std::string sym = symbol;
+    int interval = intervalS;
+    Poco::Nullable<Poco::Int64> last;
+    s << "SELECT MAX(open_ns) FROM candles WHERE symbol = $1 AND interval_s = $2", use(sym), use(interval), into(last),
+        now;
+    if (last.isNull()) return std::nullopt;
+    return last.value();
+}
+
+namespace {
+/// Candles of `interval` rebuilt from finer stored ones: first open, last close, extremes, summed ticks.
+std::optional<Candle> rollUp(Poco::Data::Session& s, const std::string& symbol, int fineS, int interval,
+                             std::int64_t openNs) {
+    std::string sym = symbol;
+    int fine = fineS;
+    Poco::Int64 from = openNs, to = openNs + static_cast<std::int64_t>(interval) * 1'000'000'000;
+    std::vector<Poco::Int64> o, h, l, c;
+    std::vector<int> scale, count;
+    s << "SELECT open, high, low, close, scale, tick_count FROM candles "
+         "WHERE symbol = $1 AND interval_s = $2 AND open_ns >= $3 AND open_ns < $4 ORDER BY open_ns",
+        use(sym), use(fine), use(from), use(to), into(o), into(h), into(l), into(c), into(scale), into(count), now;
+    if (o.empty()) return std::nullopt;
+    Candle out{symbol, interval, openNs, o.front(), h.front(), l.front(), c.back(), scale.front(), 0};
+    for (std::size_t i = 0; i < o.size(); ++i) {
+        if (scale[i] != out.scale) return std::nullopt;  // mixed precision: leave the stored one alone
+        out.high = std::max<std::int64_t>(out.high, h[i]);
+        out.low = std::min<std::int64_t>(out.low, l[i]);
+        out.tickCount += count[i];
+    }
+    return out;
+}
+
+void upsertCandle(Poco::Data::Session& s, const Candle& c, bool keepExisting) {
+    std::string sym = c.symbol;
+    int interval = c.intervalS, scale = c.scale, count = c.tickCount;
+    Poco::Int64 open = c.openNs, o = c.open, h = c.high, l = c.low, cl = c.close;
+    s << std::string(
+             "INSERT INTO candles (symbol, interval_s, open_ns, open, high, low, close, scale, tick_count) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (symbol, interval_s, open_ns) ") +
+             (keepExisting ? "DO NOTHING"
+                           : "DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, "
+                             "close = excluded.close, scale = excluded.scale, tick_count = excluded.tick_count"),
+        use(sym), use(interval), use(open), use(o), use(h), use(l), use(cl), use(scale), use(count), now;
+}
+}  // namespace
+
+std::size_t MarketData::storeHistory(const std::string& symbol, const std::string& source,
+                                     const std::vector<Candle>& history) {
+    if (history.empty()) return 0;
+    std::vector<Candle> fill;
+    std::vector<std::pair<std::string, std::string>> messages;
+    Listener listener;
+    std::map<int, std::int64_t> inProgress;  // interval → open of the candle the aggregator holds
+    {
+        std::lock_guard lock(_mutex);
+        const auto offers = _offers.find(symbol);
+        if (offers == _offers.end() || !offers->second.count(source)) return 0;
+        const int scale = _instruments[symbol].priceScale;
+        for (const int interval : kCandleIntervals)
+            if (const Candle* c = _aggregator.current(symbol, interval)) inProgress[interval] = c->openNs;
+        for (Candle c : history) {
+            c.symbol = symbol;
+            c.tickCount = 0;  // from history, not from ticks we saw
+            // The minute in progress is built from live ticks.
+            if (const auto cur = inProgress.find(c.intervalS); cur != inProgress.end() && c.openNs >= cur->second)
+                continue;
+            if (c.scale != scale) {
+                try {
+                    for (std::int64_t* v : {&c.open, &c.high, &c.low, &c.close}) {
+                        const Decimal d(*v, c.scale);
+                        *v = (c.scale > scale ? d.rounded(scale) : d.rescaled(scale)).mantissa;
+                    }
+                    c.scale = scale;
+                } catch (const std::exception&) {
+                    continue;  // does not fit the instrument's precision
+                }
+            }
+            fill.push_back(c);
+            for (const Candle& changed : _aggregator.absorb(c)) {
+                _pendingCandles[{changed.symbol, changed.intervalS, changed.openNs}] = changed;
+                messages.emplace_back("candles:" + symbol + ":" + intervalName(changed.intervalS), candleJson(changed));
+            }
+        }
+        listener = _listener;
+    }
+    if (fill.empty()) return 0;
+    flush();  // candles built from ticks reach the table first, and win below
+    const int fine = fill.front().intervalS;
+    std::set<std::pair<int, std::int64_t>> buckets;  // coarser candles to rebuild
+    for (const Candle& c : fill)
+        for (const int interval : kCandleIntervals) {
+            if (interval <= fine || interval % fine != 0) continue;
+            const std::int64_t width = static_cast<std::int64_t>(interval) * 1'000'000'000;
+            const std::int64_t open = c.openNs / width * width;
+            if (const auto cur = inProgress.find(interval); cur != inProgress.end() && open >= cur->second) continue;
+            buckets.emplace(interval, open);
+        }
+    std::size_t added = 0;
+    try {
+        Poco::Data::Session s = _db.session();
+        _db.beginWrite(s);
+        try {
+            std::string sym = symbol;
+            int interval = fine;
+            Poco::Int64 from = fill.front().openNs, to = fill.back().openNs + 1;
+            Poco::Int64 before = 0, after = 0;
+            const char* count =
+                "SELECT COUNT(*) FROM candles WHERE symbol = $1 AND interval_s = $2 AND open_ns >= $3 AND open_ns < $4";
+            s << count, use(sym), use(interval), use(from), use(to), into(before), now;
+            for (const Candle& c : fill)
+                upsertCandle(s, c, true);
+            s << count, use(sym), use(interval), use(from), use(to), into(after), now;
+            added = static_cast<std::size_t>(after - before);
+            for (const auto& [coarse, open] : buckets)
+                if (const auto rolled = rollUp(s, symbol, fine, coarse, open)) upsertCandle(s, *rolled, false);
+            _db.commit(s);
+        } catch (...) {
+            _db.rollback(s);
+            throw;
+        }
+    } catch (const Poco::Exception& e) {
+        log::error("market", "storing history failed", {{"symbol", symbol}, {"error", e.displayText()}});
+        return 0;
+    }
+    if (listener) {
+        for (const auto& [channel, json] : messages)
+            listener(channel, json);
+        // Charts open now reload what they show.
+        for (const int interval : kCandleIntervals)
+            if (interval >= fine)
+                listener("candles:" + symbol + ":" + intervalName(interval),
+                         R"({"type":"history","symbol":")" + symbol + R"(","added":)" + std::to_string(added) + "}");
+    }
+    return added;
 }
 
 void MarketData::flush() {
@@ -341,6 +674,7 @@ void MarketData::writerLoop() {
         _wake.wait_for(lock, std::chrono::milliseconds(_config.flushIntervalMs));
         lock.unlock();
         flush();
+        evaluateSources();
         if (std::chrono::steady_clock::now() >= nextPrune) {
             prune();
             nextPrune = std::chrono::steady_clock::now() + std::chrono::minutes(1);

@@ -136,14 +136,14 @@ bourse_status publishTick(bourse_host_ctx* ctx, const bourse_tick* tick) {
     if (!tick || tick->struct_size < sizeof(bourse_tick)) return fail(ctx, BOURSE_E_INVALID, "tick: bad struct");
     if (!ctx->active.load()) return BOURSE_OK;  // an instance being replaced or not yet swapped in
     PriceTick t{str(tick->symbol), Decimal(tick->price), tick->ts_ns ? tick->ts_ns : ctx->services.clock.nowNs()};
-    if (std::string why = ctx->services.market.onTick(ctx->pluginId, t); !why.empty())
+    if (std::string why = ctx->services.market.onTick(ctx->pluginId, std::move(t)); !why.empty())
         return fail(ctx, BOURSE_E_INVALID, "tick: " + why);
     return BOURSE_OK;
 }
 
 bourse_status publishCandle(bourse_host_ctx* ctx, const bourse_candle*) {
-    // The kernel derives candles from ticks; sources pushing their own candles
-    // (exchange klines) arrive with the market-data history work.
+    // The kernel derives candles from ticks; a source's own candles come in
+    // through fetch_candles, when the kernel back-fills history.
     return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: publish_candle (the kernel builds candles from ticks)");
 }
 
@@ -292,6 +292,17 @@ bourse_status instrumentsChanged(bourse_host_ctx* ctx) {
     return BOURSE_OK;
 }
 
+bourse_status sourceState(bourse_host_ctx* ctx, std::int32_t state, bourse_str detail) {
+    if (state < BOURSE_SOURCE_LIVE || state > BOURSE_SOURCE_BANNED)
+        return fail(ctx, BOURSE_E_INVALID, "source_state: unknown state " + std::to_string(state));
+    if (!ctx->active) return fail(ctx, BOURSE_E_REJECTED, "source_state: instance is not active");
+    const FeedStatus status = state == BOURSE_SOURCE_BANNED        ? FeedStatus::Banned
+                              : state == BOURSE_SOURCE_BACKING_OFF ? FeedStatus::BackingOff
+                                                                   : FeedStatus::Live;
+    ctx->services.market.reportSourceState(ctx->pluginId, status, str(detail));
+    return BOURSE_OK;
+}
+
 const bourse_host_api kHostApi = {
     sizeof(bourse_host_api),
     BOURSE_ABI_MAJOR,
@@ -321,6 +332,7 @@ const bourse_host_api kHostApi = {
     &cancelOrder,
     &saveState,
     &instrumentsChanged,
+    &sourceState,
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "plugins/PluginInstance.h"
 
+#include <cstddef>
 #include <regex>
 
 namespace bourse {
@@ -67,6 +68,72 @@ PluginInstance::~PluginInstance() {
         }
         _ctx->instance = nullptr;
     }
+    // Replies the plugin can no longer give: their callers still hear back once.
+    std::map<PendingReply*, std::unique_ptr<PendingReply>> unanswered;
+    {
+        std::lock_guard replyLock(_replyMutex);
+        unanswered.swap(_pending);
+    }
+    for (auto& [ptr, pending] : unanswered)
+        pending->done(BOURSE_E_UNAVAILABLE, "plugin '" + _id + "' stopped before replying");
+}
+
+void PluginInstance::onReply(void* ctx, bourse_status status, bourse_str json) {
+    auto* p = static_cast<PendingReply*>(ctx);
+    PluginInstance* owner = p->owner;
+    std::unique_ptr<PendingReply> mine;
+    {
+        std::lock_guard lock(owner->_replyMutex);
+        const auto it = owner->_pending.find(p);
+        if (it == owner->_pending.end()) return;  // answered already: exactly once
+        if (p->inCall) {
+            // Delivered once the call returns OK (a failed call voids the reply).
+            if (!p->early) p->early.emplace(status, str(json));
+            return;
+        }
+        mine = std::move(it->second);
+        owner->_pending.erase(it);
+    }
+    mine->done(status, str(json));
+}
+
+void PluginInstance::fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                                  ReplyHandler done) {
+    const auto* api = kind() == BOURSE_KIND_PRICE_SOURCE
+                          ? static_cast<const bourse_price_source_api*>(_descriptor->kind_api)
+                          : nullptr;
+    if (!api || api->struct_size < offsetof(bourse_price_source_api, fetch_candles) + sizeof(api->fetch_candles) ||
+        !api->fetch_candles) {
+        done(BOURSE_E_UNSUPPORTED, "plugin '" + _id + "' offers no history");
+        return;
+    }
+    auto owned = std::make_unique<PendingReply>(PendingReply{this, std::move(done), true, std::nullopt});
+    PendingReply* p = owned.get();
+    {
+        std::lock_guard lock(_replyMutex);
+        _pending.emplace(p, std::move(owned));
+    }
+    std::optional<std::pair<bourse_status, std::string>> outcome;
+    try {
+        invoke("fetch_candles", [&](void* i) {
+            return api->fetch_candles(i, bourse_str{symbol.data(), symbol.size()}, intervalS, fromNs, toNs,
+                                      bourse_reply{p, &PluginInstance::onReply});
+        });
+    } catch (const PluginError& e) {
+        outcome.emplace(e.status(), e.what());
+    }
+    std::unique_ptr<PendingReply> finished;
+    {
+        std::lock_guard lock(_replyMutex);
+        p->inCall = false;
+        if (!outcome && p->early) outcome = std::move(p->early);
+        if (outcome) {
+            // A failed call voids the reply; an early answer is delivered now.
+            finished = std::move(_pending.at(p));
+            _pending.erase(p);
+        }
+    }
+    if (finished) finished->done(outcome->first, outcome->second);
 }
 
 template <class F>

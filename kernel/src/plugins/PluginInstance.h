@@ -17,7 +17,11 @@
 #include "plugins/PluginError.h"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +45,15 @@ public:
 
     /// Price sources: the instruments offered, validated. Throws PluginError.
     std::vector<InstrumentInfo> instruments();
+    /// Called once with the plugin's reply: status and JSON (the message on failure).
+    using ReplyHandler = std::function<void(bourse_status, const std::string& json)>;
+    /// Price sources: history candles for [fromNs, toNs) (see plugin.h
+    /// fetch_candles). Asynchronous: `done` runs exactly once — on the plugin's
+    /// thread when it replies (never call into this instance from it), on this
+    /// thread when the call fails, or with BOURSE_E_UNAVAILABLE when the
+    /// instance is destroyed before replying.
+    void fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                      ReplyHandler done);
     /// Operator command; returns the plugin's JSON reply. Throws PluginError.
     std::string command(const std::string& name, const std::string& argsJson);
 
@@ -71,6 +84,18 @@ private:
     template <class F>
     void invoke(const char* what, F&& fn);
     const bourse_trade_product_api& productApi() const;
+
+    /// A reply the plugin may answer later (fetch_candles).
+    struct PendingReply {
+        PluginInstance* owner;
+        ReplyHandler done;
+        bool inCall = true;                                          ///< the call that received it has not returned yet
+        std::optional<std::pair<bourse_status, std::string>> early;  ///< answered during that call
+    };
+    static void onReply(void* ctx, bourse_status status, bourse_str json);
+
+    std::mutex _replyMutex;  ///< guards _pending and the PendingReply fields
+    std::map<PendingReply*, std::unique_ptr<PendingReply>> _pending;
 
     // Declared first so it is destroyed last: code stays mapped until the end.
     std::shared_ptr<ModuleLibrary> _library;

@@ -143,11 +143,8 @@ void PluginManager::activate(Entry& e, const std::string& actor, const char* act
         if (fresh->kind() == BOURSE_KIND_PRICE_SOURCE) {
             instruments = fresh->instruments();
             // Refuse before swapping if another source owns one of the symbols.
-            for (const auto& in : instruments)
-                if (const auto owner = _market.instrument(in.symbol); owner && owner->source != id)
-                    throw PluginError(
-                        "plugin '" + id + "': symbol " + in.symbol + " is already provided by '" + owner->source + "'",
-                        BOURSE_E_REJECTED);
+            if (const std::string why = _market.refusal(id, instruments); !why.empty())
+                throw PluginError("plugin '" + id + "': " + why, BOURSE_E_REJECTED);
         }
     } catch (const PluginError& err) {
         fresh.reset();  // stops and destroys the half-built instance, unloads its copy

@@ -185,6 +185,8 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     const Poco::Int64 openCount = std::get<1>(known).isNull() ? 0 : std::get<1>(known).value();
     const auto instrument = _market.instrument(req.symbol);
     if (!instrument) throw HttpError::badRequest("symbol: unknown symbol '" + req.symbol + "'", "symbol");
+    if (!_market.hasLiveSource(req.symbol))
+        throw HttpError(409, "Conflict", "symbol: no live price source for " + req.symbol + " right now", "symbol");
     const auto price = _market.lastTick(req.symbol);
 
     bourse_tick cTick{sizeof(bourse_tick), {req.symbol.data(), req.symbol.size()}, {}, 0};

@@ -72,7 +72,7 @@ extern "C" {
 
 /* ABI version of this header. Major: incompatible change. Minor: appended entries. */
 #define BOURSE_ABI_MAJOR 1
-#define BOURSE_ABI_MINOR 1
+#define BOURSE_ABI_MINOR 2
 
 /* Name of the single symbol every module exports (a const bourse_module). */
 #define BOURSE_MODULE_SYMBOL "bourse_module_entry"
@@ -372,7 +372,27 @@ typedef struct bourse_host_api {
      * BOURSE_E_REJECTED from an instance that is not (or no longer) the active
      * one; BOURSE_E_UNSUPPORTED from kinds other than price sources. */
     bourse_status (*instruments_changed)(bourse_host_ctx* ctx);
+
+    /* -- since ABI 1.2 (check struct_size before calling) -- */
+    /* A price source reports the state of its connection to the outside service,
+     * so operators see it and the host can fail over before ticks go stale:
+     * LIVE when data flows, BACKING_OFF while it waits to reconnect or retry
+     * (rate limited, stream down), BANNED when the service refuses it (an IP ban,
+     * a revoked key) until further notice. `detail` is a short operator-visible
+     * reason (borrowed; may be empty). The host marks a source STALE on its own
+     * when no tick arrives for the instrument's staleness limit; a report never
+     * overrides staleness. Cheap; call it on every change, not on every tick.
+     * BOURSE_E_REJECTED from an inactive instance; BOURSE_E_UNSUPPORTED from
+     * kinds other than price sources. */
+    bourse_status (*source_state)(bourse_host_ctx* ctx, int32_t state, bourse_str detail);
 } bourse_host_api;
+
+/* States for host->source_state. */
+typedef enum bourse_source_state {
+    BOURSE_SOURCE_LIVE = 0,
+    BOURSE_SOURCE_BACKING_OFF = 1,
+    BOURSE_SOURCE_BANNED = 2
+} bourse_source_state;
 
 /* ------------------------------------------------------------------------- */
 /* Plugin kinds and their function tables                                     */

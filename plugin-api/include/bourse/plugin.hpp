@@ -278,6 +278,20 @@ public:
         return true;
     }
 
+    enum class SourceState {
+        Live = BOURSE_SOURCE_LIVE,
+        BackingOff = BOURSE_SOURCE_BACKING_OFF,
+        Banned = BOURSE_SOURCE_BANNED
+    };
+
+    /// Report the source's connection state (see plugin.h source_state).
+    /// False on a host older than ABI 1.2, which only judges staleness itself.
+    bool sourceState(SourceState state, std::string_view detail = {}) {
+        if (_api->struct_size < offsetof(bourse_host_api, source_state) + sizeof(_api->source_state)) return false;
+        check(_api->source_state(_ctx, static_cast<std::int32_t>(state), toStr(detail)), "source_state");
+        return true;
+    }
+
     enum class WsEvent { Open, Message, Closed };
     using WsId = std::uint64_t;
 

@@ -180,6 +180,8 @@ public:
     std::vector<Notification> notifications;
     /// How often the plugin said its instruments changed (host->instruments_changed).
     int instrumentsChanged = 0;
+    /// Every host->source_state report, oldest first: (bourse_source_state, detail).
+    std::vector<std::pair<int, std::string>> sourceStates;
     std::vector<HttpRequest> requests;      ///< every request made, answered or not
     std::map<std::string, std::string> kv;  ///< the plugin's key-value store (shared by its instances)
     std::string lastError;                  ///< the last message from set_error (or a failed host call)
@@ -360,6 +362,11 @@ private:
             };
             a.instruments_changed = [](bourse_host_ctx* c) {
                 ++of(c).instrumentsChanged;
+                return BOURSE_OK;
+            };
+            a.source_state = [](bourse_host_ctx* c, std::int32_t state, bourse_str detail) {
+                of(c).sourceStates.emplace_back(
+                    state, std::string(detail.data ? detail.data : "", detail.data ? detail.len : 0));
                 return BOURSE_OK;
             };
             return a;
