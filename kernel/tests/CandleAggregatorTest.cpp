@@ -30,6 +30,7 @@ class CandleAggregatorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testBoundariesStartNewCandles);
     CPPUNIT_TEST(testLateTickIgnored);
     CPPUNIT_TEST(testIntervalNames);
+    CPPUNIT_TEST(testHistoryWidensCandlesInProgress);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -75,6 +76,32 @@ public:
         for (const auto& c : late)
             CPPUNIT_ASSERT(c.intervalS >= 300);  // 1s and 1m candles already moved on
         CPPUNIT_ASSERT_EQUAL(std::int64_t(100), a.current("X", 60)->low);
+    }
+
+    void testHistoryWidensCandlesInProgress() {
+        CandleAggregator a;
+        // Live ticks from minute 3 of the hour; minutes 0-2 arrive later as history.
+        a.update(tick(kHour + 185 * kSec, 100));
+        a.update(tick(kHour + 190 * kSec, 102));
+        Candle early{"X", 60, kHour, 90, 120, 80, 95, 2, 0};
+        const auto changed = a.absorb(early);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), changed.size());  // 5m and 1h, not 1s or 1m
+        for (const int interval : {300, 3600}) {
+            const Candle* c = a.current("X", interval);
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(90), c->open);  // history came first: it opens
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(120), c->high);
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(80), c->low);
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(102), c->close);  // the live close stays
+        }
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(100), a.current("X", 60)->open);
+        // A history minute after the first tick widens but does not reopen.
+        a.absorb(Candle{"X", 60, kHour + 240 * kSec, 70, 130, 60, 71, 2, 0});
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(90), a.current("X", 300)->open);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(130), a.current("X", 300)->high);
+        // Outside the candle in progress, or another precision: untouched.
+        CPPUNIT_ASSERT(a.absorb(Candle{"X", 60, kHour - 60 * kSec, 1, 500, 1, 1, 2, 0}).empty());
+        CPPUNIT_ASSERT(a.absorb(Candle{"X", 60, kHour + 60 * kSec, 1, 500, 1, 1, 3, 0}).empty());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(130), a.current("X", 3600)->high);
     }
 
     void testIntervalNames() {

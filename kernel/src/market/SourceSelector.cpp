@@ -85,12 +85,20 @@ std::optional<SourceSelector::Switch> SourceSelector::reselect(const std::string
         if (old == in.feeds.end()) {
             sw.reason = in.active + " no longer offers it";
         } else {
-            const FeedStatus s = statusOf(*old, nowNs);
-            sw.reason = in.active + " is " + feedStatusName(s);
-            if (const auto r = _reported.find(in.active); r != _reported.end() && !r->second.second.empty())
-                sw.reason += " (" + r->second.second + ")";
-            if (s == FeedStatus::Live || s == FeedStatus::BackingOff)
-                sw.reason = next + " has priority and is live";  // a return to the preferred source
+            const auto ahead = [&](const std::string& a, const std::string& b) {
+                const auto pos = [&](const std::string& src) {
+                    return std::find_if(in.feeds.begin(), in.feeds.end(),
+                                        [&](const Feed& f) { return f.source == src; });
+                };
+                return pos(a) < pos(b);
+            };
+            if (!next.empty() && ahead(next, in.active)) {
+                sw.reason = next + " has priority and is live again";  // the return to the preferred source
+            } else {
+                sw.reason = in.active + " is " + feedStatusName(statusOf(*old, nowNs));
+                if (const auto r = _reported.find(in.active); r != _reported.end() && !r->second.second.empty())
+                    sw.reason += " (" + r->second.second + ")";
+            }
         }
     } else {
         sw.reason = next + " is live";

@@ -295,10 +295,17 @@ bourse_status instrumentsChanged(bourse_host_ctx* ctx) {
 bourse_status sourceState(bourse_host_ctx* ctx, std::int32_t state, bourse_str detail) {
     if (state < BOURSE_SOURCE_LIVE || state > BOURSE_SOURCE_BANNED)
         return fail(ctx, BOURSE_E_INVALID, "source_state: unknown state " + std::to_string(state));
-    if (!ctx->active) return fail(ctx, BOURSE_E_REJECTED, "source_state: instance is not active");
     const FeedStatus status = state == BOURSE_SOURCE_BANNED        ? FeedStatus::Banned
                               : state == BOURSE_SOURCE_BACKING_OFF ? FeedStatus::BackingOff
                                                                    : FeedStatus::Live;
+    {
+        // An instance still loading keeps its latest state until it is swapped in.
+        std::lock_guard lock(ctx->resourceMutex);
+        if (!ctx->active) {
+            ctx->pendingSourceState.emplace(status, str(detail));
+            return BOURSE_OK;
+        }
+    }
     ctx->services.market.reportSourceState(ctx->pluginId, status, str(detail));
     return BOURSE_OK;
 }

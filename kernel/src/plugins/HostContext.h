@@ -10,6 +10,7 @@
 //
 #pragma once
 
+#include "market/SourceSelector.h"
 #include "plugins/HostServices.h"
 
 #include <bourse/plugin.h>
@@ -19,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -43,7 +45,9 @@ struct bourse_host_ctx : std::enable_shared_from_this<bourse_host_ctx> {
     /// Set by host->instruments_changed, taken by the plugin manager when it re-reads them.
     std::atomic<bool> instrumentsChanged{false};
 
-    std::mutex resourceMutex;  ///< guards the sets below
+    std::mutex resourceMutex;  ///< guards the sets below and pendingSourceState
+    /// host->source_state from an instance not yet swapped in: applied when it is.
+    std::optional<std::pair<bourse::FeedStatus, std::string>> pendingSourceState;
     std::set<std::uint64_t> timers;
     std::set<std::uint64_t> httpRequests;
     std::set<std::uint64_t> wsConnections;

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bourse {
@@ -66,6 +67,11 @@ public:
     bourse_settlement settle(const bourse_position& position, const bourse_tick* exit);
 
     void setActive(bool active) noexcept { _ctx->active.store(active); }
+    /// The source state it reported before it was active (host->source_state), once.
+    std::optional<std::pair<FeedStatus, std::string>> takePendingSourceState() {
+        std::lock_guard lock(_ctx->resourceMutex);
+        return std::exchange(_ctx->pendingSourceState, std::nullopt);
+    }
     /// True once after the instance said its instruments changed (host->instruments_changed).
     bool takeInstrumentsChanged() noexcept { return _ctx->instrumentsChanged.exchange(false); }
     [[nodiscard]] bool instrumentsChangedPending() const noexcept { return _ctx->instrumentsChanged.load(); }

@@ -177,6 +177,7 @@ void PluginManager::activate(Entry& e, const std::string& actor, const char* act
     }
     if (old) old->setActive(false);
     fresh->setActive(true);
+    if (const auto state = fresh->takePendingSourceState()) _market.reportSourceState(id, state->first, state->second);
     // It may have learnt more instruments between being asked and being swapped in
     // (host->instruments_changed only asks for a refresh once the instance is active).
     if (fresh->kind() == BOURSE_KIND_PRICE_SOURCE && fresh->instrumentsChangedPending() && _services.instrumentsChanged)

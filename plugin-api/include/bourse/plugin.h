@@ -382,8 +382,8 @@ typedef struct bourse_host_api {
      * reason (borrowed; may be empty). The host marks a source STALE on its own
      * when no tick arrives for the instrument's staleness limit; a report never
      * overrides staleness. Cheap; call it on every change, not on every tick.
-     * BOURSE_E_REJECTED from an inactive instance; BOURSE_E_UNSUPPORTED from
-     * kinds other than price sources. */
+     * An instance still being loaded may report: the host applies its latest
+     * report when it is swapped in. BOURSE_E_INVALID for an unknown state. */
     bourse_status (*source_state)(bourse_host_ctx* ctx, int32_t state, bourse_str detail);
 } bourse_host_api;
 

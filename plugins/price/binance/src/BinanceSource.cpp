@@ -165,7 +165,7 @@ void BinanceSource::connect() {
     std::string url = _config.wsUrl + "/stream?streams=";
     for (std::size_t i = 0; i < _config.symbols.size(); ++i)
         url += (i ? "/" : "") + lower(_config.symbols[i]) + "@" + _config.stream;
-    _open = false;
+    _open = _flowing = false;
     _ws = host().wsConnect(url, [this](Host::WsEvent e, std::string_view data) { onStream(e, data); });
 }
 
@@ -178,10 +178,11 @@ void BinanceSource::onStream(Host::WsEvent event, std::string_view data) {
             return;
         case Host::WsEvent::Closed:
             _ws = 0;
-            _open = false;
+            _open = _flowing = false;
             _lastError = "stream: " + std::string(data);
             host().warn("binance: stream closed (" + std::string(data) + "); reconnecting, polling REST meanwhile");
             scheduleReconnect();
+            reportState();
             return;
         case Host::WsEvent::Message:
             break;
@@ -206,6 +207,12 @@ void BinanceSource::onStream(Host::WsEvent event, std::string_view data) {
     }
     if (ev.kind == StreamEvent::Kind::Price) {
         _attempt = 0;  // a working stream
+        if (!_flowing) {
+            // Live once prices flow, not when the socket opens: a stream that
+            // opens and stays silent is no better than a closed one.
+            _flowing = true;
+            reportState();
+        }
         publish(ev.symbol, ev.price, ev.timeMs);
     }
 }
@@ -232,8 +239,9 @@ void BinanceSource::watchdog() {
         _lastError = "stream: silent";
         if (_ws) host().wsClose(_ws);
         _ws = 0;
-        _open = false;
+        _open = _flowing = false;
         scheduleReconnect();
+        reportState();
     } else if (_open && now - _openedAtMs > _config.renewAfterMs) {
         host().info("binance: renewing the stream before the 24-hour cut");
         if (_ws) host().wsClose(_ws);
@@ -269,7 +277,10 @@ bool BinanceSource::usable(const HttpResponse& r, const std::string& what) {
         }
     }
     if (r.status == 200) {
-        _banned = false;
+        if (_banned) {
+            _banned = false;
+            reportState();
+        }
         return true;
     }
     std::int64_t retryAfterS = 0;
@@ -290,6 +301,7 @@ bool BinanceSource::usable(const HttpResponse& r, const std::string& what) {
         if (_banned)
             host().notify("plugin.alert", R"({"plugin":"binance","problem":"banned","retry_after_s":)" +
                                               std::to_string(retryAfterS) + "}");
+        reportState();
         return false;
     }
     _lastError = what + ": " + (r.status == 0 ? "upstream: " + r.error : describeError(r.status, r.body));
@@ -309,6 +321,85 @@ void BinanceSource::publish(const std::string& symbol, const std::string& price,
         ++_malformed;
         _lastError = "price '" + price + "' for " + symbol + ": " + e.what();
     }
+}
+
+void BinanceSource::reportState() {
+    // A flowing stream is live whatever REST does; without it, a ban stops the
+    // REST polling that would cover for it.
+    const Host::SourceState state = _flowing  ? Host::SourceState::Live
+                                    : _banned ? Host::SourceState::Banned
+                                              : Host::SourceState::BackingOff;
+    if (static_cast<int>(state) == _reportedState) return;
+    _reportedState = static_cast<int>(state);
+    host().sourceState(state, state == Host::SourceState::Live ? "stream flowing" : _lastError);
+}
+
+struct BinanceSource::History {
+    std::string symbol, interval;
+    std::int64_t nextMs = 0, endMs = 0;  ///< [nextMs, endMs) still to fetch
+    std::int64_t stepMs = 0;
+    int scale = 0;
+    int pages = 0;
+    std::string rows;  ///< JSON rows gathered so far, comma-separated
+    Reply reply;
+};
+
+void BinanceSource::fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                                 Reply reply) {
+    const auto scale = _scales.find(symbol);
+    if (scale == _scales.end()) return reply.fail(BOURSE_E_NOT_FOUND, "binance: no instrument " + symbol);
+    const std::string interval = klineInterval(intervalS);
+    if (interval.empty())
+        return reply.fail(BOURSE_E_INVALID, "binance: no kline interval of " + std::to_string(intervalS) + " s");
+    if (toNs <= fromNs) return reply.ok("[]");
+    auto h = std::make_shared<History>(History{symbol, interval, fromNs / 1'000'000, toNs / 1'000'000,
+                                               static_cast<std::int64_t>(intervalS) * 1000, scale->second, 0, "",
+                                               std::move(reply)});
+    h->nextMs = (h->nextMs + h->stepMs - 1) / h->stepMs * h->stepMs;  // whole intervals only
+    fetchPage(std::move(h));
+}
+
+void BinanceSource::fetchPage(std::shared_ptr<History> h) {
+    constexpr int kPageRows = 1000;  // Binance's maximum per request
+    constexpr int kMaxPages = 50;    // 50,000 rows: a month of minutes; more is not a back-fill
+    if (h->nextMs >= h->endMs || h->pages >= kMaxPages) return h->reply.ok("[" + h->rows + "]");
+    if (nowMs() < _restBlockedUntilMs)
+        return h->reply.fail(BOURSE_E_UNAVAILABLE, "binance: REST " + std::string(_banned ? "banned" : "rate limited") +
+                                                       " for " + std::to_string(_restBlockedUntilMs - nowMs()) +
+                                                       " ms more");
+    HttpRequest req;
+    req.url = _config.restUrl + "/api/v3/klines?symbol=" + h->symbol + "&interval=" + h->interval +
+              "&startTime=" + std::to_string(h->nextMs) + "&endTime=" + std::to_string(h->endMs - 1) +
+              "&limit=" + std::to_string(kPageRows);
+    host().http(req, [this, h](const HttpResponse& r) {
+        if (!usable(r, "klines")) return h->reply.fail(BOURSE_E_UNAVAILABLE, "binance: " + _lastError);
+        std::vector<Kline> page;
+        try {
+            page = parseKlines(r.body);
+        } catch (const std::exception& e) {
+            _lastError = std::string("klines: ") + e.what();
+            return h->reply.fail(BOURSE_E_UNAVAILABLE, "binance: " + _lastError);
+        }
+        ++h->pages;
+        for (const Kline& k : page) {
+            if (k.openMs < h->nextMs || k.openMs >= h->endMs) continue;
+            try {
+                std::string row = "[" + std::to_string(k.openMs);
+                for (const std::string* v : {&k.open, &k.high, &k.low, &k.close})
+                    row += ",\"" + Decimal::parse(*v).rounded(h->scale).toString() + "\"";
+                row += ",\"" + Decimal::parse(k.volume).toString() + "\"]";
+                h->rows += (h->rows.empty() ? "" : ",") + row;
+            } catch (const std::exception& e) {
+                _lastError = "klines: row at " + std::to_string(k.openMs) + ": " + e.what();
+                return h->reply.fail(BOURSE_E_UNAVAILABLE, "binance: " + _lastError);
+            }
+        }
+        // A short page is the last one (Binance has nothing newer yet).
+        if (page.size() < static_cast<std::size_t>(kPageRows) || page.back().openMs + h->stepMs <= h->nextMs)
+            return h->reply.ok("[" + h->rows + "]");
+        h->nextMs = page.back().openMs + h->stepMs;
+        fetchPage(h);
+    });
 }
 
 std::string BinanceSource::command(const std::string& name, const std::string& argsJson) {

@@ -9,7 +9,11 @@
 // cut, treats a stream silent for stale_after_ms as dead, and polls
 // /api/v3/ticker/price while the stream is down. REST calls honour Retry-After
 // on 429 and stop on 418 (banned) until the ban ends; X-MBX-USED-WEIGHT-1M
-// close to the limit pauses polling.
+// close to the limit pauses polling. History comes from /api/v3/klines, paged
+// 1,000 rows at a time (the kernel back-fills candles with it after start and
+// after an outage). The connection state is reported to the host
+// (host().sourceState): live while prices flow on the stream, backing off while
+// it is down or silent (the host may fail over to another source), banned on 418.
 //
 // Config (JSON): rest_url, ws_url (production by default; tests point them at
 // tests/fakes), symbols (["BTCUSDT", ...], required), stream ("trade" |
@@ -23,6 +27,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,8 +56,14 @@ public:
     void start() override;
     void stop() override;
     std::string command(const std::string& name, const std::string& argsJson) override;
+    void fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                      Reply reply) override;
 
 private:
+    struct History;  ///< one fetchCandles in progress
+    void fetchPage(std::shared_ptr<History> history);
+    /// Tells the host the state when it changed (stream open, REST banned).
+    void reportState();
     /// exchangeInfo for the configured symbols (filtered) or for everything.
     void fetchExchangeInfo(bool filtered);
     void connect();
@@ -72,13 +83,15 @@ private:
 
     Host::WsId _ws = 0;
     bool _open = false;
-    int _attempt = 0;  ///< reconnects since the last healthy connection
+    bool _flowing = false;  ///< prices arrived on the current connection
+    int _attempt = 0;       ///< reconnects since the last healthy connection
     std::int64_t _openedAtMs = 0, _lastMessageMs = 0, _nextPollMs = 0, _restBlockedUntilMs = 0;
     bool _banned = false;
     bool _infoPending = false;
     Host::TimerId _watchdog = 0, _reconnect = 0, _infoRetry = 0;
     std::mt19937_64 _random;
     std::string _lastError;
+    int _reportedState = -1;  ///< last Host::SourceState reported, -1 before the first
     std::int64_t _messages = 0, _malformed = 0, _reconnects = 0, _polls = 0, _usedWeight = 0;
 };
 

@@ -5,8 +5,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <map>
-#include <typeinfo>
 #include <stdexcept>
+#include <typeinfo>
 
 namespace bourse::binance {
 
@@ -134,6 +134,56 @@ std::vector<TickerPrice> parseTickerPrices(const std::string& json) {
         out.push_back({text(o, "symbol"), text(o, "price")});
     }
     return out;
+}
+
+std::vector<Kline> parseKlines(const std::string& json) {
+    const auto arr = arrayOf(parse(json), "klines");
+    std::vector<Kline> out;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+        const auto row = arr->getArray(static_cast<unsigned>(i));
+        const std::string where = "klines[" + std::to_string(i) + "]";
+        if (!row || row->size() < 6) throw std::invalid_argument(where + ": expected [open_time, o, h, l, c, v, ...]");
+        Kline k;
+        try {
+            k.openMs = row->get(0).convert<std::int64_t>();
+        } catch (const Poco::Exception&) {
+            throw std::invalid_argument(where + ": open time is not a number");
+        }
+        std::string* fields[] = {&k.open, &k.high, &k.low, &k.close, &k.volume};
+        for (unsigned f = 0; f < 5; ++f) {
+            const auto v = row->get(f + 1);
+            if (!v.isString()) throw std::invalid_argument(where + ": prices must be strings");
+            *fields[f] = v.convert<std::string>();
+        }
+        if (!out.empty() && k.openMs <= out.back().openMs) throw std::invalid_argument(where + ": rows out of order");
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+std::string klineInterval(int seconds) {
+    switch (seconds) {
+        case 1:
+            return "1s";
+        case 60:
+            return "1m";
+        case 180:
+            return "3m";
+        case 300:
+            return "5m";
+        case 900:
+            return "15m";
+        case 1800:
+            return "30m";
+        case 3600:
+            return "1h";
+        case 14400:
+            return "4h";
+        case 86400:
+            return "1d";
+        default:
+            return "";
+    }
 }
 
 std::string describeError(int status, const std::string& body) {

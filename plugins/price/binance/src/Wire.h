@@ -43,6 +43,16 @@ struct TickerPrice {
 /// GET /api/v3/ticker/price with symbols=[...]: an array of {symbol, price}.
 std::vector<TickerPrice> parseTickerPrices(const std::string& json);
 
+struct Kline {
+    std::int64_t openMs = 0;
+    std::string open, high, low, close, volume;  ///< decimal strings
+};
+/// GET /api/v3/klines: [[open_time, "o", "h", "l", "c", "v", close_time, ...], ...], oldest first.
+std::vector<Kline> parseKlines(const std::string& json);
+
+/// Binance's interval name for a length in seconds ("1m" for 60), or "" if it has none.
+std::string klineInterval(int seconds);
+
 /// "Invalid symbol. (code -1121)" from {"code":-1121,"msg":"Invalid symbol."}; the raw body otherwise.
 std::string describeError(int status, const std::string& body);
 

@@ -2,11 +2,14 @@
 // HTTP and WebSocket clients) against the fake Binance and its faults.
 #include "PluginHarness.h"
 #include "binance/FakeBinance.h"
+#include "market/HistoryBackfill.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <future>
 
 using namespace bourse;
 using namespace bourse::test;
@@ -43,6 +46,8 @@ class BinanceSourceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testServerShutdownReconnectsAtOnce);
     CPPUNIT_TEST(testRateLimitedRestWaitsAndIsNotBanned);
     CPPUNIT_TEST(testBadConfigNamesTheKey);
+    CPPUNIT_TEST(testHistoryIsPagedFromKlines);
+    CPPUNIT_TEST(testConnectionStateReportedToTheHost);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -140,6 +145,63 @@ public:
         // It waited as told: never called during Retry-After, so never banned (418).
         CPPUNIT_ASSERT(status(h)->getValue<std::string>("rest") != "banned");
         CPPUNIT_ASSERT_EQUAL(std::string("running"), h.manager->status("binance").state);
+    }
+
+    void testHistoryIsPagedFromKlines() {
+        FakeBinance fake;
+        PluginHarness h({pluginEntry("binance", "bourse-plugin-binance", config(fake))});
+        h.manager->startAll();
+        CPPUNIT_ASSERT(eventually([&] { return h.market->instrument("BTCUSDT").has_value(); }));
+        constexpr std::int64_t kMinute = 60'000'000'000;
+        const std::int64_t to = h.clock.nowNs() / kMinute * kMinute;
+        const std::int64_t from = to - 1500 * kMinute;  // 25 hours: more than one page of 1,000
+        const auto history = [&](const std::string& symbol, int interval) {
+            auto done = std::make_shared<std::promise<std::pair<bourse_status, std::string>>>();
+            h.manager->instance("binance")->fetchCandles(symbol, interval, from, to,
+                                                         [done](bourse_status s, const std::string& json) {
+                                                             done->set_value({s, json});
+                                                         });
+            auto future = done->get_future();
+            CPPUNIT_ASSERT(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+            return future.get();
+        };
+        const int requestsBefore = fake.restRequests();
+        const auto [status, json] = history("BTCUSDT", 60);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(json, BOURSE_OK, status);
+        CPPUNIT_ASSERT(fake.restRequests() - requestsBefore >= 2);
+        const auto rows = HistoryBackfill::parseRows(json, "BTCUSDT", 60);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1500), rows.size());
+        CPPUNIT_ASSERT_EQUAL(from, rows.front().openNs);
+        CPPUNIT_ASSERT_EQUAL(to - kMinute, rows.back().openNs);
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            CPPUNIT_ASSERT_EQUAL(kMinute, rows[i].openNs - rows[i - 1].openNs);  // no hole, no overlap
+        CPPUNIT_ASSERT_EQUAL(2, rows.front().scale);                             // the instrument's precision
+        CPPUNIT_ASSERT_EQUAL(BOURSE_E_INVALID, history("BTCUSDT", 7).first);
+        CPPUNIT_ASSERT_EQUAL(BOURSE_E_NOT_FOUND, history("NOPEUSDT", 60).first);
+        fake.failRest(503, 1);
+        const auto failed = history("BTCUSDT", 60);
+        CPPUNIT_ASSERT_EQUAL(BOURSE_E_UNAVAILABLE, failed.first);  // the kernel asks again later
+        CPPUNIT_ASSERT_MESSAGE(failed.second, failed.second.find("503") != std::string::npos);
+    }
+
+    void testConnectionStateReportedToTheHost() {
+        FakeBinance fake;
+        PluginHarness h({pluginEntry("binance", "bourse-plugin-binance", config(fake))});
+        h.manager->startAll();
+        const auto state = [&] {
+            const auto s = h.market->sourceStatus("binance");
+            return s ? s->status : std::string();
+        };
+        CPPUNIT_ASSERT(eventually([&] { return state() == "live"; }));
+        fake.stallStreams(true);  // silent: dropped by the watchdog, reconnects open but stay silent
+        CPPUNIT_ASSERT(eventually([&] { return state() == "backing_off"; }));
+        CPPUNIT_ASSERT(h.market->sourceStatus("binance")->detail.find("silent") != std::string::npos);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        CPPUNIT_ASSERT_EQUAL(std::string("backing_off"), state());  // an open but silent stream is not live
+        fake.failRest(418, 1);                                      // the next poll: banned
+        CPPUNIT_ASSERT(eventually([&] { return state() == "banned"; }));
+        fake.stallStreams(false);
+        CPPUNIT_ASSERT(eventually([&] { return state() == "live"; }));
     }
 
     void testBadConfigNamesTheKey() {

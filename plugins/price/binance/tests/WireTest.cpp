@@ -31,6 +31,7 @@ class WireTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTickSizes);
     CPPUNIT_TEST(testStreamMessages);
     CPPUNIT_TEST(testTickerPricesAndErrors);
+    CPPUNIT_TEST(testKlines);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -90,6 +91,26 @@ public:
                              describeError(400, R"({"code":-1121,"msg":"Invalid symbol."})"));
         CPPUNIT_ASSERT_EQUAL(std::string("HTTP 502: <html>bad gateway</html>"),
                              describeError(502, "<html>bad gateway</html>"));
+    }
+
+    void testKlines() {
+        const auto k = parseKlines(fixture("klines.json"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), k.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1763856060000), k[1].openMs);
+        CPPUNIT_ASSERT_EQUAL(std::string("86533.99000000"), k[1].open);
+        CPPUNIT_ASSERT_EQUAL(std::string("86580.10000000"), k[1].high);
+        CPPUNIT_ASSERT_EQUAL(std::string("86530.00000000"), k[1].low);
+        CPPUNIT_ASSERT_EQUAL(std::string("86577.35000000"), k[1].close);
+        CPPUNIT_ASSERT_EQUAL(std::string("9.81244000"), k[1].volume);
+        CPPUNIT_ASSERT(parseKlines("[]").empty());
+        for (const char* bad :
+             {R"({"code":-1121,"msg":"Invalid symbol."})", R"([[1,"1","1","1"]])", R"([[1,1.5,"1","1","1","1"]])",
+              R"([["x","1","1","1","1","1"]])", R"([[2,"1","1","1","1","1"],[1,"1","1","1","1","1"]])", "[[1,"}) {
+            CPPUNIT_ASSERT_THROW_MESSAGE(bad, parseKlines(bad), std::invalid_argument);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("1m"), klineInterval(60));
+        CPPUNIT_ASSERT_EQUAL(std::string("1h"), klineInterval(3600));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), klineInterval(7));
     }
 };
 
