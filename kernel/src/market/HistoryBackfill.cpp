@@ -130,7 +130,9 @@ void HistoryBackfill::perform(Job job) {
     std::int64_t from = job.fromNs;
     const std::int64_t oldest = job.toNs - static_cast<std::int64_t>(_historyHours) * 3600 * kNsPerS;
     if (from == 0) {
-        const auto last = _market.lastCandleOpen(job.symbol, kIntervalS);
+        // Since the last minute stored before this start: live ticks may have
+        // stored the current one already.
+        const auto last = _market.lastCandleOpen(job.symbol, kIntervalS, job.toNs / width * width);
         from = last ? *last + width : oldest;
     }
     from = std::max(from, oldest) / width * width;

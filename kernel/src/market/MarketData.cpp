@@ -463,13 +463,15 @@ std::vector<Candle> MarketData::candles(const std::string& symbol, int intervalS
     return out;
 }
 
-std::optional<std::int64_t> MarketData::lastCandleOpen(const std::string& symbol, int intervalS) const {
+std::optional<std::int64_t> MarketData::lastCandleOpen(const std::string& symbol, int intervalS,
+                                                       std::int64_t beforeNs) const {
     Poco::Data::Session s = _db.session();
     std::string sym = symbol;
     int interval = intervalS;
+    Poco::Int64 before = beforeNs;
     Poco::Nullable<Poco::Int64> last;
-    s << "SELECT MAX(open_ns) FROM candles WHERE symbol = $1 AND interval_s = $2", use(sym), use(interval), into(last),
-        now;
+    s << "SELECT MAX(open_ns) FROM candles WHERE symbol = $1 AND interval_s = $2 AND open_ns < $3", use(sym),
+        use(interval), use(before), into(last), now;
     if (last.isNull()) return std::nullopt;
     return last.value();
 }

@@ -94,8 +94,10 @@ public:
     /// into the candles in progress. Candles built from live ticks win. Ignored
     /// unless source offers symbol. Returns how many candles were new.
     std::size_t storeHistory(const std::string& symbol, const std::string& source, const std::vector<Candle>& history);
-    /// The open time of the newest stored candle of (symbol, interval), if any.
-    [[nodiscard]] std::optional<std::int64_t> lastCandleOpen(const std::string& symbol, int intervalS) const;
+    /// The open time of the newest stored candle of (symbol, interval) that
+    /// opened before beforeNs, if any.
+    [[nodiscard]] std::optional<std::int64_t> lastCandleOpen(const std::string& symbol, int intervalS,
+                                                             std::int64_t beforeNs) const;
 
     /// Applies a tick from `source`. Returns "" when accepted, else the reason.
     std::string onTick(const std::string& source, PriceTick tick);
