@@ -6,10 +6,22 @@ export interface Market {
   base_asset: string;
   quote_asset: string;
   price_scale: number;
+  /** The price source in use (the preferred one while none is live). */
   source: string;
+  /** "no_live_source": no source feeds it now, so it cannot be traded. */
+  status: "live" | "no_live_source";
+  /** Every source of the instrument, in priority order. */
+  sources: MarketSource[];
   last_price: string | null;
   last_ts: number | null;
   change_1h: string | null;
+}
+
+export interface MarketSource {
+  id: string;
+  status: "live" | "stale" | "backing_off" | "banned";
+  detail?: string;
+  active: boolean;
 }
 
 export interface MarketRules {
@@ -114,6 +126,8 @@ export interface PluginStatus {
   generation: number;
   last_error: string | null;
   last_error_at: number | null;
+  /** Price sources: the state of the feed and why. */
+  source?: { status: "live" | "stale" | "backing_off" | "banned"; detail: string };
   loaded_at: number | null;
   library: string;
 }

@@ -127,6 +127,25 @@ async function startDashboard(): Promise<void> {
       case "candle":
         if (m.symbol === selected && m.interval === chart.interval) chart.candle(m as unknown as Candle);
         return;
+      case "source": {
+        // The instrument failed over to another source, lost its last one, or got one back.
+        const market = markets.get(String(m.symbol));
+        if (!market) return;
+        const source = String(m.source ?? "");
+        market.status = source ? "live" : "no_live_source";
+        if (source) market.source = source;
+        for (const s of market.sources) s.active = s.id === source;
+        list.render([...markets.values()], rules, selected);
+        panel.feedChanged(market);
+        return;
+      }
+      case "history": {
+        // Missing candles were back-filled from the source: redraw what the chart shows.
+        const market = markets.get(String(m.symbol));
+        if (market && market.symbol === selected)
+          void chart.show(market).then(() => chart.entries(active.open)).catch(() => undefined);
+        return;
+      }
       case "trade.opened":
         active.opened(m.trade as Trade);
         return;

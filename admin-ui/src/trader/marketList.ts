@@ -1,5 +1,6 @@
 // The instrument picker: last price and change, updated by ticks; markets the
-// operator closed are marked and cannot be traded.
+// operator closed, or with no live price source, are marked and cannot be
+// traded; one served by a fallback source says which.
 import { h, mount } from "../shared/dom";
 import { formatChangePercent, formatPrice } from "../shared/format";
 import type { Market, TradingRules } from "../shared/types";
@@ -21,9 +22,11 @@ export class MarketList {
         h("span", { class: "name" }, m.symbol.replace(/^OTC_/, "").replace(/_/g, "/")),
         h("span", { class: "price", "data-role": "price" }, m.last_price ? formatPrice(m.last_price, m.price_scale) : "—"),
         h("span", { class: "sub" }, m.name),
-        open ? h("span", { class: "sub", "data-role": "change" }, m.change_1h && m.last_price ? formatChangePercent(m.change_1h, m.last_price) : "")
-             : h("span", { class: "closed" }, "closed"));
-      button.setAttribute("aria-label", `${m.name}${open ? "" : " (closed)"}`);
+        !open ? h("span", { class: "closed" }, "closed")
+          : m.status !== "live" ? h("span", { class: "closed", "data-role": "feed" }, "no price")
+          : h("span", { class: "sub", "data-role": "change" }, m.change_1h && m.last_price ? formatChangePercent(m.change_1h, m.last_price) : ""),
+        fallback(m) ? h("span", { class: "sub", "data-role": "feed" }, `via ${m.source}`) : null);
+      button.setAttribute("aria-label", `${m.name}${!open ? " (closed)" : m.status !== "live" ? " (no live price)" : ""}`);
       this.buttons.set(m.symbol, button);
       return h("li", {}, button);
     });
@@ -34,4 +37,9 @@ export class MarketList {
     const el = this.buttons.get(market.symbol)?.querySelector('[data-role="price"]');
     if (el) el.textContent = formatPrice(price, market.price_scale);
   }
+}
+
+/** Served by a source other than its preferred one (failed over). */
+function fallback(m: Market): boolean {
+  return m.status === "live" && m.sources.length > 1 && m.sources[0]?.id !== m.source;
 }

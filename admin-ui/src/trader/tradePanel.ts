@@ -56,9 +56,10 @@ export class TradePanel {
       h("div", { class: "error", "data-error": "duration" }),
       preview,
       rules.enabled ? null : h("p", { class: "market-closed", role: "status" }, "This market is closed for trading."),
+      rules.enabled && !this.priced() ? h("p", { class: "market-closed", role: "status" }, "No live price for this market right now; trading resumes when its feed is back.") : null,
       h("div", { class: "direction" },
-        h("button", { type: "button", class: "btn-up", "data-direction": "UP", disabled: !rules.enabled, "aria-label": "Buy UP" }, "▲ UP"),
-        h("button", { type: "button", class: "btn-down", "data-direction": "DOWN", disabled: !rules.enabled, "aria-label": "Buy DOWN" }, "▼ DOWN")),
+        h("button", { type: "button", class: "btn-up", "data-direction": "UP", disabled: !this.tradable(), "aria-label": "Buy UP" }, "▲ UP"),
+        h("button", { type: "button", class: "btn-down", "data-direction": "DOWN", disabled: !this.tradable(), "aria-label": "Buy DOWN" }, "▼ DOWN")),
       h("div", { class: "error", "data-error": "", role: "alert" }));
     for (const b of form.querySelectorAll<HTMLButtonElement>("[data-direction]"))
       b.addEventListener("click", () => void this.place(form, b.dataset.direction as "UP" | "DOWN"));
@@ -84,7 +85,20 @@ export class TradePanel {
     } catch (e) {
       showFieldError(form, e instanceof ApiError ? e.field : undefined, messageOf(e));
     } finally {
-      buttons.forEach((b) => (b.disabled = !this.rules?.enabled));
+      buttons.forEach((b) => (b.disabled = !this.tradable()));
     }
+  }
+
+  /** The market's price feed changed (failover, outage, return). */
+  feedChanged(market: Market): void {
+    if (this.market?.symbol === market.symbol && this.rules) this.show(market, this.rules, this.currency);
+  }
+
+  private priced(): boolean {
+    return this.market?.status !== "no_live_source";
+  }
+
+  private tradable(): boolean {
+    return !!this.rules?.enabled && this.priced();
   }
 }
