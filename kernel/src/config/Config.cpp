@@ -120,12 +120,14 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
     if (auto s = root.child("server")) readServer(*s, c.server, baseDir);
     if (auto s = root.child("storage")) readStorage(*s, c.storage);
     if (auto m = root.child("market_data")) {
-        m->allowOnly({"tick_retention_hours", "candle_retention_days", "flush_interval_ms", "stale_after_ms",
-                      "history_hours", "instruments"});
+        m->allowOnly({"tick_retention_hours", "candle_retention_days", "second_candle_retention_hours",
+                      "flush_interval_ms", "stale_after_ms", "history_hours", "instruments"});
         c.marketData.tickRetentionHours =
             m->integer("tick_retention_hours", c.marketData.tickRetentionHours, 1, 24 * 365);
         c.marketData.candleRetentionDays =
             m->integer("candle_retention_days", c.marketData.candleRetentionDays, 1, 3650);
+        c.marketData.secondCandleRetentionHours =
+            m->integer("second_candle_retention_hours", c.marketData.secondCandleRetentionHours, 1, 24 * 365);
         c.marketData.flushIntervalMs = m->integer("flush_interval_ms", c.marketData.flushIntervalMs, 10, 10000);
         c.marketData.staleAfterMs = m->integer("stale_after_ms", c.marketData.staleAfterMs, 100, 86'400'000);
         c.marketData.historyHours = m->integer("history_hours", c.marketData.historyHours, 0, 24 * 31);

@@ -42,7 +42,8 @@ struct StorageConfig {
 
 struct MarketDataConfig {
     int tickRetentionHours = 24;
-    int candleRetentionDays = 90;
+    int candleRetentionDays = 90;       ///< 1m and coarser candles
+    int secondCandleRetentionHours = 24;  ///< 1s candles: 86,400 a day per symbol
     int flushIntervalMs = 200;  ///< tick persistence batch period
     /// A source with no tick for this long is stale (a plugin entry's own
     /// stale_after_ms overrides it for that source).

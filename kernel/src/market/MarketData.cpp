@@ -499,26 +499,28 @@ std::optional<Candle> rollUp(Poco::Data::Session& s, const std::string& symbol, 
     return out;
 }
 
-void upsertCandle(Poco::Data::Session& s, const Candle& c, bool keepExisting) {
+/// Inserts c, or (keepExisting false) overwrites the stored one. Returns the rows changed.
+std::size_t upsertCandle(Poco::Data::Session& s, const Candle& c, bool keepExisting) {
     std::string sym = c.symbol;
     int interval = c.intervalS, scale = c.scale, count = c.tickCount;
     Poco::Int64 open = c.openNs, o = c.open, h = c.high, l = c.low, cl = c.close;
-    s << std::string(
-             "INSERT INTO candles (symbol, interval_s, open_ns, open, high, low, close, scale, tick_count) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (symbol, interval_s, open_ns) ") +
-             (keepExisting ? "DO NOTHING"
-                           : "DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, "
-                             "close = excluded.close, scale = excluded.scale, tick_count = excluded.tick_count"),
-        use(sym), use(interval), use(open), use(o), use(h), use(l), use(cl), use(scale), use(count), now;
+    Poco::Data::Statement insert(s);
+    insert << std::string(
+                  "INSERT INTO candles (symbol, interval_s, open_ns, open, high, low, close, scale, tick_count) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (symbol, interval_s, open_ns) ") +
+                  (keepExisting ? "DO NOTHING"
+                                : "DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, "
+                                  "close = excluded.close, scale = excluded.scale, tick_count = excluded.tick_count"),
+        use(sym), use(interval), use(open), use(o), use(h), use(l), use(cl), use(scale), use(count);
+    return insert.execute();
 }
 }  // namespace
 
 std::size_t MarketData::storeHistory(const std::string& symbol, const std::string& source,
                                      const std::vector<Candle>& history) {
     if (history.empty()) return 0;
+    // 1. What may be filled: brought to the instrument's scale, minus the candles in progress.
     std::vector<Candle> fill;
-    std::vector<std::pair<std::string, std::string>> messages;
-    Listener listener;
     std::map<int, std::int64_t> inProgress;  // interval → open of the candle the aggregator holds
     {
         std::lock_guard lock(_mutex);
@@ -545,41 +547,29 @@ std::size_t MarketData::storeHistory(const std::string& symbol, const std::strin
                 }
             }
             fill.push_back(c);
-            for (const Candle& changed : _aggregator.absorb(c)) {
-                _pendingCandles[{changed.symbol, changed.intervalS, changed.openNs}] = changed;
-                messages.emplace_back("candles:" + symbol + ":" + intervalName(changed.intervalS), candleJson(changed));
-            }
         }
-        listener = _listener;
     }
     if (fill.empty()) return 0;
     flush();  // candles built from ticks reach the table first, and win below
+
+    // 2. Only the missing ones go in; coarser candles they touch are rebuilt from the minutes.
     const int fine = fill.front().intervalS;
-    std::set<std::pair<int, std::int64_t>> buckets;  // coarser candles to rebuild
-    for (const Candle& c : fill)
-        for (const int interval : kCandleIntervals) {
-            if (interval <= fine || interval % fine != 0) continue;
-            const std::int64_t width = static_cast<std::int64_t>(interval) * 1'000'000'000;
-            const std::int64_t open = c.openNs / width * width;
-            if (const auto cur = inProgress.find(interval); cur != inProgress.end() && open >= cur->second) continue;
-            buckets.emplace(interval, open);
-        }
-    std::size_t added = 0;
+    std::vector<Candle> added;
     try {
         Poco::Data::Session s = _db.session();
         _db.beginWrite(s);
         try {
-            std::string sym = symbol;
-            int interval = fine;
-            Poco::Int64 from = fill.front().openNs, to = fill.back().openNs + 1;
-            Poco::Int64 before = 0, after = 0;
-            const char* count =
-                "SELECT COUNT(*) FROM candles WHERE symbol = $1 AND interval_s = $2 AND open_ns >= $3 AND open_ns < $4";
-            s << count, use(sym), use(interval), use(from), use(to), into(before), now;
             for (const Candle& c : fill)
-                upsertCandle(s, c, true);
-            s << count, use(sym), use(interval), use(from), use(to), into(after), now;
-            added = static_cast<std::size_t>(after - before);
+                if (upsertCandle(s, c, true) > 0) added.push_back(c);
+            std::set<std::pair<int, std::int64_t>> buckets;
+            for (const Candle& c : added)
+                for (const int interval : kCandleIntervals) {
+                    if (interval <= fine || interval % fine != 0) continue;
+                    const std::int64_t width = static_cast<std::int64_t>(interval) * 1'000'000'000;
+                    const std::int64_t open = c.openNs / width * width;
+                    const auto cur = inProgress.find(interval);
+                    if (cur == inProgress.end() || open < cur->second) buckets.emplace(interval, open);
+                }
             for (const auto& [coarse, open] : buckets)
                 if (const auto rolled = rollUp(s, symbol, fine, coarse, open)) upsertCandle(s, *rolled, false);
             _db.commit(s);
@@ -591,16 +581,30 @@ std::size_t MarketData::storeHistory(const std::string& symbol, const std::strin
         log::error("market", "storing history failed", {{"symbol", symbol}, {"error", e.displayText()}});
         return 0;
     }
+
+    // 3. The candles in progress take in what was added before their first tick.
+    std::vector<std::pair<std::string, std::string>> messages;
+    Listener listener;
+    {
+        std::lock_guard lock(_mutex);
+        for (const Candle& c : added)
+            for (const Candle& changed : _aggregator.absorb(c)) {
+                _pendingCandles[{changed.symbol, changed.intervalS, changed.openNs}] = changed;
+                messages.emplace_back("candles:" + symbol + ":" + intervalName(changed.intervalS), candleJson(changed));
+            }
+        listener = _listener;
+    }
     if (listener) {
         for (const auto& [channel, json] : messages)
             listener(channel, json);
         // Charts open now reload what they show.
         for (const int interval : kCandleIntervals)
-            if (interval >= fine)
-                listener("candles:" + symbol + ":" + intervalName(interval),
-                         R"({"type":"history","symbol":")" + symbol + R"(","added":)" + std::to_string(added) + "}");
+            if (interval >= fine && !added.empty())
+                listener(
+                    "candles:" + symbol + ":" + intervalName(interval),
+                    R"({"type":"history","symbol":")" + symbol + R"(","added":)" + std::to_string(added.size()) + "}");
     }
-    return added;
+    return added.size();
 }
 
 void MarketData::flush() {
@@ -656,14 +660,37 @@ void MarketData::flush() {
     }
 }
 
-void MarketData::prune() {
+void MarketData::prune(bool sweep) {
     const std::int64_t nowNs = _clock.nowNs();
     Poco::Int64 tickCutoff = nowNs - static_cast<std::int64_t>(_config.tickRetentionHours) * 3600 * 1'000'000'000;
     Poco::Int64 candleCutoff = nowNs - static_cast<std::int64_t>(_config.candleRetentionDays) * 86400 * 1'000'000'000;
+    Poco::Int64 secondCutoff =
+        nowNs - static_cast<std::int64_t>(_config.secondCandleRetentionHours) * 3600 * 1'000'000'000;
+    std::vector<std::string> symbols;
+    {
+        std::lock_guard lock(_mutex);
+        for (const auto& [symbol, offers] : _offers)
+            symbols.push_back(symbol);
+    }
     try {
         Poco::Data::Session s = _db.session();
-        s << "DELETE FROM ticks WHERE ts_ns < $1", use(tickCutoff), now;
-        s << "DELETE FROM candles WHERE open_ns < $1", use(candleCutoff), now;
+        if (sweep) {
+            // Everything, retired symbols included: scans the tables, so only now and then.
+            s << "DELETE FROM ticks WHERE ts_ns < $1", use(tickCutoff), now;
+            s << "DELETE FROM candles WHERE interval_s = 1 AND open_ns < $1", use(secondCutoff), now;
+            s << "DELETE FROM candles WHERE open_ns < $1", use(candleCutoff), now;
+            return;
+        }
+        // Per symbol and interval, along the primary key and the ticks index.
+        for (std::string symbol : symbols) {
+            s << "DELETE FROM ticks WHERE symbol = $1 AND ts_ns < $2", use(symbol), use(tickCutoff), now;
+            for (const int interval : kCandleIntervals) {
+                int iv = interval;
+                Poco::Int64 cutoff = interval == 1 ? secondCutoff : candleCutoff;
+                s << "DELETE FROM candles WHERE symbol = $1 AND interval_s = $2 AND open_ns < $3", use(symbol), use(iv),
+                    use(cutoff), now;
+            }
+        }
     } catch (const Poco::Exception& e) {
         log::warn("market", "retention pruning failed", {{"error", e.displayText()}});
     }
@@ -671,15 +698,18 @@ void MarketData::prune() {
 
 void MarketData::writerLoop() {
     auto nextPrune = std::chrono::steady_clock::now();
+    auto nextSweep = nextPrune;
     std::unique_lock lock(_mutex);
     while (!_stopping) {
         _wake.wait_for(lock, std::chrono::milliseconds(_config.flushIntervalMs));
         lock.unlock();
         flush();
         evaluateSources();
-        if (std::chrono::steady_clock::now() >= nextPrune) {
-            prune();
-            nextPrune = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+        if (const auto t = std::chrono::steady_clock::now(); t >= nextPrune) {
+            const bool sweep = t >= nextSweep;
+            prune(sweep);
+            nextPrune = t + std::chrono::minutes(1);
+            if (sweep) nextSweep = t + std::chrono::hours(6);
         }
         lock.lock();
     }

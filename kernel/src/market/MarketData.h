@@ -123,7 +123,8 @@ private:
     /// Monotonic nanoseconds for staleness (wall-clock jumps must not make sources stale).
     static std::int64_t monotonicNs();
     void writerLoop();
-    void prune();
+    /// Drops ticks and candles past their retention (sweep: every symbol ever stored).
+    void prune(bool sweep);
     std::optional<PriceTick> loadLastTick(const std::string& symbol) const;
 
     Database& _db;

@@ -48,6 +48,8 @@ class BinanceSourceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testBadConfigNamesTheKey);
     CPPUNIT_TEST(testHistoryIsPagedFromKlines);
     CPPUNIT_TEST(testConnectionStateReportedToTheHost);
+    CPPUNIT_TEST(testServerPingsAnsweredSoTheStreamStays);
+    CPPUNIT_TEST(testSlowRestBlocksNothing);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -202,6 +204,39 @@ public:
         CPPUNIT_ASSERT(eventually([&] { return state() == "banned"; }));
         fake.stallStreams(false);
         CPPUNIT_ASSERT(eventually([&] { return state() == "live"; }));
+    }
+
+    void testServerPingsAnsweredSoTheStreamStays() {
+        FakeBinanceOptions o;
+        o.pingInterval = std::chrono::milliseconds(100);
+        o.pongTimeout = std::chrono::milliseconds(300);  // a client that does not pong is cut after this
+        FakeBinance fake(o);
+        PluginHarness h({pluginEntry("binance", "bourse-plugin-binance", config(fake))});
+        h.manager->startAll();
+        CPPUNIT_ASSERT(eventually([&] { return lastTs(h, "BTCUSDT") > 0; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+        CPPUNIT_ASSERT(fake.pongsReceived() >= 5);
+        CPPUNIT_ASSERT_EQUAL(1, fake.streamsOpened());  // never cut for a missing pong
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), status(h)->getValue<std::int64_t>("reconnects"));
+    }
+
+    void testSlowRestBlocksNothing() {
+        FakeBinance fake;
+        fake.setRestDelay(std::chrono::milliseconds(1500));  // exchangeInfo and every poll crawl
+        PluginHarness h({pluginEntry("binance", "bourse-plugin-binance", config(fake))});
+        const auto started = std::chrono::steady_clock::now();
+        h.manager->startAll();
+        // Loading does not wait for Binance: the plugin is running before exchangeInfo answers.
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1000));
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), h.manager->status("binance").state);
+        CPPUNIT_ASSERT(!h.market->instrument("BTCUSDT").has_value());
+        // Operator commands are answered while requests are in flight.
+        const auto asked = std::chrono::steady_clock::now();
+        CPPUNIT_ASSERT_EQUAL(0, status(h)->getValue<int>("instruments"));
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - asked < std::chrono::milliseconds(500));
+        // And the slow answer still arrives and is used.
+        CPPUNIT_ASSERT(eventually([&] { return h.market->instrument("BTCUSDT").has_value(); }));
+        CPPUNIT_ASSERT(eventually([&] { return lastTs(h, "BTCUSDT") > 0; }));
     }
 
     void testBadConfigNamesTheKey() {
