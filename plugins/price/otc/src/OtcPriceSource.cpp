@@ -5,6 +5,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <set>
 
@@ -27,9 +29,9 @@ Poco::JSON::Object::Ptr commandArgs(const std::string& text, const std::set<std:
 }  // namespace
 
 OtcPriceSource::OtcPriceSource(Host& host) : PriceSource(host), _config(parseConfig(host.configJson())) {
-    const std::uint64_t seed = _config.seed ? _config.seed : static_cast<std::uint64_t>(host.nowNs());
+    _seed = _config.seed ? _config.seed : static_cast<std::uint64_t>(host.nowNs());
     for (const auto& in : _config.instruments) {
-        State s{in, PriceModel(instrumentSeed(seed, in.symbol), in.basePrice)};
+        State s{in, PriceModel(instrumentSeed(_seed, in.symbol), in.basePrice)};
         applySavedSettings(s);
         // The step is rounded to whole minor units: below one unit per typical
         // step the price hardly ever moves. Say so instead of looking broken.
@@ -167,6 +169,46 @@ std::string OtcPriceSource::command(const std::string& name, const std::string& 
     }
     host().info(name + " " + *symbol + " applied and saved");
     return describe();
+}
+
+void OtcPriceSource::fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                                  Reply reply) {
+    constexpr std::int64_t kMaxRows = 50'000;
+    constexpr std::int64_t kMaxStepsPerCandle = 600;
+    const auto it = _state.find(symbol);
+    if (it == _state.end()) return reply.fail(BOURSE_E_NOT_FOUND, "otc: no instrument " + symbol);
+    if (intervalS <= 0) return reply.fail(BOURSE_E_INVALID, "otc: interval must be positive");
+    const State& st = it->second;
+    const std::int64_t width = static_cast<std::int64_t>(intervalS) * 1'000'000'000;
+    const std::int64_t first = (fromNs + width - 1) / width * width;
+    const std::int64_t rows = toNs > first ? (toNs - first + width - 1) / width : 0;
+    if (rows > kMaxRows) return reply.fail(BOURSE_E_INVALID, "otc: at most 50000 candles per request");
+    const int tickMs = st.config.tickIntervalMs ? st.config.tickIntervalMs : _config.tickIntervalMs;
+    const std::int64_t steps =
+        std::clamp<std::int64_t>(static_cast<std::int64_t>(intervalS) * 1000 / tickMs, 1, kMaxStepsPerCandle);
+    // Backwards from the price now: a random walk reversed in time is a random
+    // walk with the opposite drift. Seeded by the range, so asking twice agrees.
+    PriceModel walk(instrumentSeed(_seed ^ static_cast<std::uint64_t>(first), symbol), st.model.price());
+    std::vector<std::array<Decimal, 4>> candles(static_cast<std::size_t>(rows));  // open, high, low, close
+    for (std::int64_t i = rows - 1; i >= 0; --i) {
+        const Decimal close = walk.price();
+        Decimal high = close, low = close, open = close;
+        for (std::int64_t k = 0; k < steps; ++k) {
+            open = walk.step(st.config.volatility, -st.config.bias);
+            if (open.compare(high) > 0) high = open;
+            if (open.compare(low) < 0) low = open;
+        }
+        candles[static_cast<std::size_t>(i)] = {open, high, low, close};
+    }
+    std::string out = "[";
+    for (std::int64_t i = 0; i < rows; ++i) {
+        const auto& c = candles[static_cast<std::size_t>(i)];
+        out += (i ? ",[" : "[") + std::to_string((first + i * width) / 1'000'000);
+        for (const Decimal& d : c)
+            out += ",\"" + d.toString() + "\"";
+        out += ",\"0\"]";
+    }
+    reply.ok(out + "]");
 }
 
 }  // namespace bourse::otc

@@ -7,6 +7,9 @@
 // under "instrument/<SYMBOL>" and applied again on create and on start, so they
 // survive reloads and restarts. On start each instrument continues from the
 // last price the host knows, so a reload does not make the chart jump.
+// History (fetchCandles) is the same random walk run backwards from the price
+// now, so a first start shows full charts that join the live price seamlessly;
+// it is deterministic for a given seed, symbol and range.
 //
 #pragma once
 
@@ -34,6 +37,8 @@ public:
     bool healthy() override { return _started && !_state.empty(); }
     /// set_volatility, set_bias, get_instruments (see README.md).
     std::string command(const std::string& name, const std::string& argsJson) override;
+    void fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
+                      Reply reply) override;
 
 private:
     struct State {
@@ -50,6 +55,7 @@ private:
     std::map<std::string, State> _state;
     std::vector<Host::TimerId> _timers;
     bool _started = false;
+    std::uint64_t _seed = 0;  ///< the configured seed, or the one drawn at create
 };
 
 }  // namespace bourse::otc

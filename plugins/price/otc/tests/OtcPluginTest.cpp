@@ -8,6 +8,9 @@
 #include <bourse/testing/FakeHost.hpp>
 #include <bourse/testing/PluginUnderTest.hpp>
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <cmath>
@@ -102,6 +105,7 @@ class OtcPluginTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHealthAndStop);
     CPPUNIT_TEST(testFactoryRefusesBadConfig);
     CPPUNIT_TEST(testConformance);
+    CPPUNIT_TEST(testHistoryJoinsTheLivePrice);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -406,6 +410,39 @@ public:
             const auto problems = checkConformance(bourse_module_entry, "otc", host);
             CPPUNIT_ASSERT_MESSAGE(std::string(config) + ":\n" + joinLines(problems), problems.empty());
         }
+    }
+
+    // Charts are never empty: history is the walk run backwards from the price now.
+    void testHistoryJoinsTheLivePrice() {
+        FakeHost host;
+        host.setConfig(oneInstrument("MEDIUM", 0));
+        PluginUnderTest p(bourse_module_entry, "otc", host);
+        CPPUNIT_ASSERT_EQUAL(BOURSE_OK, p.start());
+        host.advance(std::chrono::milliseconds(200));
+        const std::string live = host.ticks.back().price.toString();
+        constexpr std::int64_t kMinute = 60'000'000'000;
+        const std::int64_t to = 1'800'000'000LL * 1'000'000'000 / kMinute * kMinute;
+        const CallResult r = p.fetchCandles("OTC_X", 60, to - 120 * kMinute, to);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.text, BOURSE_OK, r.status);
+        const auto rows = Poco::JSON::Parser().parse(r.text).extract<Poco::JSON::Array::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(120), rows->size());
+        const auto at = [&](std::size_t i, unsigned k) { return rows->getArray(static_cast<unsigned>(i))->get(k); };
+        const auto price = [&](std::size_t i, unsigned k) { return Decimal::parse(at(i, k).convert<std::string>()); };
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            CPPUNIT_ASSERT_EQUAL((to - static_cast<std::int64_t>(120 - i) * kMinute) / 1'000'000,
+                                 at(i, 0).convert<std::int64_t>());
+            CPPUNIT_ASSERT_EQUAL(5, price(i, 1).scale);  // the instrument's precision
+            CPPUNIT_ASSERT(price(i, 2).compare(price(i, 1)) >= 0 && price(i, 2).compare(price(i, 4)) >= 0);
+            CPPUNIT_ASSERT(price(i, 3).compare(price(i, 1)) <= 0 && price(i, 3).compare(price(i, 4)) <= 0);
+            if (i > 0) CPPUNIT_ASSERT_EQUAL(price(i - 1, 4).toString(), price(i, 1).toString());  // continuous
+        }
+        CPPUNIT_ASSERT_EQUAL(live, price(119, 4).toString());  // ends where the live price is
+        CPPUNIT_ASSERT(price(0, 1).toString() != live);        // and it moved on the way
+        CPPUNIT_ASSERT_EQUAL(r.text, p.fetchCandles("OTC_X", 60, to - 120 * kMinute, to).text);  // deterministic
+        CPPUNIT_ASSERT_EQUAL(BOURSE_E_NOT_FOUND, p.fetchCandles("OTC_NOPE", 60, to - kMinute, to).status);
+        CPPUNIT_ASSERT_EQUAL(BOURSE_E_INVALID, p.fetchCandles("OTC_X", 0, to - kMinute, to).status);
+        CPPUNIT_ASSERT_EQUAL(BOURSE_E_INVALID, p.fetchCandles("OTC_X", 1, 0, to).status);  // far too many
+        CPPUNIT_ASSERT_EQUAL(std::string("[]"), p.fetchCandles("OTC_X", 60, to, to).text);
     }
 };
 
