@@ -74,6 +74,8 @@ int main(int argc, char** argv) {
     c.server.port = 0;
     c.logLevel = "warn";
     c.pluginDirs = {pluginDir};
+    // Steady-state ingest only: no history back-fill competing at the start.
+    c.marketData.historyHours = 0;
     std::string list;
     for (int i = 0; i < symbols; ++i) list += (i ? ",\"" : "\"") + symbol(i) + "\"";
     c.plugins = {PluginConfig{"binance", "bourse-plugin-binance", "", true,
