@@ -19,7 +19,7 @@ export class ChartView {
   private canvasHost: HTMLElement;
   private bars = 0;
   private loadSeq = 0;
-  interval: Interval = "1s";
+  interval: Interval = "1m";  // a day of history from the first start (1s builds from live ticks only)
 
   constructor(
     private readonly root: HTMLElement,
