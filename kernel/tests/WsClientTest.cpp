@@ -118,7 +118,7 @@ public:
         Recorder r;
         const auto id = _client->connect(url("/echo"), r.sink());
         CPPUNIT_ASSERT(r.waitFor(1));
-        CPPUNIT_ASSERT(r.at(0).first == WsClient::Event::Open);
+        CPPUNIT_ASSERT_MESSAGE(r.at(0).second, r.at(0).first == WsClient::Event::Open);
         CPPUNIT_ASSERT(_client->send(id, R"({"method":"SUBSCRIBE"})"));
         CPPUNIT_ASSERT(r.waitFor(2));
         CPPUNIT_ASSERT(r.at(1).first == WsClient::Event::Message);

@@ -2,16 +2,22 @@
 
 #include "metrics/Metrics.h"
 #include "plugins/HttpClient.h"
+#include "stream/WsFrame.h"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Buffer.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/WebSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/SHA1Engine.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <atomic>
+#include <random>
+#include <sstream>
 #include <thread>
 
 namespace bourse {
@@ -25,14 +31,22 @@ struct WsClient::Connection {
     Gauge* open = nullptr;
     std::atomic<bool> closing{false};
     std::atomic<bool> finished{false};
-    std::mutex socketMutex;  ///< guards ws (sends, shutdown) against the reader's setup and teardown
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    std::unique_ptr<Poco::Net::WebSocket> ws;
+    std::mutex socketMutex;  ///< guards socket and random (sends, shutdown) against the reader's setup and teardown
+    std::unique_ptr<Poco::Net::StreamSocket> socket;  ///< after the handshake; TLS-aware for wss
+    std::mt19937 random{std::random_device{}()};      ///< mask keys
     std::thread thread;
 
     void deliver(Event e, const std::string& data) {
         if (!closing) onEvent(e, data);
     }
+    /// Writes a whole client frame. Under socketMutex.
+    void write(const std::string& frame) {
+        std::size_t sent = 0;
+        while (sent < frame.size())
+            sent +=
+                static_cast<std::size_t>(socket->sendBytes(frame.data() + sent, static_cast<int>(frame.size() - sent)));
+    }
+    [[nodiscard]] std::uint32_t maskKey() { return static_cast<std::uint32_t>(random()); }
 };
 
 WsClient::WsClient(Metrics& metrics)
@@ -70,9 +84,9 @@ bool WsClient::send(std::uint64_t id, const std::string& text) {
         c = it->second;
     }
     std::lock_guard lock(c->socketMutex);
-    if (!c->ws || c->closing) return false;
+    if (!c->socket || c->closing) return false;
     try {
-        c->ws->sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
+        c->write(ws::encodeMasked(ws::Text, text, c->maskKey()));
         return true;
     } catch (const Poco::Exception&) {
         return false;  // the reader sees the broken connection and reports it
@@ -91,9 +105,9 @@ void WsClient::close(std::uint64_t id) {
     }
     c->closing = true;
     std::lock_guard lock(c->socketMutex);
-    if (!c->ws) return;  // still connecting: the reader gives up when it sees `closing`
+    if (!c->socket) return;  // still connecting: the reader gives up when it sees `closing`
     try {
-        c->ws->shutdown(Poco::Net::WebSocket::WS_NORMAL_CLOSE);  // the reader ends on the reply or its timeout
+        c->write(ws::encodeMaskedClose(1000, c->maskKey()));  // the reader ends on the reply or its timeout
     } catch (const Poco::Exception&) {
         // already broken
     }
@@ -139,6 +153,33 @@ std::size_t WsClient::openConnections() const {
     return _connections.size();
 }
 
+namespace {
+
+/// base64(SHA-1(key + the RFC 6455 GUID)): what the server must answer.
+std::string acceptFor(const std::string& key) {
+    Poco::SHA1Engine sha1;
+    sha1.update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    const auto& digest = sha1.digest();
+    std::ostringstream out;
+    Poco::Base64Encoder b64(out);
+    b64.write(reinterpret_cast<const char*>(digest.data()), static_cast<std::streamsize>(digest.size()));
+    b64.close();
+    return out.str();
+}
+
+std::string newKey(std::mt19937& random) {
+    char bytes[16];
+    for (char& b : bytes)
+        b = static_cast<char>(random());
+    std::ostringstream out;
+    Poco::Base64Encoder b64(out);
+    b64.write(bytes, sizeof bytes);
+    b64.close();
+    return out.str();
+}
+
+}  // namespace
+
 void WsClient::run(const std::shared_ptr<Connection>& c) {
     std::string why;
     bool wasOpen = false;
@@ -152,71 +193,105 @@ void WsClient::run(const std::shared_ptr<Connection>& c) {
             session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
         else
             throw Poco::InvalidArgumentException("URL must start with ws:// or wss://");
-        session->setTimeout(Poco::Timespan(10, 0));  // the handshake
+        // The handshake is HTTP (Poco, with TLS for wss); after it the socket is
+        // read in large chunks and framed here: one read carries many frames,
+        // where a frame-at-a-time reader costs two or three reads per frame.
+        session->setTimeout(Poco::Timespan(10, 0));
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET,
                                        uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
                                        Poco::Net::HTTPMessage::HTTP_1_1);
+        std::string key;
+        {
+            std::lock_guard lock(c->socketMutex);
+            key = newKey(c->random);
+        }
+        request.set("Upgrade", "websocket");
+        request.set("Connection", "Upgrade");
+        request.set("Sec-WebSocket-Key", key);
+        request.set("Sec-WebSocket-Version", "13");
+        request.setChunkedTransferEncoding(false);
+        session->setKeepAlive(true);  // else the session rewrites Connection: Upgrade to close
+        session->sendRequest(request);
         Poco::Net::HTTPResponse response;
-        auto ws = std::make_unique<Poco::Net::WebSocket>(*session, request, response);
+        session->receiveResponse(response);
+        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_SWITCHING_PROTOCOLS)
+            throw Poco::Net::WebSocketException("handshake refused: HTTP " + std::to_string(response.getStatus()) +
+                                                " " + response.getReason());
+        if (Poco::icompare(response.get("Upgrade", ""), "websocket") != 0 ||
+            response.get("Sec-WebSocket-Accept", "") != acceptFor(key))
+            throw Poco::Net::WebSocketException("handshake: not a WebSocket upgrade (bad Upgrade or Accept header)");
+        Poco::Buffer<char> early(0);
+        session->drainBuffer(early);  // frames that arrived with the response
+        auto socket = std::make_unique<Poco::Net::StreamSocket>(session->detachSocket());
         // Short receive timeout: the reader notices close() quickly even on a silent stream.
-        ws->setReceiveTimeout(Poco::Timespan(0, 250'000));
+        socket->setReceiveTimeout(Poco::Timespan(0, 250'000));
         {
             std::lock_guard lock(c->socketMutex);
             if (c->closing) throw Poco::Exception("closed before it opened");
-            c->session = std::move(session);
-            c->ws = std::move(ws);
+            c->socket = std::move(socket);
         }
         wasOpen = true;
         c->opened->inc();
         c->open->add(1);
         c->deliver(Event::Open, "");
 
-        Poco::Buffer<char> frame(0);
+        ws::FrameParser parser(kMaxMessageBytes, ws::FrameParser::From::Server);
+        std::string buffer(early.begin(), early.size());
+        std::size_t pos = 0;
+        std::vector<char> chunk(64 * 1024);
         std::string message;
-        while (!c->closing) {
-            int flags = 0;
-            frame.resize(0);
+        bool done = false;
+        while (!c->closing && !done) {
+            std::uint16_t error = 0;
+            while (auto frame = parser.next(buffer, pos, error)) {
+                if (frame->opcode == ws::Ping) {
+                    std::lock_guard lock(c->socketMutex);
+                    c->write(ws::encodeMasked(ws::Pong, frame->payload, c->maskKey()));
+                    continue;
+                }
+                if (frame->opcode == ws::Pong) continue;
+                if (frame->opcode == ws::Close) {
+                    const std::uint16_t code = ws::closeCode(frame->payload);
+                    why = "closed by the server (" + std::to_string(code) +
+                          (frame->payload.size() > 2 ? ": " + frame->payload.substr(2) : std::string()) + ")";
+                    std::lock_guard lock(c->socketMutex);
+                    try {
+                        c->write(ws::encodeMaskedClose(code == 1005 ? 1000 : code, c->maskKey()));
+                    } catch (const Poco::Exception&) {
+                    }
+                    done = true;
+                    break;
+                }
+                message += frame->payload;
+                if (message.size() > kMaxMessageBytes) {
+                    why = "message larger than " + std::to_string(kMaxMessageBytes) + " bytes";
+                    done = true;
+                    break;
+                }
+                if (frame->fin) {
+                    c->deliver(Event::Message, message);
+                    message.clear();
+                }
+            }
+            if (error) {
+                why = error == 1009 ? "message larger than " + std::to_string(kMaxMessageBytes) + " bytes"
+                                    : "protocol error from the server";
+                break;
+            }
+            if (done) break;
+            buffer.erase(0, pos);  // once per read, not once per frame
+            pos = 0;
             int n = 0;
             try {
-                n = c->ws->receiveFrame(frame, flags);
+                n = c->socket->receiveBytes(chunk.data(), static_cast<int>(chunk.size()));
             } catch (const Poco::TimeoutException&) {
                 continue;
             }
-            const int op = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
-            if (n == 0 && flags == 0) {
+            if (n <= 0) {
                 why = "connection closed by the server";
                 break;
             }
-            if (op == Poco::Net::WebSocket::FRAME_OP_PING) {
-                std::lock_guard lock(c->socketMutex);
-                c->ws->sendFrame(frame.begin(), n,
-                                 static_cast<int>(Poco::Net::WebSocket::FRAME_FLAG_FIN) |
-                                     static_cast<int>(Poco::Net::WebSocket::FRAME_OP_PONG));
-                continue;
-            }
-            if (op == Poco::Net::WebSocket::FRAME_OP_PONG) continue;
-            if (op == Poco::Net::WebSocket::FRAME_OP_CLOSE) {
-                const int code =
-                    n >= 2 ? (static_cast<unsigned char>(frame[0]) << 8 | static_cast<unsigned char>(frame[1])) : 1005;
-                why = "closed by the server (" + std::to_string(code) +
-                      (n > 2 ? ": " + std::string(frame.begin() + 2, static_cast<std::size_t>(n - 2)) : std::string()) +
-                      ")";
-                std::lock_guard lock(c->socketMutex);
-                try {
-                    c->ws->shutdown(static_cast<Poco::UInt16>(code == 1005 ? 1000 : code));
-                } catch (const Poco::Exception&) {
-                }
-                break;
-            }
-            message.append(frame.begin(), static_cast<std::size_t>(n));
-            if (message.size() > kMaxMessageBytes) {
-                why = "message larger than " + std::to_string(kMaxMessageBytes) + " bytes";
-                break;
-            }
-            if (flags & Poco::Net::WebSocket::FRAME_FLAG_FIN) {
-                c->deliver(Event::Message, message);
-                message.clear();
-            }
+            buffer.append(chunk.data(), static_cast<std::size_t>(n));
         }
     } catch (const Poco::Exception& e) {
         why = e.displayText();
@@ -226,8 +301,13 @@ void WsClient::run(const std::shared_ptr<Connection>& c) {
     if (wasOpen) c->open->add(-1);
     {
         std::lock_guard lock(c->socketMutex);
-        c->ws.reset();
-        c->session.reset();
+        if (c->socket) {
+            try {
+                c->socket->close();
+            } catch (const Poco::Exception&) {
+            }
+        }
+        c->socket.reset();
     }
     if (!c->closing) {
         c->failed->inc();

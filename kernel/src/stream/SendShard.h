@@ -76,6 +76,8 @@ private:
     void handle(Job& job);
     void deliver(const ConnectionPtr& c, const FramePtr& frame);
     void flush(Connection& c);
+    /// Writes what this round queued for each connection (one sendmsg each).
+    void flushPending();
     void watch(const ConnectionPtr& c);
     void unwatch(Connection& c);
     void dropSlow(const ConnectionPtr& c);
@@ -102,6 +104,7 @@ private:
     std::unordered_map<Connection*, ConnectionPtr> _writable;           ///< registered for EPOLLOUT; kept alive
     std::vector<std::pair<Clock::time_point, ConnectionPtr>> _closing;  ///< slow consumers given a grace period
     std::uint64_t _sentUnreported = 0;
+    std::vector<ConnectionPtr> _pendingFlush;  ///< connections given frames this round
 
     std::thread _thread;
 };

@@ -53,6 +53,7 @@ struct Connection {
         Dead      ///< nothing more is written
     };
     SendState state = SendState::Open;
+    bool pendingFlush = false;  ///< frames queued this round, written at its end
     /// Unsent frames; the first may be partly written. A list, not a deque:
     /// an empty std::deque already allocates ~600 bytes, times every idle client.
     std::list<FramePtr> queue;
