@@ -447,6 +447,20 @@ typedef struct bourse_payment_gateway_api {
     bourse_status (*payout)(void* instance, const bourse_payment_request* request, bourse_reply reply);
     /* Optional. Refund a captured deposit (request->reference). Same reply shape. */
     bourse_status (*refund)(void* instance, const bourse_payment_request* request, bourse_reply reply);
+
+    /* -- since ABI 1.2 (check struct_size before calling) -- */
+    /* Optional. The provider's current view of a deposit or payout, for
+     * reconciling what stayed pending (a lost webhook, a timeout): request->reference
+     * is its provider_ref, request->metadata_json {"kind":"deposit"|"payout"}.
+     * Reply: {"provider_ref":"...","status":"pending"|"succeeded"|"failed"|"reversed",
+     * "amount":{"minor":n,"currency":"USD"}}. */
+    bourse_status (*query)(void* instance, const bourse_payment_request* request, bourse_reply reply);
+    /* Optional. Confirm a deposit with what the browser got back from the
+     * provider's checkout (Razorpay: razorpay_order_id, razorpay_payment_id,
+     * razorpay_signature) in request->metadata_json; request->reference is the
+     * deposit's provider_ref. Verify the signature here (BOURSE_E_SIGNATURE when
+     * it does not match). Reply: the same shape as query. */
+    bourse_status (*confirm_deposit)(void* instance, const bourse_payment_request* request, bourse_reply reply);
 } bourse_payment_gateway_api;
 
 /* TradeProduct: binary options, DCA bots, grid bots. The host owns positions,

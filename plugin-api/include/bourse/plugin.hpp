@@ -522,6 +522,16 @@ public:
         (void)request;
         reply.fail(BOURSE_E_UNSUPPORTED, "unsupported: refunds");
     }
+    /// The provider's view of request.reference (see plugin.h query); default: unsupported.
+    virtual void query(const PaymentRequest& request, Reply reply) {
+        (void)request;
+        reply.fail(BOURSE_E_UNSUPPORTED, "unsupported: payment queries");
+    }
+    /// Verify the checkout's client-side result (see plugin.h confirm_deposit); default: unsupported.
+    virtual void confirmDeposit(const PaymentRequest& request, Reply reply) {
+        (void)request;
+        reply.fail(BOURSE_E_UNSUPPORTED, "unsupported: deposit confirmation");
+    }
 };
 
 class TradeProduct : public Plugin {
@@ -683,6 +693,12 @@ bourse_payment_gateway_api paymentGatewayApi() {
     };
     a.refund = [](void* i, const bourse_payment_request* q, bourse_reply r) noexcept {
         return withReply<T>(i, r, [&](T& p, Reply reply) { p.refund(paymentOf(q), std::move(reply)); });
+    };
+    a.query = [](void* i, const bourse_payment_request* q, bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) { p.query(paymentOf(q), std::move(reply)); });
+    };
+    a.confirm_deposit = [](void* i, const bourse_payment_request* q, bourse_reply r) noexcept {
+        return withReply<T>(i, r, [&](T& p, Reply reply) { p.confirmDeposit(paymentOf(q), std::move(reply)); });
     };
     return a;
 }

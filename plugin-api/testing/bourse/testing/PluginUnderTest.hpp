@@ -256,6 +256,30 @@ public:
         return {s, Settlement{out.outcome, Money::fromC(out.payout)}};
     }
 
+    // ---- payment gateways ----
+
+    /// Each awaited like command(); the reply is the documented JSON object.
+    CallResult createDeposit(const PaymentRequest& q) {
+        return paymentCall("create_deposit", q, paymentGateway().create_deposit);
+    }
+    CallResult payout(const PaymentRequest& q) { return paymentCall("payout", q, paymentGateway().payout); }
+    CallResult refund(const PaymentRequest& q) { return paymentCall("refund", q, paymentGateway().refund); }
+    CallResult query(const PaymentRequest& q) { return paymentCall("query", q, paymentGateway().query); }
+    CallResult confirmDeposit(const PaymentRequest& q) {
+        return paymentCall("confirm_deposit", q, paymentGateway().confirm_deposit);
+    }
+    /// Verifies a webhook (raw body and headers as received); the reply is the normalised event.
+    CallResult verifyWebhook(const Webhook& w) {
+        requireInstance("verify_webhook");
+        std::vector<bourse_http_header> headers;
+        for (const auto& [name, value] : w.headers)
+            headers.push_back(bourse_http_header{toStr(name), toStr(value)});
+        const bourse_webhook c{sizeof(bourse_webhook), toStr(w.path), headers.data(), headers.size(), toStr(w.body)};
+        auto box = newReply("verify_webhook");
+        return finish(guard("verify_webhook", [&] { return paymentGateway().verify_webhook(_instance, &c, box->c()); }),
+                      *box);
+    }
+
     // ---- what the helper noticed ----
 
     /// Breaches of the calling contract seen so far, one line each.
@@ -329,6 +353,23 @@ private:
     const bourse_price_source_api& priceSource() const {
         if (_d->kind != BOURSE_KIND_PRICE_SOURCE) throw std::logic_error("PluginUnderTest: not a price source");
         return kindApi<bourse_price_source_api>();
+    }
+    const bourse_payment_gateway_api& paymentGateway() const {
+        if (_d->kind != BOURSE_KIND_PAYMENT_GATEWAY) throw std::logic_error("PluginUnderTest: not a payment gateway");
+        return kindApi<bourse_payment_gateway_api>();
+    }
+    template <class Fn>
+    CallResult paymentCall(const char* what, const PaymentRequest& q, Fn fn) {
+        requireInstance(what);
+        if (!fn) return {BOURSE_E_UNSUPPORTED, std::string("unsupported: ") + what};
+        const bourse_payment_request c{sizeof(bourse_payment_request),
+                                       toStr(q.idempotencyKey),
+                                       toStr(q.userRef),
+                                       q.amount.toC(),
+                                       toStr(q.reference),
+                                       toStr(q.metadataJson)};
+        auto box = newReply(what);
+        return finish(guard(what, [&] { return fn(_instance, &c, box->c()); }), *box);
     }
     const bourse_trade_product_api& tradeProduct() const {
         if (_d->kind != BOURSE_KIND_TRADE_PRODUCT) throw std::logic_error("PluginUnderTest: not a trade product");
