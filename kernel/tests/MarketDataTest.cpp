@@ -68,6 +68,7 @@ class MarketDataTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHistoryFillsOnlyMissingMinutesAndRollsUp);
     CPPUNIT_TEST(testHistoryFromAnUnknownSourceIsIgnored);
     CPPUNIT_TEST(testFallbackSourceScaleAndStandby);
+    CPPUNIT_TEST(testTakeOverFillsTheDetectionGap);
     CPPUNIT_TEST(testRetention);
     CPPUNIT_TEST_SUITE_END();
 
@@ -168,6 +169,32 @@ public:
         f.market->removeSource("a");
         CPPUNIT_ASSERT_EQUAL(std::string("b"), f.market->instrument("X")->source);
         CPPUNIT_ASSERT_EQUAL(4, f.market->instrument("X")->priceScale);
+    }
+
+    void testTakeOverFillsTheDetectionGap() {
+        MarketDataConfig md;
+        md.sources = {{"X", {"a", "b"}}};
+        Fixture f(md);
+        f.market->setInstruments("a", {instrument("X", 2)});
+        f.market->setInstruments("b", {instrument("X", 2)});
+        const std::int64_t t = (f.clock.nowNs() / kMin - 10) * kMin;
+        CPPUNIT_ASSERT_EQUAL(std::string(), f.market->onTick("a", PriceTick{"X", Decimal(1000, 2), t}));
+        // "a" goes quiet; "b" keeps ticking on standby for 3 seconds before anyone notices.
+        for (int i = 1; i <= 3; ++i)
+            CPPUNIT_ASSERT_EQUAL(std::string(),
+                                 f.market->onTick("b", PriceTick{"X", Decimal(1000 + i, 2), t + i * kSec}));
+        CPPUNIT_ASSERT_EQUAL(std::string("10.00"), f.market->lastTick("X")->price.toString());  // still a's
+        f.market->reportSourceState("a", FeedStatus::BackingOff, "stream closed");
+        // b's kept ticks became the price: the last one, and a candle for every second.
+        CPPUNIT_ASSERT_EQUAL(std::string("10.03"), f.market->lastTick("X")->price.toString());
+        const auto seconds = f.market->candles("X", 1, t, t + 10 * kSec, 100);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), seconds.size());
+        for (std::size_t i = 0; i < seconds.size(); ++i)
+            CPPUNIT_ASSERT_EQUAL(t + static_cast<std::int64_t>(i) * kSec, seconds[i].openNs);
+        // Kept ticks are used once: a second switch back and forth replays nothing old.
+        f.market->reportSourceState("a", FeedStatus::Live, "");
+        CPPUNIT_ASSERT_EQUAL(std::string(), f.market->onTick("a", PriceTick{"X", Decimal(1100, 2), t + 5 * kSec}));
+        CPPUNIT_ASSERT_EQUAL(std::string("11.00"), f.market->lastTick("X")->price.toString());
     }
 
     void testRetention() {

@@ -195,6 +195,7 @@ void MarketData::removeSource(const std::string& source) {
     {
         std::lock_guard lock(_mutex);
         switches = _selector.removeSource(source, monotonicNs());
+        std::erase_if(_standby, [&](const auto& entry) { return entry.first.second == source; });
         for (auto it = _offers.begin(); it != _offers.end();) {
             const std::string symbol = it->first;
             const bool had = it->second.erase(source) > 0;
@@ -207,6 +208,7 @@ void MarketData::removeSource(const std::string& source) {
 
 void MarketData::reportSourceState(const std::string& source, FeedStatus state, const std::string& detail) {
     std::vector<SourceSelector::Switch> switches;
+    Messages replayed;
     bool changed = false;
     {
         std::lock_guard lock(_mutex);
@@ -214,28 +216,33 @@ void MarketData::reportSourceState(const std::string& source, FeedStatus state, 
         const auto it = before.find(source);
         changed = it == before.end() || it->second.first != state || it->second.second != detail;
         switches = _selector.report(source, state, detail, monotonicNs());
-        for (const auto& sw : switches)
+        for (const auto& sw : switches) {
             describe(sw.symbol);
+            takeOver(sw, replayed);
+        }
     }
     if (changed) {
         log::write(state == FeedStatus::Live ? log::Level::Info : log::Level::Warn, "market", "price source state",
                    {{"source", source}, {"state", feedStatusName(state)}, {"detail", detail}});
     }
-    announce(switches);
+    announce(switches, replayed);
 }
 
 void MarketData::evaluateSources() {
     std::vector<SourceSelector::Switch> switches;
+    Messages replayed;
     {
         std::lock_guard lock(_mutex);
         switches = _selector.evaluate(monotonicNs());
-        for (const auto& sw : switches)
+        for (const auto& sw : switches) {
             describe(sw.symbol);
+            takeOver(sw, replayed);
+        }
     }
-    announce(switches);
+    announce(switches, replayed);
 }
 
-void MarketData::announce(const std::vector<SourceSelector::Switch>& switches) {
+void MarketData::announce(const std::vector<SourceSelector::Switch>& switches, const Messages& replayed) {
     if (switches.empty()) return;
     const std::int64_t nowNs = _clock.nowNs();
     Listener listener;
@@ -260,6 +267,9 @@ void MarketData::announce(const std::vector<SourceSelector::Switch>& switches) {
             }
         }
     }
+    if (listener)
+        for (const auto& [channel, json] : replayed)
+            listener(channel, json);
     for (const auto& sw : switches) {
         // An instrument's first live source after start is routine; the rest is news.
         const bool first = sw.from.empty() && !sw.to.empty() && !recovered.count(sw.symbol);
@@ -303,8 +313,55 @@ bool MarketData::hasLiveSource(const std::string& symbol) const {
     return _selector.active(symbol).has_value();
 }
 
+bool MarketData::toInstrumentScale(PriceTick& tick) const {
+    const auto it = _instruments.find(tick.symbol);
+    if (it == _instruments.end()) return false;
+    const int scale = it->second.priceScale;
+    if (tick.price.scale == scale) return true;
+    try {
+        tick.price = tick.price.scale > scale ? tick.price.rounded(scale) : tick.price.rescaled(scale);
+        return tick.price.mantissa > 0;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void MarketData::applyPrice(const PriceTick& tick, Messages& messages) {
+    _last[tick.symbol] = tick;
+    auto& recent = _recent[tick.symbol];
+    recent.push_back({tick.tsNs, tick.price.mantissa, tick.price.scale});
+    if (recent.size() > kRecentTicks) recent.pop_front();
+    _pendingTicks.push_back(tick);
+    messages.emplace_back("ticks:" + tick.symbol, tickJson(tick));
+    for (const Candle& c : _aggregator.update(tick)) {
+        _pendingCandles[{c.symbol, c.intervalS, c.openNs}] = c;
+        messages.emplace_back("candles:" + c.symbol + ":" + intervalName(c.intervalS), candleJson(c));
+    }
+}
+
+void MarketData::keepStandby(const std::string& source, const PriceTick& tick) {
+    auto& kept = _standby[{tick.symbol, source}];
+    kept.push_back(tick);
+    // Enough to cover any staleness limit in use; a bounded memory either way.
+    while (kept.size() > kStandbyTicks || (!kept.empty() && kept.front().tsNs < tick.tsNs - kStandbyWindowNs))
+        kept.pop_front();
+}
+
+void MarketData::takeOver(const SourceSelector::Switch& sw, Messages& messages) {
+    if (sw.to.empty()) return;
+    const auto kept = _standby.find({sw.symbol, sw.to});
+    if (kept == _standby.end()) return;
+    // The new source's ticks since the instrument's last price: the time it took
+    // to notice the old source was gone leaves no hole in the candles.
+    const auto last = _last.find(sw.symbol);
+    const std::int64_t after = last == _last.end() ? 0 : last->second.tsNs;
+    for (const PriceTick& t : kept->second)
+        if (t.tsNs > after) applyPrice(t, messages);
+    _standby.erase(kept);
+}
+
 std::string MarketData::onTick(const std::string& source, PriceTick tick) {
-    std::vector<std::pair<std::string, std::string>> messages;
+    Messages messages;
     Listener listener;
     std::optional<SourceSelector::Switch> pendingSwitch;
     {
@@ -330,34 +387,26 @@ std::string MarketData::onTick(const std::string& source, PriceTick tick) {
         std::optional<SourceSelector::Switch> switched;
         const bool isPrice = _selector.onTick(tick.symbol, source, monotonicNs(), switched);
         if (switched) describe(tick.symbol);
+        // A fallback may quote with another precision than the instrument's.
+        const bool fits = toInstrumentScale(tick);
         if (!isPrice) {
-            // A fallback keeping its feed fresh: accepted, but not the instrument's price.
+            // A fallback keeping its feed fresh: accepted, not the price, but kept a
+            // while so a failover can fill the moments before it was noticed.
+            if (fits) keepStandby(source, tick);
             lock.unlock();
             _ticksAccepted.inc();
             if (switched) announce({*switched});
             return {};
         }
-        // A fallback may quote with another precision than the instrument's.
-        const int scale = _instruments[tick.symbol].priceScale;
-        if (tick.price.scale != scale) {
-            try {
-                tick.price = tick.price.scale > scale ? tick.price.rounded(scale) : tick.price.rescaled(scale);
-            } catch (const std::exception& e) {
-                _ticksRejected.inc();
-                return std::string("price does not fit the instrument's scale: ") + e.what();
-            }
+        if (!fits) {
+            _ticksRejected.inc();
+            return "price does not fit the instrument's scale " + std::to_string(_instruments[tick.symbol].priceScale);
         }
-        if (switched) pendingSwitch = switched;
-        _last[tick.symbol] = tick;
-        auto& recent = _recent[tick.symbol];
-        recent.push_back({tick.tsNs, tick.price.mantissa, tick.price.scale});
-        if (recent.size() > kRecentTicks) recent.pop_front();
-        _pendingTicks.push_back(tick);
-        messages.emplace_back("ticks:" + tick.symbol, tickJson(tick));
-        for (const Candle& c : _aggregator.update(tick)) {
-            _pendingCandles[{c.symbol, c.intervalS, c.openNs}] = c;
-            messages.emplace_back("candles:" + c.symbol + ":" + intervalName(c.intervalS), candleJson(c));
+        if (switched) {
+            takeOver(*switched, messages);
+            pendingSwitch = switched;
         }
+        applyPrice(tick, messages);
         listener = _listener;
     }
     _ticksAccepted.inc();

@@ -116,8 +116,20 @@ public:
     void flush();
 
 private:
-    /// Logs, counts and announces switches; queues history requests. Call without _mutex.
-    void announce(const std::vector<SourceSelector::Switch>& switches);
+    using Messages = std::vector<std::pair<std::string, std::string>>;  ///< (channel, JSON) for the listener
+
+    /// Logs, counts and announces switches (after the replayed price messages);
+    /// queues history requests. Call without _mutex.
+    void announce(const std::vector<SourceSelector::Switch>& switches, const Messages& replayed = {});
+    // The rest run under _mutex.
+    /// Brings a tick to its instrument's scale; false if it does not fit.
+    bool toInstrumentScale(PriceTick& tick) const;
+    /// Makes tick the instrument's price: last, recent, candles, persistence.
+    void applyPrice(const PriceTick& tick, Messages& messages);
+    /// Keeps a standby source's tick for a possible take-over.
+    void keepStandby(const std::string& source, const PriceTick& tick);
+    /// After a switch: the new source's kept ticks since the last price become prices.
+    void takeOver(const SourceSelector::Switch& sw, Messages& messages);
     /// Rebuilds _instruments[symbol] from the offers and the active source. Under _mutex.
     void describe(const std::string& symbol);
     /// Monotonic nanoseconds for staleness (wall-clock jumps must not make sources stale).
@@ -141,6 +153,9 @@ private:
     SourceSelector _selector;
     std::map<std::string, std::int64_t> _holeSinceNs;  ///< symbol → wall time it lost its last source
     HistoryRequester _historyRequester;
+    static constexpr std::size_t kStandbyTicks = 4096;  ///< per standby feed
+    static constexpr std::int64_t kStandbyWindowNs = 120'000'000'000;
+    std::map<std::pair<std::string, std::string>, std::deque<PriceTick>> _standby;  ///< (symbol, source) → recent ticks
     mutable std::map<std::string, PriceTick> _last;  ///< mutable: lastTick() caches stored prices
     struct RecentTick {
         std::int64_t tsNs;
