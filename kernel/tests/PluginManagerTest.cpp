@@ -80,6 +80,7 @@ class PluginManagerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testPluginWebSocketThroughTheHost);
     CPPUNIT_TEST(testPluginWebSocketRefusedUrlIsReported);
     CPPUNIT_TEST(testInstrumentsLearntAfterStart);
+    CPPUNIT_TEST(testTickPublishedWhileLoadingIsKept);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -358,6 +359,18 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.manager->status("test-source").generation);
         install(testPlugin("good-test-source"), lib);
         CPPUNIT_ASSERT(eventually([&] { return h.manager->status("test-source").generation == 2; }));
+    }
+
+    // A source that polls every few minutes publishes its first price from start(),
+    // before the host swaps it in: the host keeps it for the swap.
+    void testTickPublishedWhileLoadingIsKept() {
+        PluginHarness h(
+            {pluginEntry("test-source", "good-test-source", R"({"tick_ms":3600000,"price_in_start":"42.00"})")});
+        h.manager->startAll();
+        const auto tick = h.market->lastTick("TEST_A");
+        CPPUNIT_ASSERT(tick);
+        CPPUNIT_ASSERT_EQUAL(std::string("42.00"), tick->price.toString());
+        CPPUNIT_ASSERT(h.market->hasLiveSource("TEST_A"));
     }
 };
 

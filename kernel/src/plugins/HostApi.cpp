@@ -132,10 +132,20 @@ bourse_status kvDelete(bourse_host_ctx* ctx, bourse_str key) {
     });
 }
 
+constexpr std::size_t kMaxPendingTicks = 4096;  ///< symbols kept from an instance still loading
+
 bourse_status publishTick(bourse_host_ctx* ctx, const bourse_tick* tick) {
     if (!tick || tick->struct_size < sizeof(bourse_tick)) return fail(ctx, BOURSE_E_INVALID, "tick: bad struct");
-    if (!ctx->active.load()) return BOURSE_OK;  // an instance being replaced or not yet swapped in
     PriceTick t{str(tick->symbol), Decimal(tick->price), tick->ts_ns ? tick->ts_ns : ctx->services.clock.nowNs()};
+    if (!ctx->active.load()) {
+        // Not swapped in yet: the latest price per symbol is applied when it is
+        // (a source that polls every few minutes must not lose its first poll).
+        // One being replaced is never swapped in again, so its ticks go nowhere.
+        std::lock_guard lock(ctx->resourceMutex);
+        if (ctx->pendingTicks.size() < kMaxPendingTicks || ctx->pendingTicks.count(t.symbol))
+            ctx->pendingTicks[t.symbol] = t;
+        return BOURSE_OK;
+    }
     if (std::string why = ctx->services.market.onTick(ctx->pluginId, std::move(t)); !why.empty())
         return fail(ctx, BOURSE_E_INVALID, "tick: " + why);
     return BOURSE_OK;

@@ -10,6 +10,7 @@
 //
 #pragma once
 
+#include "market/Candle.h"
 #include "market/SourceSelector.h"
 #include "plugins/HostServices.h"
 
@@ -45,9 +46,11 @@ struct bourse_host_ctx : std::enable_shared_from_this<bourse_host_ctx> {
     /// Set by host->instruments_changed, taken by the plugin manager when it re-reads them.
     std::atomic<bool> instrumentsChanged{false};
 
-    std::mutex resourceMutex;  ///< guards the sets below and pendingSourceState
+    std::mutex resourceMutex;  ///< guards the sets below, pendingSourceState and pendingTicks
     /// host->source_state from an instance not yet swapped in: applied when it is.
     std::optional<std::pair<bourse::FeedStatus, std::string>> pendingSourceState;
+    /// The latest tick per symbol published before the swap: applied when it happens.
+    std::map<std::string, bourse::PriceTick> pendingTicks;
     std::set<std::uint64_t> timers;
     std::set<std::uint64_t> httpRequests;
     std::set<std::uint64_t> wsConnections;

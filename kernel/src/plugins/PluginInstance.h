@@ -67,6 +67,11 @@ public:
     bourse_settlement settle(const bourse_position& position, const bourse_tick* exit);
 
     void setActive(bool active) noexcept { _ctx->active.store(active); }
+    /// The latest tick per symbol it published before it was active, once.
+    std::map<std::string, PriceTick> takePendingTicks() {
+        std::lock_guard lock(_ctx->resourceMutex);
+        return std::exchange(_ctx->pendingTicks, {});
+    }
     /// The source state it reported before it was active (host->source_state), once.
     std::optional<std::pair<FeedStatus, std::string>> takePendingSourceState() {
         std::lock_guard lock(_ctx->resourceMutex);

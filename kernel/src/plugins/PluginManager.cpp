@@ -178,6 +178,11 @@ void PluginManager::activate(Entry& e, const std::string& actor, const char* act
     if (old) old->setActive(false);
     fresh->setActive(true);
     if (const auto state = fresh->takePendingSourceState()) _market.reportSourceState(id, state->first, state->second);
+    for (auto& [symbol, tick] : fresh->takePendingTicks()) {
+        // Only if nothing newer came since (it is active now, and may have ticked).
+        if (const auto last = _market.lastTick(symbol); last && last->tsNs >= tick.tsNs) continue;
+        _market.onTick(id, std::move(tick));  // a refusal was the plugin's to hear; too late now
+    }
     // It may have learnt more instruments between being asked and being swapped in
     // (host->instruments_changed only asks for a refresh once the instance is active).
     if (fresh->kind() == BOURSE_KIND_PRICE_SOURCE && fresh->instrumentsChangedPending() && _services.instrumentsChanged)

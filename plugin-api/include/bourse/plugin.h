@@ -325,8 +325,9 @@ typedef struct bourse_host_api {
     bourse_status (*kv_delete)(bourse_host_ctx* ctx, bourse_str key);
 
     /* -- market data events -- */
-    /* Publish a live tick / a closed or updated candle. Ticks from an instance that
-     * is not (or no longer) the active one of its plugin id are ignored. */
+    /* Publish a live tick / a closed or updated candle. An instance still being
+     * loaded (start() may already publish) has the latest tick per symbol applied
+     * when it is swapped in; ticks from a replaced instance are ignored. */
     bourse_status (*publish_tick)(bourse_host_ctx* ctx, const bourse_tick* tick);
     bourse_status (*publish_candle)(bourse_host_ctx* ctx, const bourse_candle* candle);
     /* The last tick the host knows for symbol (from any source), copied into *out

@@ -4,8 +4,9 @@
 // "fail_health" (true: report unhealthy), "tick_ms" (default 50), "ws_url"
 // (instead of ticking: connect there, send {"subscribe":"TEST_A"}, and publish
 // each message {"price":"123.45"} as a tick; the connection state is the
-// command "ws_state"). The command "add_instrument" {"symbol":"X"} adds an
-// instrument and tells the host (host->instruments_changed).
+// command "ws_state"), "price_in_start" (a price like "42.00" published from
+// start(), before the host swaps the instance in). The command "add_instrument"
+// {"symbol":"X"} adds an instrument and tells the host (host->instruments_changed).
 #include <bourse/plugin.hpp>
 
 #include <Poco/JSON/Object.h>
@@ -25,6 +26,7 @@ public:
             _failHealth = cfg->optValue<bool>("fail_health", false);
             _tickMs = cfg->optValue<int>("tick_ms", 50);
             _wsUrl = cfg->optValue<std::string>("ws_url", "");
+            _priceInStart = cfg->optValue<std::string>("price_in_start", "");
         } catch (const Poco::Exception& e) {
             throw bourse::Error(BOURSE_E_CONFIG, "config: " + e.displayText());
         }
@@ -41,6 +43,7 @@ public:
             _ws = host().wsConnect(_wsUrl, [this](bourse::Host::WsEvent e, std::string_view data) { onWs(e, data); });
             return;
         }
+        if (!_priceInStart.empty()) host().publishTick("TEST_A", bourse::Decimal::parse(_priceInStart, 2));
         // Continue from the last price, like a real source after a reload.
         if (const auto last = host().lastTick("TEST_A"); last && last->price.scale == 2) _price = last->price.mantissa;
         _timer = host().every(std::chrono::milliseconds(_tickMs), [this] {
@@ -93,6 +96,7 @@ private:
 
     std::string _tag;
     std::vector<std::string> _added;
+    std::string _priceInStart;
     std::string _wsUrl;
     std::string _wsState = "none";
     bourse::Host::WsId _ws = 0;
