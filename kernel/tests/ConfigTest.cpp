@@ -156,6 +156,7 @@ plugins:
         // Every config in config/ must load (secrets referenced there get dummy values).
         ::setenv("BOURSE_PG_DSN", "host=127.0.0.1", 1);
         ::setenv("BOURSE_JWT_SECRET", "a-secret-of-at-least-thirty-two-characters", 1);
+        ::setenv("TWELVEDATA_API_KEY", "dummy-key", 1);
         const char* src = std::getenv("BOURSE_SOURCE_DIR");
         CPPUNIT_ASSERT_MESSAGE("BOURSE_SOURCE_DIR is set by CTest", src != nullptr);
         int count = 0;
