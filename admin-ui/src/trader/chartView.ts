@@ -97,6 +97,7 @@ export class ChartView {
 
   /** For tests and assistive tech: what the chart shows last. */
   private mark(close: string): void {
+    this.canvasHost.dataset.chartSymbol = this.market?.symbol ?? "";
     this.canvasHost.dataset.lastClose = close;
     this.canvasHost.dataset.bars = String(this.bars);
     if (this.market && close) this.canvasHost.setAttribute("aria-label", `${this.market.name} ${this.interval} candles, last ${formatPrice(close, this.market.price_scale)}`);

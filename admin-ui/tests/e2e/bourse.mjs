@@ -32,31 +32,80 @@ plugins:
     config:
       defaults: { durations: [5, 10, 60], payout_percent: "80", min_stake: "1.00", max_stake: "50000.00", max_trades_per_minute: 100 }
 `);
-  const child = spawn(resolve(buildDir, "bin/bourse"), ["serve", "--config", config], {
-    env: { ...process.env, BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server = await startProcess(resolve(buildDir, "bin/bourse"), ["serve", "--config", config],
+    { BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password }, /listening on (http:\/\/[^/\s]+)\//);
+  return {
+    url: server.url,
+    logs: server.logs,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts a program and waits until its stdout matches `ready` (group 1: its URL).
+ * Returns { url, logs(), stop() }; stop() sends SIGTERM and waits.
+ */
+export async function startProcess(program, args, env, ready) {
+  const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let logs = "";
   child.stderr.on("data", (d) => (logs += d));
   const url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("bourse did not start within 15 s\n" + logs)), 15_000);
+    const timer = setTimeout(() => fail(new Error(`${program} did not start within 15 s\n${logs}`)), 15_000);
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
-      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
         ok(m[1]);
       }
     });
-    child.on("exit", (code) => fail(new Error(`bourse exited (${code})\n${logs}`)));
+    child.on("exit", (code) => fail(new Error(`${program} exited (${code})\n${logs}`)));
   });
+  let exited = false;
+  child.once("exit", () => (exited = true));
   return {
     url,
     logs: () => logs,
     async stop() {
+      if (exited) return;
       child.kill("SIGTERM");
       await new Promise((ok) => child.once("exit", ok));
+    },
+  };
+}
+
+/** The fakes of outside services (build/bin/fake-*), on `port` (0: any free one). */
+export function startFake(buildDir, name, port = 0) {
+  return startProcess(resolve(buildDir, `bin/fake-${name}`), ["--port", String(port)], {}, /REST (http:\/\/127\.0\.0\.1:\d+)/);
+}
+
+/**
+ * The shipped config/fakes.example.yaml on a fresh data dir, against fake
+ * Binance and fake Twelve Data. stopBinance() ends the fake Binance (its stream
+ * dies with it); startBinance() brings it back on the same port.
+ */
+export async function startFakesProfile({ buildDir, sourceDir }) {
+  const dataDir = mkdtempSync(join(tmpdir(), "bourse-e2e-fakes-"));
+  let binance = await startFake(buildDir, "binance");
+  const twelve = await startFake(buildDir, "twelvedata");
+  const binancePort = new URL(binance.url).port;
+  const server = await startProcess(resolve(buildDir, "bin/bourse"), ["serve", "--config", resolve(sourceDir, "config/fakes.example.yaml")], {
+    BOURSE_DATA_DIR: dataDir, BOURSE_PORT: "0", FAKE_BINANCE_PORT: binancePort, FAKE_TWELVEDATA_PORT: new URL(twelve.url).port,
+    BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password,
+  }, /listening on (http:\/\/[^/\s]+)\//);
+  return {
+    url: server.url,
+    logs: server.logs,
+    async stopBinance() { await binance.stop(); },
+    async startBinance() { binance = await startFake(buildDir, "binance", binancePort); },
+    async stop() {
+      await server.stop();
+      await binance.stop();
+      await twelve.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 import { OPERATOR, startBourse } from "./bourse.mjs";
 import { scenarios } from "./scenarios.mjs";
 
@@ -22,28 +22,7 @@ const artifacts = process.env.BOURSE_E2E_ARTIFACTS ?? join(buildDir, "e2e-artifa
 mkdirSync(artifacts, { recursive: true });
 
 const server = await startBourse({ buildDir, sourceDir });
-const browser = await chromium.launch({
-  executablePath: process.env.BOURSE_CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-default-apps", "--no-first-run", "--disable-features=Translate,OptimizationHints,MediaRouter"],
-});
-const consoleErrors = [];
-const outside = [];
-async function newPage(viewport = { width: 1366, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    // Chromium logs every 4xx fetch as "Failed to load resource"; the scenarios
-    // provoke some on purpose and check the app shows them. Anything else counts.
-    if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
-      consoleErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-  page.on("request", (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith("ws://127.0.0.1") && !r.url().startsWith("data:")) outside.push(r.url()); });
-  page.on("dialog", (d) => void d.accept());
-  return page;
-}
+const { browser, newPage, hygiene } = await launch(server.url);
 
 let failures = 0;
 const ctx = { url: server.url, operator: OPERATOR, newPage, shot: (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }) };
@@ -58,14 +37,7 @@ try {
       console.log(`FAIL ${name}: ${e.stack ?? e}`);
     }
   }
-  if (consoleErrors.length) {
-    failures++;
-    console.log(`FAIL no browser console errors:\n  ${consoleErrors.join("\n  ")}`);
-  } else console.log("ok   no browser console errors");
-  if (outside.length) {
-    failures++;
-    console.log(`FAIL no request outside the server:\n  ${outside.join("\n  ")}`);
-  } else console.log("ok   no request outside the server");
+  failures += hygiene();
 } finally {
   await browser.close();
   if (failures) console.log("server log:\n" + server.logs().slice(-3000));

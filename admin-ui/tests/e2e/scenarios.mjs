@@ -1,22 +1,9 @@
 // The browser scenarios (see run.mjs). They share one trader and one operator.
 import assert from "node:assert/strict";
+import { until } from "./browser.mjs";
 
 const TRADER = { name: "Tess Trader", email: "tess@bourse.test", password: "Sunny-Harbor-2026" };
 const state = {};
-
-async function until(check, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${last.message})` : ""}`);
-}
 
 /** "$10,000.00" → 1000000 (cents) */
 function cents(text) {

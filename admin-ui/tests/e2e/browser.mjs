@@ -1,0 +1,57 @@
+// Shared by the browser test runs: Debian's chromium driven by playwright-core,
+// pages that record console errors and any request leaving the server.
+import { chromium } from "playwright-core";
+
+/** Polls check() until it is truthy or timeoutMs passes (then throws naming `what`). */
+export async function until(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${last.message})` : ""}`);
+}
+
+export async function launch(serverUrl) {
+  const browser = await chromium.launch({
+    executablePath: process.env.BOURSE_CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-default-apps", "--no-first-run", "--disable-features=Translate,OptimizationHints,MediaRouter"],
+  });
+  const consoleErrors = [];
+  const outside = [];
+  async function newPage(viewport = { width: 1366, height: 900 }) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      // Chromium logs every 4xx fetch as "Failed to load resource"; the scenarios
+      // provoke some on purpose and check the app shows them. Anything else counts.
+      if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+        consoleErrors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+    page.on("request", (r) => { if (!r.url().startsWith(serverUrl) && !r.url().startsWith("ws://127.0.0.1") && !r.url().startsWith("data:")) outside.push(r.url()); });
+    page.on("dialog", (d) => void d.accept());
+    return page;
+  }
+  /** The checks every run ends with; returns how many failed. */
+  function hygiene() {
+    let failed = 0;
+    if (consoleErrors.length) {
+      failed++;
+      console.log(`FAIL no browser console errors:\n  ${consoleErrors.join("\n  ")}`);
+    } else console.log("ok   no browser console errors");
+    if (outside.length) {
+      failed++;
+      console.log(`FAIL no request outside the server:\n  ${outside.join("\n  ")}`);
+    } else console.log("ok   no request outside the server");
+    return failed;
+  }
+  return { browser, newPage, hygiene };
+}
