@@ -225,7 +225,7 @@ std::optional<ApiError> replyError(int httpStatus, const std::string& body) {
 std::string describe(const ApiError& error) {
     // Twelve Data's messages end in sales links; the first sentences say what went wrong.
     std::string m = error.message;
-    if (m.size() > 200) m = m.substr(0, 197) + "...";
+    if (m.size() > 200) m.replace(197, std::string::npos, "...");
     return (m.empty() ? std::string("error") : m) + " (code " + std::to_string(error.code) + ")";
 }
 
