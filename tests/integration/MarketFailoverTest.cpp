@@ -129,7 +129,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("otc"), failover->getValue<std::string>("source"));
         CPPUNIT_ASSERT_EQUAL(std::string("otc"), activeSource(b, "BTCUSDT"));
         CPPUNIT_ASSERT_EQUAL(std::string("backing_off"), feedStatus(b, "BTCUSDT", "binance"));
-        std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // trade on the fallback for a while
+        std::this_thread::sleep_for(std::chrono::milliseconds(3000));  // trade on the fallback for a while
         CPPUNIT_ASSERT_EQUAL(std::string("otc"), activeSource(b, "BTCUSDT"));
 
         fake.stallStreams(false);  // back: Binance takes over again

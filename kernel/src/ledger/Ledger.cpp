@@ -206,9 +206,12 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
     {
         std::vector<std::string> ids;
         std::vector<Poco::Int64> balances, sums;
-        s << "SELECT a.id, a.balance, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_accounts a "
-             "LEFT JOIN journal_entries e ON e.account_id = a.id GROUP BY a.id, a.balance "
-             "HAVING a.balance <> COALESCE(SUM(e.amount), 0)",
+        // Sums first, in one pass over the entries: they have no index by account
+        // (placing an order would pay for it on every write).
+        s << "WITH sums AS (SELECT account_id, CAST(SUM(amount) AS BIGINT) AS total FROM journal_entries "
+             "GROUP BY account_id) "
+             "SELECT a.id, a.balance, COALESCE(sums.total, 0) FROM ledger_accounts a "
+             "LEFT JOIN sums ON sums.account_id = a.id WHERE a.balance <> COALESCE(sums.total, 0)",
             into(ids), into(balances), into(sums), now;
         for (std::size_t i = 0; i < ids.size(); ++i)
             r.problems.push_back("account " + ids[i] + " balance " + std::to_string(balances[i]) +

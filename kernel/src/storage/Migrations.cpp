@@ -136,6 +136,12 @@ INSERT INTO open_positions (user_id, product, open_count)
 DROP INDEX positions_due;
 CREATE INDEX positions_due ON positions (status, expires_ns, id)
 )SQL"},
+        {4, "no index of journal entries by account",
+         // Only `ledger verify` read entries by account, and it sums them all in
+         // one pass; every order paid for the index with a page write per account.
+         R"SQL(
+DROP INDEX journal_entries_account
+)SQL"},
     };
     return list;
 }

@@ -257,7 +257,8 @@ public:
         {
             Events e;
             client.connect(fake.wsUrl() + "/stream?streams=btcusdt@trade", e.sink());
-            CPPUNIT_ASSERT(e.waitUntil([&] { return e.open; }));
+            // A first trade: the fake has registered the stream (open alone may come first).
+            CPPUNIT_ASSERT(e.waitUntil([&] { return e.open && !e.messages.empty(); }));
             fake.announceShutdown();
             CPPUNIT_ASSERT(e.waitUntil([&] { return !e.closed.empty(); }));
             bool announced = false;

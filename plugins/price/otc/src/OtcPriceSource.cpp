@@ -174,7 +174,9 @@ std::string OtcPriceSource::command(const std::string& name, const std::string& 
 void OtcPriceSource::fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
                                   Reply reply) {
     constexpr std::int64_t kMaxRows = 50'000;
-    constexpr std::int64_t kMaxStepsPerCandle = 600;
+    // History runs inside one call into the instance (its ticks wait meanwhile):
+    // a day of minutes at 60 steps each is ~86,000 steps, a few milliseconds.
+    constexpr std::int64_t kMaxStepsPerCandle = 60;
     const auto it = _state.find(symbol);
     if (it == _state.end()) return reply.fail(BOURSE_E_NOT_FOUND, "otc: no instrument " + symbol);
     if (intervalS <= 0) return reply.fail(BOURSE_E_INVALID, "otc: interval must be positive");
