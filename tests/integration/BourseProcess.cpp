@@ -19,6 +19,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 extern char** environ;
 
@@ -385,6 +386,18 @@ Poco::JSON::Object::Ptr receiveType(Poco::Net::WebSocket& ws, const std::string&
         if (msg->getValue<std::string>("type") == type) return msg;
     }
     return nullptr;
+}
+
+void waitForLivePrices(const BourseProcess& b) {
+    // A last price alone is not enough: it may be restored from the database
+    // before this kernel's own source has ticked.
+    for (int i = 0; i < 200; ++i) {
+        const std::string body = b.get("/api/v1/markets").body;
+        if (body.find("\"status\":\"live\"") != std::string::npos && body.find("no_live_source") == std::string::npos)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    throw std::runtime_error("no live prices within 5 s: " + b.get("/api/v1/markets").body.substr(0, 300));
 }
 
 }  // namespace bourse::test

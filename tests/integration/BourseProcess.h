@@ -128,6 +128,10 @@ private:
     std::thread _outThread, _errThread;
 };
 
+/// Waits until every market has a live price source (trading needs one);
+/// throws std::runtime_error after 5 s.
+void waitForLivePrices(const BourseProcess& b);
+
 /// Sends a text frame.
 void sendText(Poco::Net::WebSocket& ws, const std::string& text);
 /// Next text frame as a JSON object, or nullptr on timeout/close.

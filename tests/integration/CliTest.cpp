@@ -77,7 +77,8 @@ public:
         const auto r = runBourse({"plugins", "list", "--config", path});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.exitCode);
         const std::string abi = std::to_string(BOURSE_ABI_MAJOR) + "." + std::to_string(BOURSE_ABI_MINOR);
-        CPPUNIT_ASSERT_MESSAGE(r.out, contains(r.out, "otc  enabled   bourse-plugin-otc  price_source 1.0.0  ABI " + abi));
+        CPPUNIT_ASSERT_MESSAGE(r.out,
+                               contains(r.out, "otc  enabled   bourse-plugin-otc  price_source 1.0.0  ABI " + abi));
         CPPUNIT_ASSERT_MESSAGE(r.out, contains(r.out, "gone  disabled  nowhere  (library not found)"));
     }
 };

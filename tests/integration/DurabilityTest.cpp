@@ -19,10 +19,6 @@ using namespace Poco::Data::Keywords;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
 std::string configYaml() {
     return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0, max_threads: 64 }\n"
            "trading: { settle_interval_ms: 20 }\n"
@@ -36,11 +32,6 @@ std::string tradeBody(const std::string& clientOrderId, int duration) {
     return R"({"symbol":"OTC_EUR_USD","direction":")" + std::string(clientOrderId.back() % 2 ? "UP" : "DOWN") +
            R"(","stake":"1.00","duration":)" + std::to_string(duration) + R"(,"client_order_id":")" + clientOrderId +
            R"("})";
-}
-
-void waitForPrices(const BourseProcess& b) {
-    for (int i = 0; i < 200 && !contains(b.get("/api/v1/markets").body, "\"last_price\":\""); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
 }
 
 std::int64_t count(const BourseProcess& b, const std::string& sql) {
@@ -89,7 +80,7 @@ class DurabilityTest : public CppUnit::TestFixture {
 public:
     void testFiftyClientsTwoHundredTradesWithResets() {
         BourseProcess b(configYaml());
-        waitForPrices(b);
+        waitForLivePrices(b);
         constexpr int kClients = 50, kTrades = 200;
         std::vector<std::string> tokens(kClients);
         std::mutex mutex;
@@ -153,8 +144,8 @@ public:
         // every 20 ms and see the same expiries.
         BourseProcess a(configYaml());
         BourseProcess b(configYaml(), a.dataDir());
-        waitForPrices(a);
-        waitForPrices(b);
+        waitForLivePrices(a);
+        waitForLivePrices(b);
         constexpr int kTrades = 400;
         std::atomic<int> created{0};
         std::mutex mutex;
@@ -193,7 +184,7 @@ public:
         std::vector<std::string> ids;
         {
             BourseProcess b(configYaml(), dataDir);
-            waitForPrices(b);
+            waitForLivePrices(b);
             const std::string token = b.userToken("crash@bourse.test");
             for (int i = 0; i < 20; ++i) {
                 const HttpResult r = b.post("/api/v1/trades", tradeBody("k" + std::to_string(i), 2), token);

@@ -94,7 +94,8 @@ public:
 
         // Instruments of both services are live.
         CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] {
-                                   return liveSource(b, "BTCUSDT") == "binance" && liveSource(b, "ETHUSDT") == "binance" &&
+                                   return liveSource(b, "BTCUSDT") == "binance" &&
+                                          liveSource(b, "ETHUSDT") == "binance" &&
                                           liveSource(b, "EURUSD") == "twelvedata" &&
                                           liveSource(b, "XAUUSD") == "twelvedata";
                                }));

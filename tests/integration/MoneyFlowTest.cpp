@@ -48,14 +48,6 @@ std::string tradeBody(const std::string& stake, const std::string& clientOrderId
            R"(","duration":)" + std::to_string(duration) + R"(,"client_order_id":")" + clientOrderId + R"("})";
 }
 
-void waitForPrices(const BourseProcess& b) {
-    for (int i = 0; i < 200; ++i) {
-        if (contains(b.get("/api/v1/markets").body, "\"last_price\":\"")) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    CPPUNIT_FAIL("no prices");
-}
-
 Poco::JSON::Object::Ptr waitSettled(const BourseProcess& b, const std::string& token, const std::string& id) {
     for (int i = 0; i < 400; ++i) {
         const auto t = b.get("/api/v1/trades/" + id, token).json();
@@ -116,7 +108,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), before.available);
         CPPUNIT_ASSERT_EQUAL(std::string("0.00"), before.locked);
 
-        waitForPrices(b);
+        waitForLivePrices(b);
         const HttpResult placed = b.post("/api/v1/trades", tradeBody("100.00", "order-1", 1), token);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(placed.body, 201, placed.status);
         const auto trade = placed.json();
@@ -173,7 +165,7 @@ public:
     void testBadInputChangesNothing() {
         BourseProcess b(configYaml("      markets:\n        OTC_GOLD: { enabled: false }\n"));
         const std::string token = b.userToken("bob@bourse.test");
-        waitForPrices(b);
+        waitForLivePrices(b);
         const Wallet start = wallet(b, token);
         const auto refused = [&](const HttpResult& r, int status, const std::string& detail, const std::string& field) {
             assertProblem(r, status, detail, field);
@@ -220,7 +212,7 @@ public:
     void testUsersAreIsolated() {
         BourseProcess b(configYaml());
         const std::string alice = b.userToken("alice@bourse.test"), mallory = b.userToken("mallory@bourse.test");
-        waitForPrices(b);
+        waitForLivePrices(b);
         const HttpResult placed = b.post("/api/v1/trades", tradeBody("10.00", "a-1", 60), alice);
         CPPUNIT_ASSERT_EQUAL(201, placed.status);
         const std::string id = placed.json()->getValue<std::string>("id");
@@ -289,7 +281,7 @@ public:
 
     void testTradeListFiltersAndPages() {
         BourseProcess b(configYaml());
-        waitForPrices(b);
+        waitForLivePrices(b);
         const std::string token = b.userToken("lena@bourse.test");
         for (int i = 0; i < 3; ++i)
             CPPUNIT_ASSERT_EQUAL(
@@ -395,7 +387,7 @@ public:
         // The seed design let 12 of 20 simultaneous full-balance trades through.
         BourseProcess b(configYaml("        max_stake: \"10000.00\"\n"));
         const std::string token = b.userToken("frank@bourse.test");
-        waitForPrices(b);
+        waitForLivePrices(b);
         std::atomic<int> created{0}, refused{0};
         std::mutex mutex;
         std::string unexpected;

@@ -195,7 +195,8 @@ bourse_status httpRequest(bourse_host_ctx* ctx, const bourse_http_request* r, bo
     }
     *outId = id;
     ctx->services.http.submit(
-        std::move(req), [weak = ctx->weak_from_this(), cb, user, id](const OutboundResponse& resp) {
+        std::move(req),
+        [weak = ctx->weak_from_this(), cb, user, id](const OutboundResponse& resp) {
             callIntoInstance(weak, [&](bourse_host_ctx& c) {
                 {
                     std::lock_guard rl(c.resourceMutex);
@@ -208,7 +209,8 @@ bourse_status httpRequest(bourse_host_ctx* ctx, const bourse_http_request* r, bo
                     sizeof(bourse_http_response), resp.status, hs.data(), hs.size(), view(resp.body), view(resp.error)};
                 cb(user, &out);
             });
-        });
+        },
+        ctx->pluginId);
     return BOURSE_OK;
 }
 

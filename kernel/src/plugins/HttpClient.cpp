@@ -9,6 +9,8 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+
 #include <memory>
 
 namespace bourse {
@@ -28,7 +30,8 @@ Poco::Net::Context::Ptr HttpClient::tlsContext() {
 
 HttpClient::HttpClient(Metrics& metrics, int workers)
     : _requests(metrics.counter("bourse_outbound_http_requests_total", "Outbound HTTP requests made for plugins")),
-      _failures(metrics.counter("bourse_outbound_http_failures_total", "Outbound HTTP requests without a response")) {
+      _failures(metrics.counter("bourse_outbound_http_failures_total", "Outbound HTTP requests without a response")),
+      _perOwner(static_cast<std::size_t>(std::max(1, workers - 1))) {
     for (int i = 0; i < workers; ++i)
         _workers.emplace_back([this] { work(); });
 }
@@ -47,37 +50,51 @@ void HttpClient::stop() {
     for (auto& t : _workers)
         t.join();
     // Requests never started still get their one completion.
-    for (auto& [req, done] : _queue)
-        done(OutboundResponse{0, {}, {}, "cancelled: kernel stopping"});
+    for (auto& job : _queue)
+        job.done(OutboundResponse{0, {}, {}, "cancelled: kernel stopping"});
     _queue.clear();
 }
 
-void HttpClient::submit(OutboundRequest request, Done done) {
+void HttpClient::submit(OutboundRequest request, Done done, std::string owner) {
     {
         std::lock_guard lock(_mutex);
         if (!_stopping) {
-            _queue.emplace_back(std::move(request), std::move(done));
-            _wake.notify_one();
+            _queue.push_back(Job{std::move(request), std::move(done), std::move(owner)});
+            _wake.notify_all();  // the worker woken must be able to start it: wake all, cheaply few
             return;
         }
     }
     done(OutboundResponse{0, {}, {}, "cancelled: kernel stopping"});
 }
 
+std::deque<HttpClient::Job>::iterator HttpClient::nextStartable() {
+    return std::find_if(_queue.begin(), _queue.end(), [&](const Job& j) {
+        const auto it = _running.find(j.owner);
+        return it == _running.end() || it->second < _perOwner;
+    });
+}
+
 void HttpClient::work() {
     while (true) {
-        std::pair<OutboundRequest, Done> job;
+        Job job;
         {
             std::unique_lock lock(_mutex);
-            _wake.wait(lock, [&] { return _stopping || !_queue.empty(); });
+            auto next = _queue.end();
+            _wake.wait(lock, [&] { return _stopping || (next = nextStartable()) != _queue.end(); });
             if (_stopping) return;
-            job = std::move(_queue.front());
-            _queue.pop_front();
+            job = std::move(*next);
+            _queue.erase(next);
+            ++_running[job.owner];
         }
         _requests.inc();
-        OutboundResponse r = perform(job.first);
+        OutboundResponse r = perform(job.request);
         if (r.status == 0) _failures.inc();
-        job.second(r);
+        job.done(r);
+        {
+            std::lock_guard lock(_mutex);
+            if (--_running[job.owner] == 0) _running.erase(job.owner);
+        }
+        _wake.notify_all();  // a job of that owner may be startable now
     }
 }
 

@@ -5,6 +5,8 @@
 //
 // Requests run on a small worker pool; completion calls the given function on
 // the worker thread (the plugin layer then serialises it with the instance).
+// Each request names its owner (the plugin id): one owner never has more than
+// workers - 1 requests running, so a slow service cannot starve the others.
 // Thread-safe.
 //
 #pragma once
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -51,7 +54,7 @@ public:
     HttpClient& operator=(const HttpClient&) = delete;
 
     /// Queues the request; done runs exactly once on a worker thread.
-    void submit(OutboundRequest request, Done done);
+    void submit(OutboundRequest request, Done done, std::string owner = {});
     /// Performs a request on the calling thread (used by the workers and tests).
     static OutboundResponse perform(const OutboundRequest& request);
     /// TLS for every outbound connection (HTTPS and WSS): peers verified against the system CA store.
@@ -66,7 +69,17 @@ private:
     Counter& _failures;
     std::mutex _mutex;
     std::condition_variable _wake;
-    std::deque<std::pair<OutboundRequest, Done>> _queue;
+    struct Job {
+        OutboundRequest request;
+        Done done;
+        std::string owner;
+    };
+    /// The first queued job whose owner may start another request. Under _mutex.
+    std::deque<Job>::iterator nextStartable();
+
+    const std::size_t _perOwner;  ///< requests one owner may have running at once
+    std::deque<Job> _queue;
+    std::map<std::string, std::size_t> _running;  ///< owner → requests running
     bool _stopping = false;
     std::vector<std::thread> _workers;
 };
