@@ -1,5 +1,7 @@
 #include "BourseProcess.h"
 
+#include <Poco/JSON/Array.h>
+
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -398,6 +400,46 @@ void waitForLivePrices(const BourseProcess& b) {
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
     throw std::runtime_error("no live prices within 5 s: " + b.get("/api/v1/markets").body.substr(0, 300));
+}
+
+bool eventually(const std::function<bool()>& f, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (f()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return f();
+}
+
+std::int64_t epochMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Poco::JSON::Object::Ptr market(const BourseProcess& b, const std::string& symbol) {
+    const auto markets = b.get("/api/v1/markets").json()->getArray("markets");
+    for (std::size_t i = 0; i < markets->size(); ++i) {
+        const auto m = markets->getObject(static_cast<unsigned>(i));
+        if (m->getValue<std::string>("symbol") == symbol) return m;
+    }
+    return nullptr;
+}
+
+std::string liveSource(const BourseProcess& b, const std::string& symbol) {
+    const auto m = market(b, symbol);
+    return m && m->getValue<std::string>("status") == "live" ? m->getValue<std::string>("source") : "";
+}
+
+std::vector<std::int64_t> candleOpens(const BourseProcess& b, const std::string& symbol, const std::string& interval,
+                                      std::int64_t fromMs, std::int64_t toMs) {
+    const HttpResult r = b.get("/api/v1/markets/" + symbol + "/candles?interval=" + interval +
+                               "&from=" + std::to_string(fromMs) + "&to=" + std::to_string(toMs) + "&limit=5000");
+    if (r.status != 200) throw std::runtime_error("candles: HTTP " + std::to_string(r.status) + " " + r.body);
+    const auto candles = r.json()->getArray("candles");
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i < candles->size(); ++i)
+        out.push_back(candles->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("open_time"));
+    return out;
 }
 
 }  // namespace bourse::test

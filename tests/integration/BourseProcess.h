@@ -11,6 +11,7 @@
 #include <Poco/Process.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -131,6 +132,18 @@ private:
 /// Waits until every market has a live price source (trading needs one);
 /// throws std::runtime_error after 5 s.
 void waitForLivePrices(const BourseProcess& b);
+
+/// Polls f every 50 ms until it is true or `limit` passes; returns its last answer.
+bool eventually(const std::function<bool()>& f, std::chrono::milliseconds limit = std::chrono::seconds(20));
+/// Epoch milliseconds now.
+std::int64_t epochMs();
+/// symbol's entry in GET /api/v1/markets, or nullptr.
+Poco::JSON::Object::Ptr market(const BourseProcess& b, const std::string& symbol);
+/// The source in use for symbol when it is live, else "".
+std::string liveSource(const BourseProcess& b, const std::string& symbol);
+/// Open times (ms) of symbol's candles of `interval` in [fromMs, toMs); throws on an HTTP error.
+std::vector<std::int64_t> candleOpens(const BourseProcess& b, const std::string& symbol, const std::string& interval,
+                                      std::int64_t fromMs, std::int64_t toMs);
 
 /// Sends a text frame.
 void sendText(Poco::Net::WebSocket& ws, const std::string& text);

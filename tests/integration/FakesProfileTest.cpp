@@ -36,46 +36,6 @@ std::string shippedProfile() {
     return std::regex_replace(yaml, std::regex("\n  static_dir: [^\n]*"), "");
 }
 
-bool eventually(const std::function<bool()>& f, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (f()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return f();
-}
-
-Poco::JSON::Object::Ptr market(const BourseProcess& b, const std::string& symbol) {
-    const auto markets = b.get("/api/v1/markets").json()->getArray("markets");
-    for (std::size_t i = 0; i < markets->size(); ++i) {
-        const auto m = markets->getObject(static_cast<unsigned>(i));
-        if (m->getValue<std::string>("symbol") == symbol) return m;
-    }
-    return nullptr;
-}
-
-std::string liveSource(const BourseProcess& b, const std::string& symbol) {
-    const auto m = market(b, symbol);
-    return m && m->getValue<std::string>("status") == "live" ? m->getValue<std::string>("source") : "";
-}
-
-std::vector<std::int64_t> candleOpens(const BourseProcess& b, const std::string& symbol, const std::string& interval,
-                                      std::int64_t fromMs, std::int64_t toMs) {
-    const HttpResult r = b.get("/api/v1/markets/" + symbol + "/candles?interval=" + interval +
-                               "&from=" + std::to_string(fromMs) + "&to=" + std::to_string(toMs) + "&limit=5000");
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
-    const auto candles = r.json()->getArray("candles");
-    std::vector<std::int64_t> out;
-    for (std::size_t i = 0; i < candles->size(); ++i)
-        out.push_back(candles->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("open_time"));
-    return out;
-}
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 }  // namespace
 
 class FakesProfileTest : public CppUnit::TestFixture {
@@ -100,7 +60,7 @@ public:
                                           liveSource(b, "XAUUSD") == "twelvedata";
                                }));
         // With a day of history each: Binance's klines, Twelve Data's time series.
-        const std::int64_t now = nowMs();
+        const std::int64_t now = epochMs();
         for (const char* symbol : {"BTCUSDT", "EURUSD", "XAUUSD"})
             CPPUNIT_ASSERT_MESSAGE(std::string(symbol) + "\n" + b.logs(), eventually([&] {
                                        return candleOpens(b, symbol, "1m", now - 24 * 60 * kMinuteMs, now).size() >=
@@ -111,7 +71,7 @@ public:
         auto ws = b.openStream();
         sendText(*ws, R"({"op":"subscribe","channel":"ticks","symbols":["BTCUSDT"]})");
         CPPUNIT_ASSERT(receiveType(*ws, "subscribed"));
-        const std::int64_t startMs = nowMs();
+        const std::int64_t startMs = epochMs();
         binance.stallStreams(true);
         const auto failover = receiveType(*ws, "source", std::chrono::seconds(15));
         CPPUNIT_ASSERT(failover);
@@ -123,7 +83,7 @@ public:
         CPPUNIT_ASSERT(back);
         CPPUNIT_ASSERT_EQUAL(std::string("binance"), back->getValue<std::string>("source"));
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-        const std::int64_t endMs = nowMs();
+        const std::int64_t endMs = epochMs();
         const auto seconds = candleOpens(b, "BTCUSDT", "1s", startMs / 1000 * 1000, endMs / 1000 * 1000 - 1000);
         CPPUNIT_ASSERT(seconds.size() >= 4);
         for (std::size_t i = 1; i < seconds.size(); ++i)

@@ -50,20 +50,6 @@ std::string configYaml(const FakeBinance& fake) {
            binaryPluginYaml();
 }
 
-Poco::JSON::Object::Ptr market(const BourseProcess& b, const std::string& symbol) {
-    const auto markets = b.get("/api/v1/markets").json()->getArray("markets");
-    for (std::size_t i = 0; i < markets->size(); ++i) {
-        const auto m = markets->getObject(static_cast<unsigned>(i));
-        if (m->getValue<std::string>("symbol") == symbol) return m;
-    }
-    return nullptr;
-}
-
-std::string activeSource(const BourseProcess& b, const std::string& symbol) {
-    const auto m = market(b, symbol);
-    return m && m->getValue<std::string>("status") == "live" ? m->getValue<std::string>("source") : "";
-}
-
 /// The status of one source of symbol in /api/v1/markets.
 std::string feedStatus(const BourseProcess& b, const std::string& symbol, const std::string& source) {
     const auto m = market(b, symbol);
@@ -74,32 +60,6 @@ std::string feedStatus(const BourseProcess& b, const std::string& symbol, const 
         if (s->getValue<std::string>("id") == source) return s->getValue<std::string>("status");
     }
     return "";
-}
-
-bool eventually(const std::function<bool()>& f, std::chrono::milliseconds limit = std::chrono::seconds(15)) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (f()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return f();
-}
-
-std::vector<std::int64_t> candleOpens(const BourseProcess& b, const std::string& symbol, const std::string& interval,
-                                      std::int64_t fromMs, std::int64_t toMs) {
-    const HttpResult r = b.get("/api/v1/markets/" + symbol + "/candles?interval=" + interval +
-                               "&from=" + std::to_string(fromMs) + "&to=" + std::to_string(toMs) + "&limit=5000");
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
-    const auto candles = r.json()->getArray("candles");
-    std::vector<std::int64_t> out;
-    for (std::size_t i = 0; i < candles->size(); ++i)
-        out.push_back(candles->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("open_time"));
-    return out;
-}
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace
@@ -116,29 +76,29 @@ public:
     void testFailoverAndReturnWithoutHole() {
         FakeBinance fake;
         BourseProcess b(configYaml(fake));
-        CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] { return activeSource(b, "BTCUSDT") == "binance"; }));
+        CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] { return liveSource(b, "BTCUSDT") == "binance"; }));
         CPPUNIT_ASSERT(eventually([&] { return feedStatus(b, "BTCUSDT", "otc") == "live"; }));  // standing by
         auto ws = b.openStream();
         sendText(*ws, R"({"op":"subscribe","channel":"ticks","symbols":["BTCUSDT"]})");
         CPPUNIT_ASSERT(receiveType(*ws, "subscribed"));
-        const std::int64_t startMs = nowMs();
+        const std::int64_t startMs = epochMs();
 
         fake.stallStreams(true);  // Binance's stream goes silent: the plugin drops it and backs off
         const auto failover = receiveType(*ws, "source", std::chrono::seconds(10));
         CPPUNIT_ASSERT(failover);
         CPPUNIT_ASSERT_EQUAL(std::string("otc"), failover->getValue<std::string>("source"));
-        CPPUNIT_ASSERT_EQUAL(std::string("otc"), activeSource(b, "BTCUSDT"));
+        CPPUNIT_ASSERT_EQUAL(std::string("otc"), liveSource(b, "BTCUSDT"));
         CPPUNIT_ASSERT_EQUAL(std::string("backing_off"), feedStatus(b, "BTCUSDT", "binance"));
         std::this_thread::sleep_for(std::chrono::milliseconds(3000));  // trade on the fallback for a while
-        CPPUNIT_ASSERT_EQUAL(std::string("otc"), activeSource(b, "BTCUSDT"));
+        CPPUNIT_ASSERT_EQUAL(std::string("otc"), liveSource(b, "BTCUSDT"));
 
         fake.stallStreams(false);  // back: Binance takes over again
         const auto back = receiveType(*ws, "source", std::chrono::seconds(10));
         CPPUNIT_ASSERT(back);
         CPPUNIT_ASSERT_EQUAL(std::string("binance"), back->getValue<std::string>("source"));
-        CPPUNIT_ASSERT(eventually([&] { return activeSource(b, "BTCUSDT") == "binance"; }));
+        CPPUNIT_ASSERT(eventually([&] { return liveSource(b, "BTCUSDT") == "binance"; }));
         std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-        const std::int64_t endMs = nowMs();
+        const std::int64_t endMs = epochMs();
 
         // Every second of the outage and the return has a candle: no hole.
         const auto opens = candleOpens(b, "BTCUSDT", "1s", startMs / 1000 * 1000, endMs / 1000 * 1000 - 1000);
@@ -158,7 +118,7 @@ public:
         FakeBinance fake;
         BourseProcess b(configYaml(fake));
         // ETHUSDT has a single source: its history comes from Binance's klines.
-        const std::int64_t now = nowMs();
+        const std::int64_t now = epochMs();
         const std::int64_t from = now - 24 * 60 * kMinuteMs;
         CPPUNIT_ASSERT_MESSAGE(
             b.logs(), eventually([&] { return candleOpens(b, "ETHUSDT", "1m", from, now).size() >= 24 * 60 - 2; }));
@@ -184,7 +144,7 @@ public:
     void testNoLiveSourceRefusesTradingAndOperatorSeesWhy() {
         FakeBinance fake;
         BourseProcess b(configYaml(fake));
-        CPPUNIT_ASSERT(eventually([&] { return activeSource(b, "ETHUSDT") == "binance"; }));
+        CPPUNIT_ASSERT(eventually([&] { return liveSource(b, "ETHUSDT") == "binance"; }));
         const std::string token = b.userToken("trader@failover.test");
         const auto balance = [&] { return b.get("/api/v1/wallet", token).body; };
         const std::string before = balance();
@@ -206,11 +166,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("backing_off"), plugin->getObject("source")->getValue<std::string>("status"));
         CPPUNIT_ASSERT(!plugin->getObject("source")->getValue<std::string>("detail").empty());
         // BTCUSDT still trades, on its fallback.
-        CPPUNIT_ASSERT_EQUAL(std::string("otc"), activeSource(b, "BTCUSDT"));
+        CPPUNIT_ASSERT_EQUAL(std::string("otc"), liveSource(b, "BTCUSDT"));
 
         fake.failRest(200, 0);
         fake.stallStreams(false);
-        CPPUNIT_ASSERT(eventually([&] { return activeSource(b, "ETHUSDT") == "binance"; }));
+        CPPUNIT_ASSERT(eventually([&] { return liveSource(b, "ETHUSDT") == "binance"; }));
         const HttpResult placed = b.post("/api/v1/trades", body, token);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(placed.body, 201, placed.status);
     }
