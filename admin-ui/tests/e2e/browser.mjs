@@ -55,3 +55,19 @@ export async function launch(serverUrl) {
   }
   return { browser, newPage, hygiene };
 }
+
+/** Runs [name, fn] scenarios in order with `arg`, printing ok/FAIL; returns how many failed. */
+export async function runScenarios(scenarios, arg) {
+  let failed = 0;
+  for (const [name, run] of scenarios) {
+    const started = Date.now();
+    try {
+      await run(arg);
+      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name}: ${e.stack ?? e}`);
+    }
+  }
+  return failed;
+}

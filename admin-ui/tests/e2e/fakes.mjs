@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, until } from "./browser.mjs";
+import { launch, runScenarios, until } from "./browser.mjs";
 import { startFakesProfile } from "./bourse.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,16 +64,7 @@ const scenarios = [
 
 try {
   const page = await newPage();
-  for (const [name, run] of scenarios) {
-    const started = Date.now();
-    try {
-      await run(page);
-      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    } catch (e) {
-      failures++;
-      console.log(`FAIL ${name}: ${e.stack ?? e}`);
-    }
-  }
+  failures += await runScenarios(scenarios, page);
   failures += hygiene();
 } finally {
   await browser.close();

@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch } from "./browser.mjs";
+import { launch, runScenarios } from "./browser.mjs";
 import { OPERATOR, startBourse } from "./bourse.mjs";
 import { scenarios } from "./scenarios.mjs";
 
@@ -27,16 +27,7 @@ const { browser, newPage, hygiene } = await launch(server.url);
 let failures = 0;
 const ctx = { url: server.url, operator: OPERATOR, newPage, shot: (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }) };
 try {
-  for (const [name, run] of scenarios) {
-    const started = Date.now();
-    try {
-      await run(ctx);
-      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    } catch (e) {
-      failures++;
-      console.log(`FAIL ${name}: ${e.stack ?? e}`);
-    }
-  }
+  failures += await runScenarios(scenarios, ctx);
   failures += hygiene();
 } finally {
   await browser.close();
