@@ -56,6 +56,7 @@ std::string walletJson(Kernel& kernel, const std::string& userId) {
         o.set("currency", b.currency);
         o.set("available", formatMinor(b.available));
         o.set("locked", formatMinor(b.locked));
+        o.set("pending_withdrawal", formatMinor(b.withdrawing));
         balances.add(o);
     }
     Poco::JSON::Object body;

@@ -9,6 +9,8 @@
 #include "market/HistoryBackfill.h"
 #include "market/MarketData.h"
 #include "metrics/Metrics.h"
+#include "payments/GatewayClient.h"
+#include "payments/PaymentService.h"
 #include "plugins/HostServices.h"
 #include "plugins/HttpClient.h"
 #include "plugins/PluginManager.h"
@@ -121,6 +123,12 @@ void Kernel::start() {
         const std::string channel = "user:" + userId;
         if (_stream->hasSubscribers(channel)) _stream->publish(channel, json());
     });
+    _gateways = std::make_unique<GatewayClient>(*_plugins, _config,
+                                                std::chrono::milliseconds(_config.payments.gatewayTimeoutMs));
+    _payments = std::make_unique<PaymentService>(*_db, *_commits, *_gateways, *_audit, _config, *_clock, *_metrics);
+    _payments->setEventSink([this](const std::string& channel, const std::string& json) {
+        if (_stream->hasSubscribers(channel)) _stream->publish(channel, json);
+    });
     _market->setListener(
         [this](const std::string& channel, const std::string& json) { _stream->publish(channel, json); });
     _stream->setChannelCheck([this](const std::string& key) {
@@ -144,12 +152,15 @@ void Kernel::start() {
     if (_config.watchPlugins) _plugins->startWatcher(_config.watchIntervalMs);
     // Settles what expired while the kernel was down, then keeps up.
     _positions->startSettler(std::chrono::milliseconds(_config.trading.settleIntervalMs));
+    // Asks gateways about what stayed pending, including across a restart.
+    _payments->startReconciler();
 
     addHealthRoutes(*_router, *this);
     addMarketRoutes(*_router, *this);
     addAdminRoutes(*_router, *this);
     addAccountRoutes(*_router, *this);
     addTradeRoutes(*_router, *this);
+    addPaymentRoutes(*_router, *this);
     addStreamRoute(*_router, *this);
     addStaticFiles(*_router, *this);
 
@@ -174,6 +185,7 @@ void Kernel::stop() {
     _server->stopAll(true);
     _stream->stop();
     _positions->stop();
+    _payments->stop();
     _history->stop();
     _plugins->stopAll();
     _timers->stop();

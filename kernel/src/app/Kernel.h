@@ -21,6 +21,8 @@ class AccountService;
 class AuditLog;
 class CommitQueue;
 class PositionService;
+class GatewayClient;
+class PaymentService;
 class RateLimiter;
 class TokenService;
 class Clock;
@@ -66,6 +68,7 @@ public:
     [[nodiscard]] AccountService& accounts() noexcept { return *_accounts; }
     [[nodiscard]] PositionService& positions() noexcept { return *_positions; }
     [[nodiscard]] CommitQueue& commits() noexcept { return *_commits; }
+    [[nodiscard]] PaymentService& payments() noexcept { return *_payments; }
     [[nodiscard]] RateLimiter& authLimiter() noexcept { return *_authLimiter; }
     [[nodiscard]] RateLimiter& userLimiter() noexcept { return *_userLimiter; }
     /// Set when start() had to generate the first operator's password ("" otherwise).
@@ -91,6 +94,8 @@ private:
     std::unique_ptr<TokenService> _tokens;
     std::unique_ptr<AccountService> _accounts;
     std::unique_ptr<PositionService> _positions;
+    std::unique_ptr<GatewayClient> _gateways;
+    std::unique_ptr<PaymentService> _payments;
     std::unique_ptr<RateLimiter> _authLimiter;
     std::unique_ptr<RateLimiter> _userLimiter;
     std::string _generatedPassword;

@@ -1,5 +1,6 @@
 #include "config/Config.h"
 
+#include "config/PaymentsConfig.h"
 #include "config/YamlReader.h"
 
 #include <bourse/validate.hpp>
@@ -79,7 +80,7 @@ void readInstrumentSources(const YamlReader& market, const std::set<std::string>
 }
 
 PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dirs) {
-    r.allowOnly({"id", "library", "enabled", "config", "secrets", "stale_after_ms"});
+    r.allowOnly({"id", "library", "enabled", "config", "secrets", "stale_after_ms", "withdraw_via"});
     PluginConfig p;
     p.where = r.where();
     p.id = r.requiredString("id");
@@ -91,6 +92,7 @@ PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dir
     p.configJson = r.json("config");
     if (auto s = r.child("secrets")) p.secrets = s->stringMap();
     p.staleAfterMs = r.integer("stale_after_ms", 0, 0, 86'400'000);
+    p.withdrawVia = r.oneOf("withdraw_via", p.withdrawVia, {"payout", "refund"});
     return p;
 }
 
@@ -113,7 +115,7 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
                    const std::vector<std::string>& defaultPluginDirs) {
     const YamlReader root = YamlReader::parse(yaml, fileLabel);
     root.allowOnly({"data_dir", "server", "storage", "market_data", "stream", "logging", "plugin_dirs", "watch_plugins",
-                    "watch_interval_ms", "plugins", "security", "accounts", "trading"});
+                    "watch_interval_ms", "plugins", "security", "accounts", "trading", "payments", "kyc"});
     Config c;
     c.file = fileLabel;
     c.dataDir = absolute(root.string("data_dir", c.dataDir), baseDir);
@@ -190,6 +192,8 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
         c.plugins.push_back(std::move(p));
     }
     if (auto m = root.child("market_data")) readInstrumentSources(*m, ids, c.marketData);
+    if (auto p = root.child("payments")) readPayments(*p, c.payments);
+    readKyc(root, c);
     return c;
 }
 

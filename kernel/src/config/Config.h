@@ -42,9 +42,9 @@ struct StorageConfig {
 
 struct MarketDataConfig {
     int tickRetentionHours = 24;
-    int candleRetentionDays = 90;       ///< 1m and coarser candles
+    int candleRetentionDays = 90;         ///< 1m and coarser candles
     int secondCandleRetentionHours = 24;  ///< 1s candles: 86,400 a day per symbol
-    int flushIntervalMs = 200;  ///< tick persistence batch period
+    int flushIntervalMs = 200;            ///< tick persistence batch period
     /// A source with no tick for this long is stale (a plugin entry's own
     /// stale_after_ms overrides it for that source).
     int staleAfterMs = 15000;
@@ -87,6 +87,50 @@ struct TradingConfig {
     int settleIntervalMs = 100;
 };
 
+/// Money limits of one currency, in minor units (2-decimal currencies).
+struct CurrencyLimits {
+    std::int64_t minDeposit = 1'000;
+    std::int64_t maxDeposit = 1'000'000;
+    std::int64_t minWithdrawal = 1'000;
+    std::int64_t maxWithdrawal = 500'000;
+    std::int64_t dailyDeposit = 2'000'000;     ///< per user, rolling 24 h
+    std::int64_t dailyWithdrawal = 1'000'000;  ///< per user, rolling 24 h
+    std::int64_t autoApproveBelow = 0;         ///< withdrawals below this skip the operator queue (0: never)
+};
+
+/// Patterns that flag a user for an operator's look (nothing is blocked by them).
+struct VelocityRules {
+    int depositsPerHour = 5;                  ///< more deposit attempts in an hour
+    int withdrawalsPerDay = 3;                ///< more withdrawal requests in 24 h
+    int withdrawWithinMinutesOfDeposit = 30;  ///< a withdrawal this soon after a deposit (0: off)
+};
+
+struct PaymentsConfig {
+    /// currency → limits; only these currencies can be deposited or withdrawn.
+    std::map<std::string, CurrencyLimits> limits = {{"USD", CurrencyLimits{}}};
+    VelocityRules velocity;
+    int gatewayTimeoutMs = 20'000;  ///< a gateway call without a reply by then is treated as unavailable
+    int reconcileAfterS = 600;      ///< pending this long: ask the gateway
+    int reconcileIntervalS = 60;
+    std::string publicUrl;  ///< base URL the browser returns to after a hosted checkout ("" = the request's Host)
+};
+
+struct KycConfig {
+    std::string provider;  ///< plugin id of the KYC provider ("" = none configured)
+    /// Actions that need kyc_status verified: "withdrawals", "deposits", "trading".
+    /// Withdrawals always need it when a real-money gateway is enabled.
+    std::vector<std::string> requiredFor;
+    std::int64_t maxDocumentBytes = 5 << 20;
+    int maxDocuments = 6;
+    std::vector<std::string> documentTypes = {"passport", "national_id", "driving_licence", "proof_of_address",
+                                              "selfie"};
+    [[nodiscard]] bool needs(const std::string& action) const {
+        for (const auto& a : requiredFor)
+            if (a == action) return true;
+        return false;
+    }
+};
+
 struct PluginConfig {
     std::string id;
     std::string library;      ///< as written: a name searched in plugin_dirs, or a path
@@ -96,6 +140,11 @@ struct PluginConfig {
     std::map<std::string, std::string> secrets;
     std::string where;     ///< "file:line:col" of the entry, for error messages
     int staleAfterMs = 0;  ///< price sources: staleness limit; 0 = market_data.stale_after_ms
+    /// Payment gateways: how withdrawals are paid, "payout" or "refund" (of an
+    /// earlier deposit through the same gateway); see plugins/payment/README.md.
+    std::string withdrawVia = "payout";
+    /// Payment gateways: moves real money (every gateway but the sandbox).
+    [[nodiscard]] bool realMoney() const { return library.find("bourse-plugin-sandbox") == std::string::npos; }
 };
 
 struct Config {
@@ -108,6 +157,8 @@ struct Config {
     SecurityConfig security;
     AccountsSection accounts;
     TradingConfig trading;
+    PaymentsConfig payments;
+    KycConfig kyc;
     std::string logLevel = "info";
     std::string logFormat = "text";
     std::vector<std::string> pluginDirs;

@@ -67,25 +67,34 @@ int Request::limit(int fallback, int max) const {
     return value;
 }
 
-Poco::JSON::Object Request::jsonBody() const {
-    const std::string type = http.getContentType();
-    if (type.rfind("application/json", 0) != 0)
-        throw HttpError(415, "Unsupported Media Type", "the request body must be application/json");
-    if (http.getContentLength() > kMaxBodyBytes) {
+std::string Request::rawBody(std::streamsize maxBytes) const {
+    const std::string limit =
+        maxBytes % (1 << 20) == 0 ? std::to_string(maxBytes >> 20) + " MiB" : std::to_string(maxBytes) + " bytes";
+    if (http.getContentLength() > maxBytes) {
         // Read (and drop) a bounded amount first: closing on unread data makes TCP
         // reset the connection, and the client would never see the 413.
         if (http.getContentLength() <= kDrainLimitBytes) http.stream().ignore(http.getContentLength());
         response.setKeepAlive(false);
-        throw HttpError(413, "Payload Too Large", "the request body exceeds 1 MiB");
+        throw HttpError(413, "Payload Too Large", "the request body exceeds " + limit);
     }
     std::string body;
     char buf[8192];
     std::istream& in = http.stream();
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         body.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (static_cast<std::streamsize>(body.size()) > kMaxBodyBytes)
-            throw HttpError(413, "Payload Too Large", "the request body exceeds 1 MiB");
+        if (static_cast<std::streamsize>(body.size()) > maxBytes) {
+            response.setKeepAlive(false);
+            throw HttpError(413, "Payload Too Large", "the request body exceeds " + limit);
+        }
     }
+    return body;
+}
+
+Poco::JSON::Object Request::jsonBody() const {
+    const std::string type = http.getContentType();
+    if (type.rfind("application/json", 0) != 0)
+        throw HttpError(415, "Unsupported Media Type", "the request body must be application/json");
+    const std::string body = rawBody(kMaxBodyBytes);
     if (body.empty()) return Poco::JSON::Object();
     try {
         Poco::JSON::Parser parser;

@@ -40,6 +40,9 @@ public:
     [[nodiscard]] std::string query(const std::string& name, const std::string& fallback = "") const;
     /// The `limit` query parameter (fallback when absent); HttpError 400 outside 1..max.
     [[nodiscard]] int limit(int fallback, int max) const;
+    /// The body exactly as sent (webhooks verify signatures over these bytes);
+    /// HttpError 413 above maxBytes.
+    [[nodiscard]] std::string rawBody(std::streamsize maxBytes) const;
     /// Body parsed as a JSON object (max 1 MiB); HttpError 400/413/415 otherwise.
     [[nodiscard]] Poco::JSON::Object jsonBody() const;
 

@@ -142,6 +142,8 @@ std::vector<Balance> Ledger::balances(Poco::Data::Session& s, const std::string&
             b.available = amounts[i];
         else if (kinds[i] == "locked")
             b.locked = amounts[i];
+        else if (kinds[i] == "withdrawing")
+            b.withdrawing = amounts[i];
     }
     std::vector<Balance> out;
     for (auto& [c, b] : byCurrency)
@@ -244,6 +246,19 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
             if (locked[i] != stakes[i])
                 r.problems.push_back("user " + users[i] + " has " + std::to_string(locked[i]) + " " + currencies[i] +
                                      " locked but open stakes of " + std::to_string(stakes[i]));
+    }
+    {
+        // Funds reserved for withdrawals are exactly the withdrawals not yet ended.
+        std::vector<std::string> users, currencies;
+        std::vector<Poco::Int64> reserved, inFlight;
+        s << "SELECT a.user_id, a.currency, a.balance, CAST(COALESCE((SELECT SUM(w.amount) FROM withdrawals w "
+             "WHERE w.user_id = a.user_id AND w.currency = a.currency AND w.status IN ('pending_approval', "
+             "'approved', 'processing')), 0) AS BIGINT) FROM ledger_accounts a WHERE a.kind = 'withdrawing'",
+            into(users), into(currencies), into(reserved), into(inFlight), now;
+        for (std::size_t i = 0; i < users.size(); ++i)
+            if (reserved[i] != inFlight[i])
+                r.problems.push_back("user " + users[i] + " has " + std::to_string(reserved[i]) + " " + currencies[i] +
+                                     " reserved for withdrawals but " + std::to_string(inFlight[i]) + " in flight");
     }
     {
         // Placement's per-user open counters agree with the open positions.

@@ -5,8 +5,9 @@
 // a settlement), so money and positions change together or not at all.
 //
 // Accounts are named, not numbered: "user:<uid>:available:USD",
-// "user:<uid>:locked:USD", "house:pnl:USD", "house:demo:USD",
-// "house:deposits:USD", "house:adjustments:USD". Balances are kept on the
+// "user:<uid>:locked:USD", "user:<uid>:withdrawing:USD", "house:pnl:USD",
+// "house:demo:USD", "house:deposits:USD", "house:withdrawals:USD",
+// "house:adjustments:USD". Balances are kept on the
 // account rows for speed and checked against the journal by verify().
 //
 // Overdraft is impossible: a posting marked `guarded` is applied with one
@@ -51,6 +52,7 @@ struct Balance {
     std::string currency;
     std::int64_t available = 0;
     std::int64_t locked = 0;
+    std::int64_t withdrawing = 0;  ///< reserved for withdrawals in flight
 };
 
 struct JournalLine {
@@ -86,8 +88,9 @@ public:
     static std::vector<JournalLine> history(Poco::Data::Session& session, const std::string& userId,
                                             const std::string& cursor, int limit);
     /// Checks that every transaction balances, every account balance equals the
-    /// sum of its entries, no user balance is negative, and locked funds equal
-    /// the stakes of open positions.
+    /// sum of its entries, no user balance is negative, locked funds equal the
+    /// stakes of open positions, and funds reserved for withdrawals equal the
+    /// withdrawals in flight.
     static VerifyReport verify(Poco::Data::Session& session);
 };
 

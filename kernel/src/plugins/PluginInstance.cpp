@@ -107,6 +107,13 @@ void PluginInstance::fetchCandles(const std::string& symbol, int intervalS, std:
         done(BOURSE_E_UNSUPPORTED, "plugin '" + _id + "' offers no history");
         return;
     }
+    callWithReply("fetch_candles", std::move(done), [&](void* i, bourse_reply reply) {
+        return api->fetch_candles(i, bourse_str{symbol.data(), symbol.size()}, intervalS, fromNs, toNs, reply);
+    });
+}
+
+template <class F>
+void PluginInstance::callWithReply(const char* what, ReplyHandler done, F&& call) {
     auto owned = std::make_unique<PendingReply>(PendingReply{this, std::move(done), true, std::nullopt});
     PendingReply* p = owned.get();
     {
@@ -115,10 +122,7 @@ void PluginInstance::fetchCandles(const std::string& symbol, int intervalS, std:
     }
     std::optional<std::pair<bourse_status, std::string>> outcome;
     try {
-        invoke("fetch_candles", [&](void* i) {
-            return api->fetch_candles(i, bourse_str{symbol.data(), symbol.size()}, intervalS, fromNs, toNs,
-                                      bourse_reply{p, &PluginInstance::onReply});
-        });
+        invoke(what, [&](void* i) { return call(i, bourse_reply{p, &PluginInstance::onReply}); });
     } catch (const PluginError& e) {
         outcome.emplace(e.status(), e.what());
     }
@@ -258,6 +262,86 @@ std::string PluginInstance::open(const bourse_position& position, const bourse_t
     ReplyCapture capture;
     invoke("open", [&](void* i) { return api.open(i, &position, entry, capture.reply()); });
     return capture.called && capture.status == BOURSE_OK ? capture.json : "{}";
+}
+
+namespace {
+
+const char* paymentCallName(PaymentCall call) {
+    switch (call) {
+        case PaymentCall::CreateDeposit:
+            return "create_deposit";
+        case PaymentCall::ConfirmDeposit:
+            return "confirm_deposit";
+        case PaymentCall::Payout:
+            return "payout";
+        case PaymentCall::Refund:
+            return "refund";
+        case PaymentCall::Query:
+            break;
+    }
+    return "query";
+}
+
+}  // namespace
+
+void PluginInstance::payment(PaymentCall call, const bourse_payment_request& request, ReplyHandler done) {
+    const char* what = paymentCallName(call);
+    using Entry = bourse_status (*)(void*, const bourse_payment_request*, bourse_reply);
+    Entry entry = nullptr;
+    if (kind() == BOURSE_KIND_PAYMENT_GATEWAY) {
+        const auto* api = static_cast<const bourse_payment_gateway_api*>(_descriptor->kind_api);
+        // Entries after the first four arrived in ABI 1.2: read them only if the table has them.
+        auto has = [&](std::size_t offset) { return api->struct_size >= offset + sizeof(Entry); };
+        switch (call) {
+            case PaymentCall::CreateDeposit:
+                entry = api->create_deposit;
+                break;
+            case PaymentCall::Payout:
+                entry = api->payout;
+                break;
+            case PaymentCall::Refund:
+                entry = api->refund;
+                break;
+            case PaymentCall::Query:
+                entry = has(offsetof(bourse_payment_gateway_api, query)) ? api->query : nullptr;
+                break;
+            case PaymentCall::ConfirmDeposit:
+                entry = has(offsetof(bourse_payment_gateway_api, confirm_deposit)) ? api->confirm_deposit : nullptr;
+                break;
+        }
+    }
+    if (!entry) {
+        done(BOURSE_E_UNSUPPORTED, "plugin '" + _id + "' does not support " + what);
+        return;
+    }
+    callWithReply(what, std::move(done), [&](void* i, bourse_reply reply) { return entry(i, &request, reply); });
+}
+
+void PluginInstance::startVerification(const bourse_kyc_request& request, ReplyHandler done) {
+    if (kind() != BOURSE_KIND_KYC_PROVIDER) {
+        done(BOURSE_E_UNSUPPORTED, "plugin '" + _id + "' is not a KYC provider");
+        return;
+    }
+    const auto* api = static_cast<const bourse_kyc_provider_api*>(_descriptor->kind_api);
+    callWithReply("start_verification", std::move(done),
+                  [&](void* i, bourse_reply reply) { return api->start_verification(i, &request, reply); });
+}
+
+std::string PluginInstance::verifyWebhook(const bourse_webhook& webhook) {
+    using Entry = bourse_status (*)(void*, const bourse_webhook*, bourse_reply);
+    Entry entry = nullptr;
+    if (kind() == BOURSE_KIND_PAYMENT_GATEWAY)
+        entry = static_cast<const bourse_payment_gateway_api*>(_descriptor->kind_api)->verify_webhook;
+    else if (kind() == BOURSE_KIND_KYC_PROVIDER)
+        entry = static_cast<const bourse_kyc_provider_api*>(_descriptor->kind_api)->verify_webhook;
+    if (!entry) throw PluginError("plugin '" + _id + "' takes no webhooks", BOURSE_E_UNSUPPORTED);
+    ReplyCapture capture;
+    invoke("verify_webhook", [&](void* i) { return entry(i, &webhook, capture.reply()); });
+    if (!capture.called)
+        throw PluginError("plugin '" + _id + "': verify_webhook did not reply synchronously", BOURSE_E_INTERNAL);
+    if (capture.status != BOURSE_OK)
+        throw PluginError("plugin '" + _id + "': verify_webhook: " + capture.json, capture.status);
+    return capture.json;
 }
 
 bourse_settlement PluginInstance::settle(const bourse_position& position, const bourse_tick* exit) {

@@ -28,6 +28,9 @@
 
 namespace bourse {
 
+/// The payment-gateway entries that answer through a reply (plugins/payment/README.md).
+enum class PaymentCall { CreateDeposit, ConfirmDeposit, Payout, Refund, Query };
+
 class PluginInstance {
 public:
     /// Creates the instance (descriptor->create). Throws PluginError.
@@ -55,6 +58,16 @@ public:
     /// instance is destroyed before replying.
     void fetchCandles(const std::string& symbol, int intervalS, std::int64_t fromNs, std::int64_t toNs,
                       ReplyHandler done);
+    /// Payment gateways: one call of plugins/payment/README.md. Asynchronous like
+    /// fetchCandles; an entry the plugin lacks (or another kind of plugin)
+    /// answers BOURSE_E_UNSUPPORTED at once.
+    void payment(PaymentCall call, const bourse_payment_request& request, ReplyHandler done);
+    /// KYC providers: start a verification (asynchronous like fetchCandles).
+    void startVerification(const bourse_kyc_request& request, ReplyHandler done);
+    /// Payment gateways and KYC providers: the normalised event of an inbound
+    /// webhook, synchronously. Throws PluginError with the plugin's status
+    /// (BOURSE_E_SIGNATURE for a bad signature) and message.
+    std::string verifyWebhook(const bourse_webhook& webhook);
     /// Operator command; returns the plugin's JSON reply. Throws PluginError.
     std::string command(const std::string& name, const std::string& argsJson);
 
@@ -94,6 +107,10 @@ private:
     /// Runs fn(instance) under the call lock; throws PluginError on failure.
     template <class F>
     void invoke(const char* what, F&& fn);
+    /// Runs call(instance, reply) for an entry that answers through a reply,
+    /// delivering `done` exactly once (see fetchCandles).
+    template <class F>
+    void callWithReply(const char* what, ReplyHandler done, F&& call);
     const bourse_trade_product_api& productApi() const;
 
     /// A reply the plugin may answer later (fetch_candles).

@@ -142,6 +142,107 @@ CREATE INDEX positions_due ON positions (status, expires_ns, id)
          R"SQL(
 DROP INDEX journal_entries_account
 )SQL"},
+        {5, "payments and KYC",
+         // Deposits and withdrawals are the kernel's records of money crossing a
+         // gateway; their ids are the idempotency keys sent to the provider.
+         // payment_events holds every webhook event once (primary key), which is
+         // what makes a replayed or duplicated event change nothing.
+         R"SQL(
+CREATE TABLE deposits (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    gateway TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    provider_ref TEXT,
+    payment_ref TEXT,
+    refunded BIGINT NOT NULL DEFAULT 0,
+    client_key TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    created_ns BIGINT NOT NULL,
+    updated_ns BIGINT NOT NULL,
+    completed_ns BIGINT,
+    UNIQUE (user_id, client_key)
+);
+CREATE INDEX deposits_user ON deposits (user_id, id);
+CREATE INDEX deposits_status ON deposits (status, created_ns);
+CREATE UNIQUE INDEX deposits_provider ON deposits (gateway, provider_ref);
+CREATE TABLE withdrawals (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    gateway TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    method TEXT NOT NULL,
+    destination_json TEXT NOT NULL,
+    deposit_id TEXT,
+    provider_ref TEXT,
+    client_key TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    reviewed_by TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_ns BIGINT NOT NULL,
+    updated_ns BIGINT NOT NULL,
+    completed_ns BIGINT,
+    UNIQUE (user_id, client_key)
+);
+CREATE INDEX withdrawals_user ON withdrawals (user_id, id);
+CREATE INDEX withdrawals_status ON withdrawals (status, created_ns);
+CREATE UNIQUE INDEX withdrawals_provider ON withdrawals (gateway, provider_ref);
+CREATE TABLE payment_events (
+    gateway TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    provider_ref TEXT NOT NULL,
+    target_id TEXT,
+    outcome TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    received_ns BIGINT NOT NULL,
+    PRIMARY KEY (gateway, event_id)
+);
+CREATE INDEX payment_events_unmatched ON payment_events (outcome, gateway, provider_ref);
+CREATE TABLE payment_flags (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    created_ns BIGINT NOT NULL,
+    resolved_by TEXT,
+    resolved_ns BIGINT
+);
+CREATE INDEX payment_flags_open ON payment_flags (resolved_ns, created_ns);
+ALTER TABLE users ADD COLUMN kyc_status TEXT NOT NULL DEFAULT 'none';
+CREATE TABLE kyc_cases (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    last_event_ms BIGINT NOT NULL DEFAULT 0,
+    reviewed_by TEXT,
+    created_ns BIGINT NOT NULL,
+    updated_ns BIGINT NOT NULL,
+    UNIQUE (provider, session_id)
+);
+CREATE INDEX kyc_cases_user ON kyc_cases (user_id, created_ns);
+CREATE INDEX kyc_cases_status ON kyc_cases (status, created_ns);
+CREATE TABLE kyc_documents (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    stored_name TEXT NOT NULL,
+    created_ns BIGINT NOT NULL
+);
+CREATE INDEX kyc_documents_case ON kyc_documents (case_id)
+)SQL"},
     };
     return list;
 }
