@@ -1,5 +1,6 @@
 // The `bourse` command line: config check names file, line and key; a
 // misspelled plugin id is caught before serving; plugins list describes each.
+#include "Assertions.h"
 #include "BourseProcess.h"
 
 #include <bourse/plugin.h>
@@ -11,10 +12,6 @@
 using namespace bourse::test;
 
 namespace {
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
 
 std::string writeConfig(const ScratchDir& dir, const std::string& yaml) {
     const std::string path = dir.path() + "/bourse.yaml";

@@ -1,6 +1,7 @@
 // The real `bourse serve` over loopback: health, metrics, markets, candles,
 // problem+json errors, the operator API and its access rule, a failing plugin
 // that does not stop the kernel, and restart persistence.
+#include "Assertions.h"
 #include "BourseProcess.h"
 
 #include <Poco/JSON/Array.h>
@@ -15,10 +16,6 @@ using namespace bourse::test;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
 std::string configYaml(const std::string& extraServer = "", const std::string& extraPlugins = "") {
     return "data_dir: DATA_DIR\nserver:\n  host: 127.0.0.1\n  port: 0\n" + extraServer +
            "plugin_dirs: [BUILD_DIR/lib/bourse/plugins, BUILD_DIR/test-plugins]\nplugins:" + otcPluginYaml() +
@@ -26,15 +23,6 @@ std::string configYaml(const std::string& extraServer = "", const std::string& e
 }
 
 const std::string kBrokenPlugin = "  - { id: failing-start, library: bad-start-fails }\n";
-
-void assertProblem(const HttpResult& r, int status, const std::string& detailPart) {
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, status, r.status);
-    CPPUNIT_ASSERT_EQUAL(std::string("application/problem+json"), r.contentType);
-    const auto p = r.json();
-    CPPUNIT_ASSERT_EQUAL(status, p->getValue<int>("status"));
-    CPPUNIT_ASSERT(!p->getValue<std::string>("title").empty());
-    CPPUNIT_ASSERT_MESSAGE(r.body, contains(p->getValue<std::string>("detail"), detailPart));
-}
 
 /// Waits until GET /api/v1/markets shows a last price for symbol.
 std::string waitForPrice(const BourseProcess& b, const std::string& symbol) {

@@ -2,6 +2,7 @@
 // login → wallet → trade → settlement; idempotent orders; every bad input
 // refused with a clear problem and no balance change; users isolated; token
 // rotation and lockout; operator actions; and `bourse ledger verify` after all.
+#include "Assertions.h"
 #include "BourseProcess.h"
 
 #include <Poco/JSON/Array.h>
@@ -16,30 +17,12 @@ using namespace bourse::test;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
 std::string configYaml(const std::string& binaryExtra = "") {
     return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n"
            "trading: { settle_interval_ms: 20 }\n"
            "security: { auth_rate_per_minute: 100000 }\n"
            "plugin_dirs: [BUILD_DIR/lib/bourse/plugins]\nplugins:" +
            otcPluginYaml(50) + binaryPluginYaml(binaryExtra);
-}
-
-struct Wallet {
-    std::string available, locked;
-};
-
-Wallet wallet(const BourseProcess& b, const std::string& token) {
-    const HttpResult r = b.get("/api/v1/wallet", token);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
-    const auto balances = r.json()->getArray("balances");
-    CPPUNIT_ASSERT_EQUAL(std::size_t(1), balances->size());
-    const auto usd = balances->getObject(0);
-    CPPUNIT_ASSERT_EQUAL(std::string("USD"), usd->getValue<std::string>("currency"));
-    return {usd->getValue<std::string>("available"), usd->getValue<std::string>("locked")};
 }
 
 std::string tradeBody(const std::string& stake, const std::string& clientOrderId, int duration = 5,
@@ -56,24 +39,6 @@ Poco::JSON::Object::Ptr waitSettled(const BourseProcess& b, const std::string& t
     }
     CPPUNIT_FAIL("trade " + id + " never settled");
     return nullptr;
-}
-
-long long cents(const std::string& amount) {
-    const auto dot = amount.find('.');
-    return std::stoll(amount.substr(0, dot)) * 100 + std::stoll(amount.substr(dot + 1));
-}
-
-void assertProblem(const HttpResult& r, int status, const std::string& detailPart, const std::string& field = "") {
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, status, r.status);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, std::string("application/problem+json"), r.contentType);
-    CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.json()->getValue<std::string>("detail"), detailPart));
-    if (!field.empty()) CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, field, r.json()->optValue<std::string>("field", ""));
-}
-
-void assertLedgerVerifies(const BourseProcess& b) {
-    const auto r = runBourse({"ledger", "verify", "--config", b.configPath()});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 0, r.exitCode);
-    CPPUNIT_ASSERT(contains(r.out, "ledger verify: OK"));
 }
 
 }  // namespace

@@ -33,8 +33,8 @@ UserRecord readUser(Poco::Data::Session& s, const std::string& column, const std
     Poco::Nullable<std::string> id;
     int disabled = 0;
     Poco::Int64 created = 0;
-    s << "SELECT id, email, name, role, disabled, created_ns FROM users WHERE " + column + " = $1", use(v), into(id),
-        into(u.email), into(u.name), into(u.role), into(disabled), into(created), now;
+    s << "SELECT id, email, name, role, disabled, created_ns, kyc_status FROM users WHERE " + column + " = $1", use(v),
+        into(id), into(u.email), into(u.name), into(u.role), into(disabled), into(created), into(u.kycStatus), now;
     if (id.isNull()) return {};
     u.id = id.value();
     u.disabled = disabled != 0;
@@ -160,17 +160,16 @@ std::vector<UserRecord> AccountService::search(const std::string& query, int lim
     Poco::Data::Session s = _db.session();
     std::string pattern = "%" + normalizeEmail(query) + "%";
     int lim = limit;
-    std::vector<std::string> ids, emails, names, roles;
+    std::vector<std::string> ids, emails, names, roles, kyc;
     std::vector<int> disabled;
     std::vector<Poco::Int64> created;
-    s << "SELECT id, email, name, role, disabled, created_ns FROM users WHERE LOWER(email) LIKE $1 OR LOWER(name) LIKE "
-         "$1 "
-         "OR id = $2 ORDER BY created_ns DESC LIMIT $3",
+    s << "SELECT id, email, name, role, disabled, created_ns, kyc_status FROM users WHERE LOWER(email) LIKE $1 OR "
+         "LOWER(name) LIKE $1 OR id = $2 ORDER BY created_ns DESC LIMIT $3",
         use(pattern), bind(query), use(lim), into(ids), into(emails), into(names), into(roles), into(disabled),
-        into(created), now;
+        into(created), into(kyc), now;
     std::vector<UserRecord> out;
     for (std::size_t i = 0; i < ids.size(); ++i)
-        out.push_back({ids[i], emails[i], names[i], roles[i], disabled[i] != 0, created[i]});
+        out.push_back({ids[i], emails[i], names[i], roles[i], disabled[i] != 0, created[i], kyc[i]});
     return out;
 }
 

@@ -38,6 +38,7 @@ struct UserRecord {
     std::string id, email, name, role;
     bool disabled = false;
     std::int64_t createdNs = 0;
+    std::string kycStatus = "none";  ///< none | pending | verified | rejected (see kyc/KycService.h)
 };
 
 class AccountService {

@@ -42,6 +42,7 @@ Poco::JSON::Object userJson(const UserRecord& u) {
     o.set("name", u.name);
     o.set("role", u.role);
     o.set("disabled", u.disabled);
+    o.set("kyc_status", u.kycStatus);
     o.set("created_at", u.createdNs / 1'000'000);
     return o;
 }

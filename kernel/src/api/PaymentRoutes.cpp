@@ -6,7 +6,7 @@
 //   POST /api/v1/wallet/withdrawals {gateway, amount, currency, destination?} → 201 withdrawal
 //   GET  /api/v1/wallet/withdrawals[...]   GET /api/v1/wallet/withdrawals/{id}
 //   POST /api/v1/wallet/withdrawals/{id}/cancel                while awaiting approval
-//   POST /api/v1/webhooks/{plugin-id}                          raw body, verified by the plugin
+//   POST /api/v1/webhooks/{plugin-id}    raw body, verified by the plugin (payment gateways and KYC providers)
 // Operator:
 //   GET  /api/v1/admin/withdrawals[?status=pending_approval]   POST .../{id}/approve, .../{id}/reject {reason}
 //   GET  /api/v1/admin/deposits[?status=]
@@ -20,6 +20,7 @@
 #include "http/HttpError.h"
 #include "http/JsonBody.h"
 #include "http/Router.h"
+#include "kyc/KycService.h"
 #include "ledger/Ledger.h"
 #include "payments/PaymentService.h"
 #include "plugins/PluginError.h"
@@ -216,6 +217,8 @@ void addPaymentRoutes(Router& router, Kernel& kernel) {
         std::string outcome;
         if (instance->kind() == BOURSE_KIND_PAYMENT_GATEWAY)
             outcome = kernel.payments().applyEvent(id, event);
+        else if (instance->kind() == BOURSE_KIND_KYC_PROVIDER)
+            outcome = kernel.kyc().applyEvent(id, event);
         else
             throw HttpError::notFound("plugin '" + id + "' takes no webhooks");
         sendJson(r.response, 200, R"({"received":true,"outcome":")" + outcome + "\"}");

@@ -13,6 +13,7 @@
 #include "app/Kernel.h"
 #include "http/JsonBody.h"
 #include "http/Router.h"
+#include "kyc/KycService.h"
 #include "ledger/Ledger.h"
 #include "plugins/PluginError.h"
 #include "plugins/PluginInstance.h"
@@ -54,6 +55,8 @@ void addTradeRoutes(Router& router, Kernel& kernel) {
     });
     router.add("POST", "/api/v1/trades", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
+        if (kernel.config().kyc.needs("trading") && kernel.kyc().status(c.userId) != "verified")
+            throw HttpError(403, "Forbidden", "kyc: verify your identity before trading");
         const auto body = r.jsonBody();
         // A stake sent as a JSON number is refused: money never travels as a float.
         if (body.has("stake") && !body.get("stake").isString())

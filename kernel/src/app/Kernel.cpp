@@ -4,6 +4,7 @@
 #include "accounts/TokenService.h"
 #include "api/Routes.h"
 #include "http/Router.h"
+#include "kyc/KycService.h"
 #include "ledger/Ledger.h"
 #include "log/Log.h"
 #include "market/HistoryBackfill.h"
@@ -126,6 +127,7 @@ void Kernel::start() {
     _gateways = std::make_unique<GatewayClient>(*_plugins, _config,
                                                 std::chrono::milliseconds(_config.payments.gatewayTimeoutMs));
     _payments = std::make_unique<PaymentService>(*_db, *_commits, *_gateways, *_audit, _config, *_clock, *_metrics);
+    _kyc = std::make_unique<KycService>(*_db, *_commits, *_plugins, *_audit, _config, *_clock);
     _payments->setEventSink([this](const std::string& channel, const std::string& json) {
         if (_stream->hasSubscribers(channel)) _stream->publish(channel, json);
     });
@@ -161,6 +163,7 @@ void Kernel::start() {
     addAccountRoutes(*_router, *this);
     addTradeRoutes(*_router, *this);
     addPaymentRoutes(*_router, *this);
+    addKycRoutes(*_router, *this);
     addStreamRoute(*_router, *this);
     addStaticFiles(*_router, *this);
 

@@ -23,6 +23,7 @@ class CommitQueue;
 class PositionService;
 class GatewayClient;
 class PaymentService;
+class KycService;
 class RateLimiter;
 class TokenService;
 class Clock;
@@ -69,6 +70,7 @@ public:
     [[nodiscard]] PositionService& positions() noexcept { return *_positions; }
     [[nodiscard]] CommitQueue& commits() noexcept { return *_commits; }
     [[nodiscard]] PaymentService& payments() noexcept { return *_payments; }
+    [[nodiscard]] KycService& kyc() noexcept { return *_kyc; }
     [[nodiscard]] RateLimiter& authLimiter() noexcept { return *_authLimiter; }
     [[nodiscard]] RateLimiter& userLimiter() noexcept { return *_userLimiter; }
     /// Set when start() had to generate the first operator's password ("" otherwise).
@@ -96,6 +98,7 @@ private:
     std::unique_ptr<PositionService> _positions;
     std::unique_ptr<GatewayClient> _gateways;
     std::unique_ptr<PaymentService> _payments;
+    std::unique_ptr<KycService> _kyc;
     std::unique_ptr<RateLimiter> _authLimiter;
     std::unique_ptr<RateLimiter> _userLimiter;
     std::string _generatedPassword;

@@ -304,6 +304,12 @@ Withdrawal PaymentService::requestWithdrawal(const std::string& userId, const st
             return;
         }
         flagged = risk::checkWithdrawal(w, _config.payments.velocity, userId, wd.id, wd.createdNs);
+        // A withdrawal that raised a flag waits for an operator, whatever its amount.
+        if (flagged && wd.status == "approved") {
+            payment_book::moveWithdrawal(w, wd.id, {"approved"}, "pending_approval", "held for review", "",
+                                         wd.createdNs);
+            wd.status = "pending_approval";
+        }
     });
     if (!existing.empty()) {
         Withdrawal prior = withdrawal(userId, existing);

@@ -268,16 +268,31 @@ public:
     CallResult confirmDeposit(const PaymentRequest& q) {
         return paymentCall("confirm_deposit", q, paymentGateway().confirm_deposit);
     }
-    /// Verifies a webhook (raw body and headers as received); the reply is the normalised event.
+    /// Verifies a webhook (raw body and headers as received) for a payment
+    /// gateway or a KYC provider; the reply is the normalised event.
     CallResult verifyWebhook(const Webhook& w) {
         requireInstance("verify_webhook");
         std::vector<bourse_http_header> headers;
         for (const auto& [name, value] : w.headers)
             headers.push_back(bourse_http_header{toStr(name), toStr(value)});
         const bourse_webhook c{sizeof(bourse_webhook), toStr(w.path), headers.data(), headers.size(), toStr(w.body)};
+        auto entry =
+            _d->kind == BOURSE_KIND_KYC_PROVIDER ? kycProvider().verify_webhook : paymentGateway().verify_webhook;
+        if (!entry) return {BOURSE_E_UNSUPPORTED, "unsupported: verify_webhook"};
         auto box = newReply("verify_webhook");
-        return finish(guard("verify_webhook", [&] { return paymentGateway().verify_webhook(_instance, &c, box->c()); }),
-                      *box);
+        return finish(guard("verify_webhook", [&] { return entry(_instance, &c, box->c()); }), *box);
+    }
+
+    // ---- KYC providers ----
+
+    CallResult startVerification(const KycRequest& q) {
+        requireInstance("start_verification");
+        const bourse_kyc_request c{sizeof(bourse_kyc_request), toStr(q.userRef), toStr(q.email),
+                                   toStr(q.fullName),          toStr(q.country), toStr(q.metadataJson)};
+        auto box = newReply("start_verification");
+        return finish(
+            guard("start_verification", [&] { return kycProvider().start_verification(_instance, &c, box->c()); }),
+            *box);
     }
 
     // ---- what the helper noticed ----
@@ -370,6 +385,10 @@ private:
                                        toStr(q.metadataJson)};
         auto box = newReply(what);
         return finish(guard(what, [&] { return fn(_instance, &c, box->c()); }), *box);
+    }
+    const bourse_kyc_provider_api& kycProvider() const {
+        if (_d->kind != BOURSE_KIND_KYC_PROVIDER) throw std::logic_error("PluginUnderTest: not a KYC provider");
+        return kindApi<bourse_kyc_provider_api>();
     }
     const bourse_trade_product_api& tradeProduct() const {
         if (_d->kind != BOURSE_KIND_TRADE_PRODUCT) throw std::logic_error("PluginUnderTest: not a trade product");
