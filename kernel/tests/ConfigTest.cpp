@@ -36,6 +36,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnknownKeyNamesLineAndSuggests);
     CPPUNIT_TEST(testWrongTypesAndRanges);
     CPPUNIT_TEST(testPluginEntries);
+    CPPUNIT_TEST(testPaymentsAndKyc);
     CPPUNIT_TEST(testEnvironmentExpansion);
     CPPUNIT_TEST(testSyntaxError);
     CPPUNIT_TEST(testPluginConfigBecomesExactJson);
@@ -106,6 +107,40 @@ plugins:
                                 "plugins[0].enabled: expected true or false, got 'yes'"));
         const std::string dup = errorOf("plugins:\n  - { id: otc, library: a }\n  - { id: otc, library: b }\n");
         CPPUNIT_ASSERT_MESSAGE(dup, contains(dup, "test.yaml:3:7: plugins[1].id: duplicate plugin id 'otc'"));
+    }
+
+    void testPaymentsAndKyc() {
+        const auto c = parseConfig(
+            "payments:\n  limits:\n    USD: { min_deposit: \"5.00\", max_deposit: \"50.00\", daily_deposit: \"80\","
+            " auto_approve_below: \"20.00\" }\n  reconcile_after_s: 30\n"
+            "kyc: { provider: manual, required_for: [withdrawals, trading] }\n"
+            "plugins:\n  - { id: manual, library: x }\n  - { id: stripe, library: y, withdraw_via: refund }\n",
+            "test.yaml", "/tmp");
+        const auto& usd = c.payments.limits.at("USD");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(500), usd.minDeposit);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(5000), usd.maxDeposit);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(8000), usd.dailyDeposit);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2000), usd.autoApproveBelow);
+        CPPUNIT_ASSERT_EQUAL(30, c.payments.reconcileAfterS);
+        CPPUNIT_ASSERT(c.kyc.needs("trading") && c.kyc.needs("withdrawals") && !c.kyc.needs("deposits"));
+        CPPUNIT_ASSERT_EQUAL(std::string("refund"), c.findPlugin("stripe")->withdrawVia);
+        CPPUNIT_ASSERT_EQUAL(std::string("payout"), c.findPlugin("manual")->withdrawVia);
+
+        const std::string money = errorOf("payments:\n  limits:\n    USD: { min_deposit: ten }\n");
+        CPPUNIT_ASSERT_MESSAGE(money, contains(money, "test.yaml:3:12: payments.limits.USD.min_deposit: expected an "
+                                                      "amount like \"100.00\", got 'ten'"));
+        CPPUNIT_ASSERT(contains(errorOf("payments: { limits: { usd: {} } }"),
+                                "payments.limits.usd: 'usd' is not an ISO 4217 code like USD"));
+        CPPUNIT_ASSERT(contains(errorOf("payments: { limits: { USD: { max_deposit: \"1.00\" } } }"),
+                                "payments.limits.USD.max_deposit: is below min_deposit"));
+        CPPUNIT_ASSERT(contains(errorOf("payments: { limits: { USD: { dayly_deposit: \"1.00\" } } }"),
+                                "payments.limits.USD.dayly_deposit: unknown key (did you mean 'daily_deposit'?)"));
+        CPPUNIT_ASSERT(contains(errorOf("payments: { public_url: ftp://x }"), "payments.public_url: expected an http"));
+        CPPUNIT_ASSERT(contains(errorOf("kyc: { provider: onfido }"), "kyc.provider: 'onfido' is not a configured"));
+        CPPUNIT_ASSERT(contains(errorOf("kyc: { required_for: [withdrawal] }"),
+                                "kyc.required_for: 'withdrawal' is not one of withdrawals, deposits, trading"));
+        CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: s, library: x, withdraw_via: wire }\n"),
+                                "plugins[0].withdraw_via: expected one of payout, refund, got 'wire'"));
     }
 
     void testEnvironmentExpansion() {
