@@ -89,6 +89,8 @@ class PaymentsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(withdrawalsNeedKycAndApproval);
     CPPUNIT_TEST(concurrentWithdrawalsNeverOverdraw);
     CPPUNIT_TEST(aPayoutInFlightSurvivesACrash);
+    CPPUNIT_TEST(aDepositOpenAcrossARestartCreditsOnce);
+    CPPUNIT_TEST(aWithdrawalTheGatewayCouldNotTakeIsSentLater);
     CPPUNIT_TEST(webhooksAreVerifiedByTheirPlugin);
     CPPUNIT_TEST_SUITE_END();
 
@@ -329,6 +331,51 @@ public:
         const auto report = b.adminPost("/api/v1/admin/payments/reconcile").json();
         CPPUNIT_ASSERT_EQUAL(0, report->getValue<int>("withdrawals_completed"));
         CPPUNIT_ASSERT_EQUAL(std::string("9940.00"), wallet(b, t).available);
+        assertLedgerVerifies(b);
+    }
+
+    void aDepositOpenAcrossARestartCreditsOnce() {
+        const std::string yaml = configYaml();
+        ScratchDir data;
+        std::string id;
+        {
+            BourseProcess b(yaml, data.path());
+            const std::string t = b.userToken("lee@bourse.test");
+            id = createDeposit(b, t, "75.00")->getObject("deposit")->getValue<std::string>("id");
+            b.kill();
+        }
+        BourseProcess b(yaml, data.path());
+        const std::string t = b.userToken("lee@bourse.test");
+        CPPUNIT_ASSERT_EQUAL(std::string("pending"),
+                             b.get("/api/v1/wallet/deposits/" + id, t).json()->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_EQUAL(std::string("succeeded"), confirm(b, t, id, "pay"));
+        CPPUNIT_ASSERT_EQUAL(std::string("succeeded"), confirm(b, t, id, "pay"));
+        CPPUNIT_ASSERT_EQUAL(std::string("10075.00"), wallet(b, t).available);
+        assertLedgerVerifies(b);
+    }
+
+    void aWithdrawalTheGatewayCouldNotTakeIsSentLater() {
+        BourseProcess b(configYaml("", "  reconcile_after_s: 1\n  reconcile_interval_s: 1\n"));
+        const std::string t = b.userToken("max@bourse.test");
+        verifyIdentity(b, t);
+        const std::string id = withdraw(b, t, "400.00").json()->getValue<std::string>("id");
+        // The gateway is down when the operator approves: the funds stay reserved, the request approved.
+        CPPUNIT_ASSERT_EQUAL(200, b.adminPost("/api/v1/admin/plugins/sandbox/disable").status);
+        const auto approved = b.adminPost("/api/v1/admin/withdrawals/" + id + "/approve").json();
+        CPPUNIT_ASSERT_EQUAL(std::string("approved"), approved->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_MESSAGE(approved->optValue<std::string>("reason", ""),
+                               contains(approved->optValue<std::string>("reason", ""), "retrying"));
+        CPPUNIT_ASSERT_EQUAL(std::string("400.00"), wallet(b, t).pendingWithdrawal);
+        // Back up: the reconciler sends it with the same idempotency key, and it is paid once.
+        CPPUNIT_ASSERT_EQUAL(200, b.adminPost("/api/v1/admin/plugins/sandbox/enable").status);
+        CPPUNIT_ASSERT(eventually([&] {
+            return b.get("/api/v1/wallet/withdrawals/" + id, t).json()->getValue<std::string>("status") == "succeeded";
+        }));
+        CPPUNIT_ASSERT_EQUAL(std::string(),
+                             b.get("/api/v1/wallet/withdrawals/" + id, t).json()->optValue<std::string>("reason", ""));
+        const Wallet w = wallet(b, t);
+        CPPUNIT_ASSERT_EQUAL(std::string("9600.00"), w.available);
+        CPPUNIT_ASSERT_EQUAL(std::string("0.00"), w.pendingWithdrawal);
         assertLedgerVerifies(b);
     }
 

@@ -296,7 +296,7 @@ bool returnWithdrawal(PreparedSession& w, const std::string& id, const std::vect
 
 bool completeWithdrawal(PreparedSession& w, const std::string& id, std::int64_t nowNs) {
     const auto o = withdrawalOwner(w, id);
-    if (!o || w.exec("UPDATE withdrawals SET status = 'succeeded', updated_ns = $2, completed_ns = $2 "
+    if (!o || w.exec("UPDATE withdrawals SET status = 'succeeded', reason = '', updated_ns = $2, completed_ns = $2 "
                      "WHERE id = $1 AND status IN ('approved', 'processing')",
                      id, Poco::Int64{nowNs}) == 0)
         return false;

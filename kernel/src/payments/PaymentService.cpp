@@ -409,6 +409,7 @@ void PaymentService::dispatch(const std::string& id) {
         }
         const std::string ref = reply.field("provider_ref");
         if (!ref.empty()) payment_book::setWithdrawalProviderRef(w, id, ref, now);
+        w.exec("UPDATE withdrawals SET reason = '' WHERE id = $1", id);  // a retry note no longer applies
         const std::string status = reply.field("status");
         if (status == "succeeded")
             payment_book::completeWithdrawal(w, id, now);
