@@ -111,6 +111,7 @@ struct PaymentsConfig {
     VelocityRules velocity;
     int gatewayTimeoutMs = 20'000;  ///< a gateway call without a reply by then is treated as unavailable
     int reconcileAfterS = 600;      ///< pending this long: ask the gateway
+    int depositExpiryHours = 24;    ///< a deposit still unpaid this long fails (a later capture still credits)
     int reconcileIntervalS = 60;
     std::string publicUrl;  ///< base URL the browser returns to after a hosted checkout ("" = the request's Host)
 };

@@ -41,8 +41,9 @@ CurrencyLimits readLimits(const YamlReader& r) {
 }  // namespace
 
 void readPayments(const YamlReader& r, PaymentsConfig& p) {
-    r.allowOnly(
-        {"limits", "velocity", "gateway_timeout_ms", "reconcile_after_s", "reconcile_interval_s", "public_url"});
+    r.allowOnly({"limits", "velocity", "gateway_timeout_ms", "reconcile_after_s", "reconcile_interval_s",
+                 "deposit_expiry_hours", "public_url"});
+    p.depositExpiryHours = r.integer("deposit_expiry_hours", p.depositExpiryHours, 1, 24 * 30);
     p.gatewayTimeoutMs = r.integer("gateway_timeout_ms", p.gatewayTimeoutMs, 100, 300'000);
     p.reconcileAfterS = r.integer("reconcile_after_s", p.reconcileAfterS, 1, 7 * 86400);
     p.reconcileIntervalS = r.integer("reconcile_interval_s", p.reconcileIntervalS, 1, 86400);

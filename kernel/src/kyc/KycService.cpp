@@ -2,6 +2,7 @@
 
 #include "config/Config.h"
 #include "http/HttpError.h"
+#include "log/Log.h"
 #include "plugins/PluginInstance.h"
 #include "plugins/PluginManager.h"
 #include "storage/AuditLog.h"
@@ -16,6 +17,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <future>
+#include <sstream>
 
 using namespace Poco::Data::Keywords;
 
@@ -110,13 +112,22 @@ KycStart KycService::start(const std::string& userId, const std::string& email, 
     const std::string& provider = _config.kyc.provider;
     if (provider.empty()) throw HttpError(409, "Conflict", "no KYC provider is configured");
     if (status(userId) == "verified") throw HttpError(409, "Conflict", "your identity is already verified");
-    if (auto open = latestCase(userId); open && open->status == "pending" && open->provider == provider)
-        return {*open, R"({"status":"pending"})"};
+    // An open case is continued, not duplicated: the provider gets its session id
+    // back (a vendor issues a fresh SDK token for it; the manual provider reuses it).
+    const auto open = latestCase(userId);
+    const bool continuing = open && open->status == "pending" && open->provider == provider;
     const auto instance = _plugins.instance(provider);
     if (!instance) throw HttpError(503, "Service Unavailable", "the KYC provider is not running now");
     bourse_kyc_request request{};
     request.struct_size = sizeof request;
-    const std::string metadata = "{}";
+    std::string metadata = "{}";
+    if (continuing) {
+        Poco::JSON::Object m;
+        m.set("session_id", open->sessionId);
+        std::ostringstream out;
+        m.stringify(out);
+        metadata = out.str();
+    }
     request.user_ref = {userId.data(), userId.size()};
     request.email = {email.data(), email.size()};
     request.full_name = {name.data(), name.size()};
@@ -131,8 +142,11 @@ KycStart KycService::start(const std::string& userId, const std::string& email, 
         throw HttpError(503, "Service Unavailable", "the KYC provider did not answer in time");
     const auto [s, json] = future.get();
     if (s != BOURSE_OK) {
-        if (s == BOURSE_E_UNAVAILABLE) throw HttpError(503, "Service Unavailable", "KYC provider: " + json);
-        throw HttpError(422, "Unprocessable Content", "KYC provider: " + json);
+        // The provider's own words reach the user only when they are about the request.
+        if (s == BOURSE_E_INVALID || s == BOURSE_E_REJECTED)
+            throw HttpError(422, "Unprocessable Content", "KYC provider: " + json);
+        log::error("kyc", "start_verification failed", {{"provider", provider}, {"error", json}});
+        throw HttpError(503, "Service Unavailable", "identity verification is unavailable right now; try again later");
     }
     Poco::JSON::Object::Ptr reply;
     try {

@@ -186,7 +186,7 @@ std::vector<Deposit> staleDeposits(Poco::Data::Session& s, std::int64_t beforeNs
     return query<Deposit>(
         s,
         std::string("SELECT ") + kDepositColumns +
-            " FROM deposits WHERE status = 'pending' AND created_ns < $1 ORDER BY created_ns LIMIT $2",
+            " FROM deposits WHERE status = 'pending' AND updated_ns < $1 ORDER BY updated_ns LIMIT $2",
         {}, {beforeNs, limit}, depositAt);
 }
 
@@ -194,7 +194,7 @@ std::vector<Withdrawal> withdrawalsIn(Poco::Data::Session& s, const std::string&
                                       int limit) {
     return query<Withdrawal>(s,
                              std::string("SELECT ") + kWithdrawalColumns +
-                                 " FROM withdrawals WHERE status = $1 AND updated_ns < $2 ORDER BY created_ns LIMIT $3",
+                                 " FROM withdrawals WHERE status = $1 AND updated_ns < $2 ORDER BY updated_ns LIMIT $3",
                              {status}, {beforeNs, limit}, withdrawalAt);
 }
 
@@ -325,6 +325,14 @@ bool reverseWithdrawal(PreparedSession& w, const std::string& id, const std::str
 void setWithdrawalProviderRef(PreparedSession& w, const std::string& id, const std::string& ref, std::int64_t nowNs) {
     w.exec("UPDATE withdrawals SET provider_ref = $2, updated_ns = $3 WHERE id = $1 AND provider_ref IS NULL", id, ref,
            Poco::Int64{nowNs});
+}
+
+void touchDeposit(PreparedSession& w, const std::string& id, std::int64_t nowNs) {
+    w.exec("UPDATE deposits SET updated_ns = $2 WHERE id = $1", id, Poco::Int64{nowNs});
+}
+
+void touchWithdrawal(PreparedSession& w, const std::string& id, std::int64_t nowNs) {
+    w.exec("UPDATE withdrawals SET updated_ns = $2 WHERE id = $1", id, Poco::Int64{nowNs});
 }
 
 void countAttempt(PreparedSession& w, const std::string& id, std::int64_t nowNs) {

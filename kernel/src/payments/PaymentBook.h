@@ -43,7 +43,8 @@ std::optional<Withdrawal> findWithdrawalByKey(Poco::Data::Session& s, const std:
                                               const std::string& clientKey);
 std::vector<Withdrawal> listWithdrawals(Poco::Data::Session& s, const std::string& userId, const std::string& status,
                                         const std::string& cursor, int limit);
-/// Pending deposits / withdrawals in `statuses` created before `beforeNs`, oldest first.
+/// Pending deposits / withdrawals in `status` last changed or checked before
+/// `beforeNs`, least recently first (so a backlog is worked through in turns).
 std::vector<Deposit> staleDeposits(Poco::Data::Session& s, std::int64_t beforeNs, int limit);
 std::vector<Withdrawal> withdrawalsIn(Poco::Data::Session& s, const std::string& status, std::int64_t beforeNs,
                                       int limit);
@@ -83,6 +84,9 @@ bool reverseWithdrawal(PreparedSession& w, const std::string& id, const std::str
 void setWithdrawalProviderRef(PreparedSession& w, const std::string& id, const std::string& providerRef,
                               std::int64_t nowNs);
 void countAttempt(PreparedSession& w, const std::string& id, std::int64_t nowNs);
+/// Marks a row checked now (the reconciler asked and nothing changed).
+void touchDeposit(PreparedSession& w, const std::string& id, std::int64_t nowNs);
+void touchWithdrawal(PreparedSession& w, const std::string& id, std::int64_t nowNs);
 
 }  // namespace payment_book
 }  // namespace bourse

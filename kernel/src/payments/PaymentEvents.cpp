@@ -193,12 +193,25 @@ ReconcileReport PaymentService::reconcile() {
         request.reference = d.providerRef;
         request.metadataJson = R"({"kind":"deposit","deposit_id":")" + d.id + "\"}";
         const GatewayReply reply = _gateways.call(d.gateway, PaymentCall::Query, request);
-        if (!reply.ok()) {
-            log::warn("payments", "reconcile: deposit query failed", {{"deposit", d.id}, {"error", reply.message}});
+        if (reply.ok()) recordGatewayReply(d, reply, "reconciled");
+        if (deposit("", d.id).status != "pending") {
+            ++report.depositsCompleted;
             continue;
         }
-        recordGatewayReply(d, reply, "reconciled");
-        if (deposit("", d.id).status != "pending") ++report.depositsCompleted;
+        if (!reply.ok())
+            log::warn("payments", "reconcile: deposit query failed", {{"deposit", d.id}, {"error", reply.message}});
+        // Still open: an abandoned checkout expires; anything else is asked about again next turn.
+        const std::int64_t expiryNs = std::int64_t{_config.payments.depositExpiryHours} * 3'600'000'000'000;
+        const bool expired = d.createdNs < now - expiryNs;
+        _commits.run([&](PreparedSession& w) {
+            if (expired)
+                payment_book::failDeposit(
+                    w, d.id, "expired: not paid within " + std::to_string(_config.payments.depositExpiryHours) + " hours",
+                    _clock.nowNs());
+            else
+                payment_book::touchDeposit(w, d.id, _clock.nowNs());
+        });
+        if (expired) notifyDeposit(d.id);
     }
     for (const Withdrawal& wd : unsent) {
         ++report.withdrawalsSent;
@@ -216,14 +229,15 @@ ReconcileReport PaymentService::reconcile() {
         request.metadataJson = R"({"kind":")" + std::string(wd.method == "refund" ? "refund" : "payout") +
                                R"(","withdrawal_id":")" + wd.id + "\"}";
         const GatewayReply reply = _gateways.call(wd.gateway, PaymentCall::Query, request);
-        if (!reply.ok()) {
+        if (!reply.ok())
             log::warn("payments", "reconcile: withdrawal query failed",
                       {{"withdrawal", wd.id}, {"error", reply.message}});
-            continue;
-        }
         std::string outcome;
         _commits.run([&](PreparedSession& w) {
-            outcome = settleWithdrawal(w, wd.id, reply.field("status"), reply.field("reason"), _clock.nowNs());
+            outcome = reply.ok() ? settleWithdrawal(w, wd.id, reply.field("status"), reply.field("reason"),
+                                                    _clock.nowNs())
+                                 : "unchanged";
+            if (outcome != "applied") payment_book::touchWithdrawal(w, wd.id, _clock.nowNs());
         });
         if (outcome == "applied") {
             ++report.withdrawalsCompleted;

@@ -149,6 +149,9 @@ DepositResult PaymentService::createDeposit(const std::string& userId, const std
     const std::int64_t now = _clock.nowNs();
     if (!reply.ok() || reply.field("provider_ref").empty()) {
         const std::string why = reply.ok() ? "the gateway returned no provider_ref" : reply.message;
+        // A repeat of a deposit the gateway already took may be being paid right now: leave it be.
+        if (!stored->providerRef.empty())
+            throw HttpError(503, "Service Unavailable", "payment gateway '" + gateway + "' is unavailable: " + why);
         _commits.run([&](PreparedSession& w) { payment_book::failDeposit(w, stored->id, why, now); });
         _audit.record("user:" + userId, "deposit.failed", stored->id, gateway + ": " + why);
         notifyDeposit(stored->id);

@@ -523,7 +523,9 @@ typedef struct bourse_kyc_request {
 
 typedef struct bourse_kyc_provider_api {
     uint32_t struct_size;
-    /* Required. Start a verification. Reply: {"session_id": "...",
+    /* Required. Start a verification, or continue the open one when
+     * request->metadata_json holds its {"session_id": "..."} (answer the same
+     * session, with fresh client data such as an SDK token). Reply: {"session_id": "...",
      * "status": "pending"|"approved"|"rejected", "redirect_url": "..."}. */
     bourse_status (*start_verification)(void* instance, const bourse_kyc_request* request, bourse_reply reply);
     /* Optional. Verify and normalise a vendor callback, synchronously. Reply:

@@ -24,9 +24,20 @@ ManualKyc::ManualKyc(Host& host) : KycProvider(host) {
 
 void ManualKyc::startVerification(const KycRequest& request, Reply reply) {
     if (request.userRef.empty()) throw Error(BOURSE_E_INVALID, "user_ref: required");
-    // One session per attempt: a rejected user who tries again opens a new case.
+    // One session per attempt: a rejected user who tries again opens a new case;
+    // an open case the kernel continues keeps its session.
+    std::string session;
+    try {
+        if (const auto m = Poco::JSON::Parser()
+                               .parse(request.metadataJson.empty() ? "{}" : request.metadataJson)
+                               .extract<Poco::JSON::Object::Ptr>())
+            session = m->optValue<std::string>("session_id", "");
+    } catch (const std::exception&) {
+        throw Error(BOURSE_E_INVALID, "metadata_json: expected a JSON object");
+    }
+    if (session.empty()) session = "manual-" + request.userRef + "-" + std::to_string(host().nowNs() / 1'000'000);
     Poco::JSON::Object o;
-    o.set("session_id", "manual-" + request.userRef + "-" + std::to_string(host().nowNs() / 1'000'000));
+    o.set("session_id", session);
     o.set("status", "pending");
     o.set("redirect_url", "");
     o.set("documents_required", true);

@@ -35,6 +35,10 @@ public:
         host.advance(std::chrono::milliseconds(5));
         const auto second = p.startVerification(KycRequest{"u_1", "a@example.com", "Ann", "GB", "{}"});
         CPPUNIT_ASSERT(second.text.find(session) == std::string::npos);
+        // The kernel continuing an open case passes its session back.
+        const auto resumed = p.startVerification(
+            KycRequest{"u_1", "a@example.com", "Ann", "GB", R"({"session_id":")" + session + "\"}"});
+        CPPUNIT_ASSERT(resumed.text.find(session) != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(BOURSE_E_INVALID, p.startVerification(KycRequest{}).status);
     }
 
