@@ -279,7 +279,10 @@ std::string KycService::applyEvent(const std::string& provider, const std::strin
         }
         caseId = std::get<0>(row).value();
         userId = std::get<1>(row).value();
-        if (at < std::get<2>(row).value()) {
+        // Older than what was applied is stale; so is a "pending" from the same
+        // instant as a decision (a decision is never undone by its own echo).
+        const Poco::Int64 last = std::get<2>(row).value();
+        if (at < last || (at == last && status == "pending")) {
             outcome = "stale";
             return;
         }
