@@ -47,16 +47,18 @@ struct Wallet {
     std::string available, locked, pendingWithdrawal;
 };
 
-/// The user's USD balances (the only currency these tests use).
-inline Wallet wallet(const BourseProcess& b, const std::string& token) {
+/// The user's balances in `currency` (zero when the user has none in it).
+inline Wallet wallet(const BourseProcess& b, const std::string& token, const std::string& currency = "USD") {
     const HttpResult r = b.get("/api/v1/wallet", token);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
     const auto balances = r.json()->getArray("balances");
-    CPPUNIT_ASSERT_EQUAL(std::size_t(1), balances->size());
-    const auto usd = balances->getObject(0);
-    CPPUNIT_ASSERT_EQUAL(std::string("USD"), usd->getValue<std::string>("currency"));
-    return {usd->getValue<std::string>("available"), usd->getValue<std::string>("locked"),
-            usd->optValue<std::string>("pending_withdrawal", "0.00")};
+    for (std::size_t i = 0; i < balances->size(); ++i) {
+        const auto entry = balances->getObject(static_cast<unsigned>(i));
+        if (entry->getValue<std::string>("currency") != currency) continue;
+        return {entry->getValue<std::string>("available"), entry->getValue<std::string>("locked"),
+                entry->optValue<std::string>("pending_withdrawal", "0.00")};
+    }
+    return {"0.00", "0.00", "0.00"};
 }
 
 }  // namespace bourse::test
