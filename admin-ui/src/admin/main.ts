@@ -1,11 +1,13 @@
 // The operator console (/admin): sign in with an operator account, then
-// overview, plugins, markets, users and the audit log. Operator events on the
-// stream (plugin lifecycle) refresh what is on screen.
+// overview, plugins, markets, users, payments, identity verification and the
+// audit log. Operator events on the stream (plugin lifecycle, withdrawals
+// and payment flags) refresh what is on screen.
 import "../shared/styles.css";
 import { ApiClient, messageOf } from "../shared/api";
 import { byId, h, mount, showFieldError } from "../shared/dom";
 import { StreamClient, streamUrl } from "../shared/stream";
 import type { User } from "../shared/types";
+import { kyc, payments } from "./paymentViews";
 import { audit, markets, overview, plugins, users } from "./views";
 import type { View } from "./views";
 
@@ -16,6 +18,8 @@ const sections: [string, string, View][] = [
   ["plugins", "Plugins", plugins],
   ["markets", "Markets", markets],
   ["users", "Users", users],
+  ["payments", "Payments", payments],
+  ["kyc", "KYC", kyc],
   ["audit", "Audit log", audit],
 ];
 
@@ -75,8 +79,14 @@ async function start(): Promise<void> {
     token: () => api.accessToken(),
     onStatus: () => {},
     onMessage: (m) => {
+      if (m.type === "subscribed" || m.type === "authenticated") return;
+      // A withdrawal to look at, a payment flag raised: the payments queues changed.
+      if (m.type === "withdrawal" || m.type === "payment_flag") {
+        if (current() === "payments") void show();
+        return;
+      }
       // Plugin lifecycle and other operator events: what is shown may have changed.
-      if (m.type !== "subscribed" && m.type !== "authenticated" && ["overview", "plugins"].includes(current())) void show();
+      if (["overview", "plugins"].includes(current())) void show();
     },
   });
   stream.subscribe({ channel: "operator" });

@@ -5,6 +5,7 @@ import { ApiClient, ApiError, messageOf } from "../shared/api";
 import { h, mount, showFieldError } from "../shared/dom";
 import { formatDateTime, formatMoney, formatSignedMoney } from "../shared/format";
 import { newOrderId } from "../shared/ids";
+import { kycStatus } from "../shared/kyc";
 import type { AuditEntry, Market, MarketRules, PlatformStats, PluginStatus, TradingRules, User } from "../shared/types";
 import { rulesFor } from "../shared/types";
 import { notify } from "../shared/notices";
@@ -15,7 +16,7 @@ function card(label: string, value: string, role: string): HTMLElement {
   return h("div", { class: "stat", "data-role": role }, h("div", { class: "label" }, label), h("div", { class: "value" }, value));
 }
 
-function failed(root: HTMLElement, title: string, e: unknown): void {
+export function failed(root: HTMLElement, title: string, e: unknown): void {
   mount(root, h("section", { class: "panel" }, h("h2", {}, title), h("p", { class: "error", role: "alert" }, messageOf(e))));
 }
 
@@ -150,11 +151,12 @@ export const users: View = async (root, api) => {
     try {
       const list = (await api.get<{ users: User[] }>(`/api/v1/admin/users?q=${encodeURIComponent(search.value.trim())}&limit=50`)).users;
       mount(results, h("table", {},
-        h("thead", {}, h("tr", {}, ...["User", "Role", "Joined", "Status", "Actions"].map((c) => h("th", {}, c)))),
+        h("thead", {}, h("tr", {}, ...["User", "Role", "Joined", "Status", "Identity", "Actions"].map((c) => h("th", {}, c)))),
         h("tbody", {}, ...list.map((u) => h("tr", { "data-user": u.email },
           h("td", {}, h("strong", {}, u.name), h("div", { class: "muted" }, u.email)),
           h("td", {}, u.role), h("td", {}, formatDateTime(u.created_at)),
           h("td", {}, h("span", { class: `badge ${u.disabled ? "disabled" : "running"}` }, u.disabled ? "disabled" : "active")),
+          h("td", {}, h("span", { class: `badge ${kycStatus(u.kyc_status ?? "none").tone}` }, kycStatus(u.kyc_status ?? "none").label)),
           h("td", {}, h("div", { class: "row-actions" },
             h("button", { type: "button", onclick: () => void toggle(u) }, u.disabled ? "Enable" : "Disable"),
             h("button", { type: "button", onclick: () => adjust(u) }, "Adjust balance"))))))));

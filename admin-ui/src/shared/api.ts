@@ -97,26 +97,46 @@ export class ApiClient {
     return this.request<T>("PUT", path, body);
   }
 
+  /** Sends `body` as is (a file) with its content type; the JSON reply. */
+  upload<T>(path: string, body: Blob, contentType: string): Promise<T> {
+    return this.request<T>("POST", path, new RawBody(body, contentType));
+  }
+
+  /** The reply's bytes (a document), with the same sign-in and errors as request(). */
+  async download(path: string): Promise<Blob> {
+    const response = await this.exchange("GET", path, undefined, true, { Accept: "*/*" });
+    if (!response.ok) throw problem(response, await response.text());
+    return response.blob();
+  }
+
   async request<T>(method: string, path: string, body?: unknown, auth = true, headers: Record<string, string> = {}): Promise<T> {
+    const response = await this.exchange(method, path, body, auth, headers);
+    const text = await response.text();
+    if (!response.ok) throw problem(response, text);
+    return (text ? safeJson(text) : null) as T;
+  }
+
+  private async exchange(method: string, path: string, body: unknown, auth: boolean, headers: Record<string, string>): Promise<Response> {
     let response = await this.send(method, path, body, auth ? await this.accessToken() : null, headers);
     if (response.status === 401 && auth && this.tokens) {
       // Expired or revoked under us: one refresh, one retry.
       if (await this.refresh()) response = await this.send(method, path, body, this.tokens?.accessToken ?? null, headers);
     }
-    const text = await response.text();
-    const json = text ? safeJson(text) : null;
-    if (!response.ok) {
-      const p = (json ?? {}) as { title?: string; detail?: string; field?: string };
-      throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? text, p.field);
-    }
-    return json as T;
+    return response;
   }
 
   private send(method: string, path: string, body: unknown, token: string | null, extra: Record<string, string>): Promise<Response> {
     const headers: Record<string, string> = { Accept: "application/json", ...extra };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let payload: BodyInit | undefined;
+    if (body instanceof RawBody) {
+      headers["Content-Type"] = body.type;
+      payload = body.data;
+    } else if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
     if (token) headers.Authorization = `Bearer ${token}`;
-    return this.fetchImpl(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return this.fetchImpl(path, { method, headers, body: payload });
   }
 
   /** Single-flight: concurrent callers share one refresh. */
@@ -153,6 +173,20 @@ export class ApiClient {
     };
     this.store.setItem(this.storageKey, JSON.stringify(tokens));
   }
+}
+
+/** A request body sent as is (an uploaded file), not as JSON. */
+export class RawBody {
+  constructor(
+    readonly data: Blob,
+    readonly type: string,
+  ) {}
+}
+
+/** problem+json (or any error reply) as an ApiError. */
+function problem(response: Response, text: string): ApiError {
+  const p = ((text ? safeJson(text) : null) ?? {}) as { title?: string; detail?: string; field?: string };
+  return new ApiError(response.status, p.title ?? response.statusText, p.detail ?? text, p.field);
 }
 
 function safeJson(text: string): unknown {

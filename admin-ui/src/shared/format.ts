@@ -108,3 +108,10 @@ export function formatDateTime(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+
+/** A file size: 512 → "512 B", 12_345 → "12.1 KB", 5_242_880 → "5 MB" (binary multiples). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, "KB"] : [bytes / (1024 * 1024), "MB"];
+  return `${value.toFixed(1).replace(/\.0$/, "")} ${unit}`;
+}

@@ -94,6 +94,8 @@ export interface Balance {
   currency: string;
   available: string;
   locked: string;
+  /** reserved by withdrawals not yet paid out */
+  pending_withdrawal?: string;
 }
 
 export interface Transaction {
@@ -113,6 +115,7 @@ export interface User {
   name: string;
   role: "user" | "operator";
   disabled: boolean;
+  kyc_status?: KycStatus;
   created_at: number;
 }
 
@@ -150,4 +153,149 @@ export interface AuditEntry {
   action: string;
   target: string;
   detail: string;
+}
+
+// ---- payments ----
+
+export interface Gateway {
+  id: string;
+  /** how money leaves through it: "payout" (to a destination the user gives) or "refund" (of their deposits) */
+  withdraw_via: string;
+  real_money: boolean;
+  /** its plugin is running */
+  available: boolean;
+}
+
+export interface PaymentLimits {
+  min_deposit: string;
+  max_deposit: string;
+  daily_deposit: string;
+  min_withdrawal: string;
+  max_withdrawal: string;
+  daily_withdrawal: string;
+}
+
+export interface GatewaysReply {
+  gateways: Gateway[];
+  /** per currency */
+  limits: Record<string, PaymentLimits>;
+}
+
+export type DepositStatus = "pending" | "succeeded" | "failed" | "review";
+
+export interface Deposit {
+  id: string;
+  gateway: string;
+  amount: string;
+  currency: string;
+  status: DepositStatus;
+  provider_ref?: string;
+  reason?: string;
+  refunded?: string;
+  created_at: number;
+  updated_at: number;
+  completed_at?: number;
+}
+
+export type WithdrawalStatus =
+  | "pending_approval" | "approved" | "processing" | "succeeded" | "failed" | "rejected" | "cancelled" | "reversed";
+
+export interface Withdrawal {
+  id: string;
+  gateway: string;
+  amount: string;
+  currency: string;
+  status: WithdrawalStatus;
+  method: string;
+  provider_ref?: string;
+  reason?: string;
+  created_at: number;
+  updated_at: number;
+  completed_at?: number;
+}
+
+/** What the browser does to pay a new deposit. */
+export type Checkout =
+  | { type: "sandbox"; amount: { minor: number; currency: string }; declines: boolean }
+  | { type: "redirect"; url: string }
+  | { type: "razorpay"; key_id: string; order_id: string; amount: number; currency: string; name: string };
+
+export interface DepositReply {
+  deposit: Deposit;
+  checkout: Checkout | null;
+}
+
+export interface AdminWithdrawal extends Withdrawal {
+  user_id: string;
+  destination: Record<string, unknown>;
+  attempts: number;
+}
+
+export interface AdminDeposit extends Deposit {
+  user_id: string;
+}
+
+export interface PaymentFlag {
+  id: string;
+  user_id: string;
+  rule: string;
+  detail: string;
+  reference: string;
+  created_at: number;
+  resolved_by?: string;
+  resolved_at?: number;
+}
+
+export interface ReconcileReport {
+  deposits_checked: number;
+  deposits_completed: number;
+  withdrawals_sent: number;
+  withdrawals_checked: number;
+  withdrawals_completed: number;
+}
+
+// ---- identity verification (KYC) ----
+
+export type KycStatus = "none" | "pending" | "verified" | "rejected";
+
+export interface KycDocument {
+  id: string;
+  type: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_at: number;
+}
+
+export interface KycCase {
+  id: string;
+  provider: string;
+  status: "pending" | "approved" | "rejected";
+  reason?: string;
+  created_at: number;
+  updated_at: number;
+  documents: KycDocument[];
+}
+
+export interface AdminKycCase extends KycCase {
+  user_id: string;
+  session_id: string;
+  reviewed_by?: string;
+}
+
+export interface KycInfo {
+  status: KycStatus;
+  /** the KYC provider's plugin id; null when none is configured */
+  provider: string | null;
+  required_for: string[];
+  document_types: string[];
+  max_document_bytes: number;
+  max_documents: number;
+  case?: KycCase;
+}
+
+/** POST /api/v1/kyc/start: the case and what the provider said. */
+export interface KycStartReply {
+  case: KycCase;
+  provider: { session_id: string; status: string; redirect_url?: string; instructions?: string };
 }

@@ -1,5 +1,6 @@
 // The trader dashboard: sign-in, markets, live chart, trade panel, active
-// trades, history and wallet, all fed by the REST API and one WebSocket.
+// trades, history, wallet with deposits and withdrawals, and identity
+// verification, all fed by the REST API and one WebSocket.
 import "../shared/styles.css";
 import { ApiClient, messageOf } from "../shared/api";
 import { byId, h, mount } from "../shared/dom";
@@ -7,14 +8,16 @@ import { fromUnits, toUnits } from "../shared/decimal";
 import { currencyDecimals, formatMoney, formatSignedMoney } from "../shared/format";
 import { StreamClient, streamUrl } from "../shared/stream";
 import type { StreamStatus, Subscription } from "../shared/stream";
-import type { Balance, Candle, Market, Trade, TradingRules } from "../shared/types";
+import type { Balance, Candle, Deposit, Market, Trade, TradingRules, Withdrawal } from "../shared/types";
 import { rulesFor } from "../shared/types";
 import { renderAuth } from "./authView";
 import { ChartView } from "./chartView";
 import type { Interval } from "./chartView";
+import { KycView } from "./kycView";
 import { MarketList } from "./marketList";
 import { notify } from "../shared/notices";
 import { TradePanel } from "./tradePanel";
+import { PaymentsView } from "./paymentsView";
 import { ActiveTrades, History } from "./tradesView";
 import { WalletView } from "./walletView";
 
@@ -50,11 +53,18 @@ async function startDashboard(): Promise<void> {
     active: h("section", { class: "panel", "aria-label": "Active trades", id: "active-trades" }),
     history: h("section", { class: "panel", "aria-label": "History", id: "history" }),
     wallet: h("section", { class: "panel", "aria-label": "Wallet", id: "wallet" }),
+    payments: h("div", { "aria-label": "Deposit and withdraw", role: "region", id: "payments" }),
+    identity: h("section", { class: "panel", "aria-label": "Identity verification", id: "identity", tabindex: -1 }),
   };
   mount(main, h("div", { class: "dashboard" }, layout.markets, layout.chart, layout.trade,
-    h("div", { class: "lower", style: "display:grid;gap:12px" }, layout.active, layout.history, layout.wallet)));
+    h("div", { class: "lower", style: "display:grid;gap:12px" }, layout.active, layout.history, layout.wallet, layout.identity)));
 
-  const wallet = new WalletView(layout.wallet, api, showBalance);
+  const payments = new PaymentsView(layout.payments, api, () => void wallet.refresh(), () => identity.focus());
+  const identity = new KycView(layout.identity, api, (info) => payments.setKyc(info.status, info.required_for));
+  const wallet = new WalletView(layout.wallet, api, (b) => {
+    showBalance(b);
+    if (b) payments.setBalance(b.currency, b.available);
+  }, layout.payments);
   const history = new History(layout.history, api, () => markets);
   const chart = new ChartView(layout.chart, api, (interval) => void changeInterval(interval));
   const active = new ActiveTrades(layout.active, () => markets, (open) => chart.entries(open));
@@ -65,10 +75,20 @@ async function startDashboard(): Promise<void> {
   });
   const list = new MarketList(layout.markets, (symbol) => void select(symbol));
 
+  let wentOffline = false;
   const stream = new StreamClient({
     url: streamUrl(location),
     token: () => api.accessToken(),
-    onStatus: showConnection,
+    onStatus: (status, retryInMs) => {
+      showConnection(status, retryInMs);
+      if (status === "offline") wentOffline = true;
+      if (status === "online" && wentOffline) {
+        // Deposit and withdrawal events sent while we were away are gone: read the state again.
+        wentOffline = false;
+        void wallet.refresh();
+        void payments.reload().catch(() => undefined);
+      }
+    },
     onMessage: (m) => onMessage(m),
   });
 
@@ -161,6 +181,12 @@ async function startDashboard(): Promise<void> {
         void history.refresh();
         return;
       }
+      case "deposit":
+        payments.depositChanged(m.deposit as Deposit);
+        return;
+      case "withdrawal":
+        payments.withdrawalChanged(m.withdrawal as Withdrawal);
+        return;
       case "error":
         console.warn("stream:", m.message);
         return;
@@ -186,7 +212,11 @@ async function startDashboard(): Promise<void> {
   stream.subscribe({ channel: "ticks", symbols: [...markets.keys()] });
   stream.subscribe({ channel: "trades" });
   stream.connect();
-  await Promise.all([select(selected), wallet.refresh(), history.refresh()]);
+  // Coming back from a payment or verification page: the decision may have been made meanwhile.
+  window.addEventListener("focus", () => void identity.refresh());
+  await Promise.all([select(selected), wallet.refresh(), history.refresh(), payments.load(), identity.refresh()]);
+  // "/#wallet" (where a hosted checkout returns to) or "/#identity": the section exists only now.
+  if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 }
 
 function start(): void {

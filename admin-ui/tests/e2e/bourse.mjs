@@ -1,6 +1,7 @@
 // Starts a real `bourse` for the browser tests: a fresh data dir, the built
-// admin-ui as its static files, OTC prices ticking fast and short trades.
-import { spawn } from "node:child_process";
+// admin-ui as its static files, OTC prices ticking fast and short trades,
+// payments through the sandbox gateway and manual KYC as in config/bourse.yaml.
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -31,12 +32,39 @@ plugins:
     library: bourse-plugin-binary-options
     config:
       defaults: { durations: [5, 10, 60], payout_percent: "80", min_stake: "1.00", max_stake: "50000.00", max_trades_per_minute: 100 }
+  - id: sandbox
+    library: bourse-plugin-sandbox
+    withdraw_via: payout
+    config: { currencies: [USD], decline_amounts: [1313] }
+  - id: manual
+    library: bourse-plugin-kyc-manual
+    config: {}
+# Payments and KYC as in config/bourse.yaml, except two velocity rules: a second
+# deposit within an hour raises a flag (so the console has one to resolve), and
+# withdrawing soon after a deposit does not (else no withdrawal right after a
+# deposit could be approved automatically).
+payments:
+  limits:
+    USD: { min_deposit: "10.00", max_deposit: "10000.00", daily_deposit: "20000.00", min_withdrawal: "10.00",
+           max_withdrawal: "5000.00", daily_withdrawal: "10000.00", auto_approve_below: "100.00" }
+  velocity: { deposits_per_hour: 1, withdrawals_per_day: 3, withdraw_within_minutes_of_deposit: 0 }
+kyc:
+  provider: manual
+  required_for: [withdrawals]
+  max_document_bytes: 5242880
+  max_documents: 6
+  document_types: [passport, national_id, driving_licence, proof_of_address, selfie]
 `);
   const server = await startProcess(resolve(buildDir, "bin/bourse"), ["serve", "--config", config],
     { BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password }, /listening on (http:\/\/[^/\s]+)\//);
   return {
     url: server.url,
     logs: server.logs,
+    /** Runs `bourse <args> --config <this server's config>`: { code, stdout, stderr }. */
+    cli: (args) => new Promise((ok) => {
+      execFile(resolve(buildDir, "bin/bourse"), [...args, "--config", config], { timeout: 30_000 }, (error, stdout, stderr) =>
+        ok({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }));
+    }),
     async stop() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });

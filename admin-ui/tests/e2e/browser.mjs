@@ -36,7 +36,10 @@ export async function launch(serverUrl) {
         consoleErrors.push(`${page.url()}: ${m.text()}`);
     });
     page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-    page.on("request", (r) => { if (!r.url().startsWith(serverUrl) && !r.url().startsWith("ws://127.0.0.1") && !r.url().startsWith("data:")) outside.push(r.url()); });
+    // Local: the server itself, its stream, data: URLs and blob: URLs the page made from what it fetched there.
+    const local = (url) => url.startsWith(serverUrl) || url.startsWith("ws://127.0.0.1") || url.startsWith("data:") ||
+      url.startsWith("blob:" + new URL(serverUrl).origin + "/");
+    page.on("request", (r) => { if (!local(r.url())) outside.push(r.url()); });
     page.on("dialog", (d) => void d.accept());
     return page;
   }

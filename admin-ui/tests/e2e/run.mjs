@@ -4,7 +4,11 @@
 //   countdown and the result, and the balance change by the right amount;
 //   a stake above the balance shows the API's message; an operator closes a
 //   market and the trader sees it closed; an operator reloads the OTC plugin
-//   while the trader's chart keeps updating. Screenshots of the main screens
+//   while the trader's chart keeps updating; the trader deposits through the
+//   sandbox, is refused a withdrawal until an operator approves their identity
+//   documents, withdraws (paid at once below the approval threshold, after an
+//   operator's approval above it, cancelled, rejected), and the ledger still
+//   verifies. Screenshots of the main screens
 //   go to $BOURSE_E2E_ARTIFACTS (default <build>/e2e-artifacts).
 //
 //   node tests/e2e/run.mjs            (BOURSE_BUILD_DIR / BOURSE_SOURCE_DIR from CTest)
@@ -25,7 +29,7 @@ const server = await startBourse({ buildDir, sourceDir });
 const { browser, newPage, hygiene } = await launch(server.url);
 
 let failures = 0;
-const ctx = { url: server.url, operator: OPERATOR, newPage, shot: (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }) };
+const ctx = { url: server.url, operator: OPERATOR, newPage, cli: server.cli, shot: (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }) };
 try {
   failures += await runScenarios(scenarios, ctx);
   failures += hygiene();

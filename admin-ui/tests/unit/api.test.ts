@@ -86,4 +86,41 @@ describe("api client", () => {
     await Promise.all([api.get("/a"), api.get("/b"), api.get("/c")]);
     expect(refreshes).toBe(1);
   });
+
+  it("uploads a file as the raw body with its type, retrying it after a 401", async () => {
+    const seen: { auth?: string; type?: string; body: string }[] = [];
+    const fetchImpl = async (url: string, init?: RequestInit) => {
+      const headers = init?.headers as Record<string, string>;
+      if (url.endsWith("/refresh")) return json(200, { access_token: "new", refresh_token: "r", expires_in: 900 });
+      seen.push({ auth: headers.Authorization, type: headers["Content-Type"], body: await new Response(init?.body).text() });
+      return headers.Authorization === "Bearer new" ? json(201, { id: "doc_1" }) : json(401, { title: "Unauthorized", detail: "expired" });
+    };
+    const store = new MemoryStore();
+    store.setItem("k", JSON.stringify({ accessToken: "old", refreshToken: "r0", expiresAt: 10 ** 13 }));
+    const api = new ApiClient("k", fetchImpl, store, () => 0);
+    const file = new Blob(["%PDF-1.7 fake"]);
+    expect(await api.upload("/api/v1/kyc/documents?type=passport", file, "application/pdf")).toEqual({ id: "doc_1" });
+    expect(seen).toEqual([
+      { auth: "Bearer old", type: "application/pdf", body: "%PDF-1.7 fake" },
+      { auth: "Bearer new", type: "application/pdf", body: "%PDF-1.7 fake" },
+    ]);
+  });
+
+  it("downloads bytes with the token, and turns an error reply into an ApiError", async () => {
+    const fetchImpl = async (url: string, init?: RequestInit) => {
+      const headers = init?.headers as Record<string, string>;
+      expect(headers.Authorization).toBe("Bearer t");
+      if (url.endsWith("/missing")) return json(404, { title: "Not Found", detail: "no such document" });
+      return new Response(new Uint8Array([0x89, 0x50, 0x4e, 0x47]), { status: 200, headers: { "Content-Type": "image/png" } });
+    };
+    const store = new MemoryStore();
+    store.setItem("k", JSON.stringify({ accessToken: "t", refreshToken: "r", expiresAt: 10 ** 13 }));
+    const api = new ApiClient("k", fetchImpl, store, () => 0);
+    const blob = await api.download("/api/v1/admin/kyc/kyc_1/documents/doc_1");
+    expect(blob.type).toBe("image/png");
+    expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const e = (await api.download("/missing").catch((x: unknown) => x)) as ApiError;
+    expect(e).toBeInstanceOf(ApiError);
+    expect([e.status, e.detail]).toEqual([404, "no such document"]);
+  });
 });

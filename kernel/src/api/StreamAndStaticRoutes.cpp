@@ -73,7 +73,7 @@ void addStaticFiles(Router& router, Kernel& kernel) {
             // The app loads nothing from any other host, so the policy can say so.
             r.response.set(
                 "Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+                "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
                 "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
             r.response.set("Referrer-Policy", "no-referrer");
             r.response.set("X-Frame-Options", "DENY");
