@@ -192,6 +192,10 @@ plugins:
         ::setenv("BOURSE_PG_DSN", "host=127.0.0.1", 1);
         ::setenv("BOURSE_JWT_SECRET", "a-secret-of-at-least-thirty-two-characters", 1);
         ::setenv("TWELVEDATA_API_KEY", "dummy-key", 1);
+        for (const char* name : {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RAZORPAY_KEY_SECRET",
+                                 "RAZORPAY_WEBHOOK_SECRET", "RAZORPAY_KEY_ID", "RAZORPAYX_ACCOUNT_NUMBER",
+                                 "SUMSUB_APP_TOKEN", "SUMSUB_SECRET_KEY", "SUMSUB_WEBHOOK_SECRET"})
+            ::setenv(name, "dummy", 1);
         const char* src = std::getenv("BOURSE_SOURCE_DIR");
         CPPUNIT_ASSERT_MESSAGE("BOURSE_SOURCE_DIR is set by CTest", src != nullptr);
         int count = 0;
