@@ -28,7 +28,8 @@ std::string configYaml(const FakeRazorpay& fake) {
            "  - id: razorpay\n    library: bourse-plugin-razorpay\n"
            "    secrets: { key_secret: " +
            o.keySecret + ", webhook_secret: " + o.webhookSecret + " }\n    config: { api_url: \"" + fake.url() +
-           "\", key_id: " + o.keyId + ", currencies: [USD, INR], payout: { account_number: \"" + o.accountNumber +
+           "\", key_id: " + o.keyId +
+           ", request_timeout_ms: 800, currencies: [USD, INR], payout: { account_number: \"" + o.accountNumber +
            "\" } }\n";
 }
 
@@ -66,6 +67,7 @@ class RazorpayFlowTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(depositsCreditOnceWhateverTheWebhooksDo);
     CPPUNIT_TEST(theBrowsersSignedResultRacesTheWebhook);
     CPPUNIT_TEST(lostWebhooksAreReconciled);
+    CPPUNIT_TEST(aConfirmationTheGatewayCannotAnswerStaysPending);
     CPPUNIT_TEST(gatewayFailuresChangeNothing);
     CPPUNIT_TEST(payoutsFinishFailOrBounce);
     CPPUNIT_TEST_SUITE_END();
@@ -132,6 +134,23 @@ public:
         r.fake.releaseWebhooks();
         r.settle();
         CPPUNIT_ASSERT_EQUAL(std::string("10045.00"), wallet(r.b, r.token).available);
+        assertLedgerVerifies(r.b);
+    }
+
+    void aConfirmationTheGatewayCannotAnswerStaysPending() {
+        Rig r;
+        r.fake.setWebhookOptions(FakeRazorpayWebhookOptions{false, false, true, false});  // never delivered
+        const auto [id, order] = r.deposit("65.00");
+        const auto checkout = r.fake.payOrder(order);
+        const std::string body = R"({"result":)" + checkout.toJson() + "}";
+        // Razorpay answers 5xx, then does not answer at all: the user is told so, the deposit stays open.
+        r.fake.failNext(502, 1);
+        assertProblem(r.b.post("/api/v1/wallet/deposits/" + id + "/confirm", body, r.token), 503, "razorpay");
+        r.fake.hangNext(std::chrono::milliseconds(3000), 1);
+        assertProblem(r.b.post("/api/v1/wallet/deposits/" + id + "/confirm", body, r.token), 503, "razorpay");
+        // Once Razorpay answers again, the reconciler completes it (it may already have: it runs every second).
+        CPPUNIT_ASSERT(eventually([&] { return r.status("deposits", id) == "succeeded"; }));
+        CPPUNIT_ASSERT_EQUAL(std::string("10065.00"), wallet(r.b, r.token).available);
         assertLedgerVerifies(r.b);
     }
 
