@@ -127,8 +127,9 @@ plugins:
         CPPUNIT_ASSERT_EQUAL(std::string("payout"), c.findPlugin("manual")->withdrawVia);
 
         const std::string money = errorOf("payments:\n  limits:\n    USD: { min_deposit: ten }\n");
-        CPPUNIT_ASSERT_MESSAGE(money, contains(money, "test.yaml:3:12: payments.limits.USD.min_deposit: expected an "
-                                                      "amount like \"100.00\", got 'ten'"));
+        CPPUNIT_ASSERT_MESSAGE(money, contains(money,
+                                               "test.yaml:3:12: payments.limits.USD.min_deposit: expected an "
+                                               "amount like \"100.00\", got 'ten'"));
         CPPUNIT_ASSERT(contains(errorOf("payments: { limits: { usd: {} } }"),
                                 "payments.limits.usd: 'usd' is not an ISO 4217 code like USD"));
         CPPUNIT_ASSERT(contains(errorOf("payments: { limits: { USD: { max_deposit: \"1.00\" } } }"),
@@ -139,6 +140,12 @@ plugins:
         CPPUNIT_ASSERT(contains(errorOf("kyc: { provider: onfido }"), "kyc.provider: 'onfido' is not a configured"));
         CPPUNIT_ASSERT(contains(errorOf("kyc: { required_for: [withdrawal] }"),
                                 "kyc.required_for: 'withdrawal' is not one of withdrawals, deposits, trading"));
+        CPPUNIT_ASSERT(
+            contains(errorOf("plugins:\n  - { id: s, library: x, checkout_origins: [\"https://a.com/x.js\"] }\n"),
+                     "plugins[0].checkout_origins: 'https://a.com/x.js' is not an origin"));
+        CPPUNIT_ASSERT(contains(
+            errorOf("plugins:\n  - { id: s, library: x, checkout_origins: [\"https://a.com; script-src *\"] }\n"),
+            "is not an origin"));
         CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: s, library: x, withdraw_via: wire }\n"),
                                 "plugins[0].withdraw_via: expected one of payout, refund, got 'wire'"));
     }

@@ -39,8 +39,25 @@ void addStreamRoute(Router& router, Kernel& kernel) {
     router.add("GET", "/api/v1/stream", [&kernel](Request& r) { kernel.stream().accept(r.http, r.response); });
 }
 
+namespace {
+
+/// The pages' Content-Security-Policy: our own origin, plus the checkout origins
+/// of enabled payment gateways (for their scripts, frames and requests).
+std::string contentSecurityPolicy(const Config& config) {
+    std::string extra;
+    for (const auto& p : config.plugins)
+        if (p.enabled)
+            for (const auto& origin : p.checkoutOrigins)
+                if (extra.find(" " + origin) == std::string::npos) extra += " " + origin;
+    return "default-src 'self'; script-src 'self'" + extra + "; connect-src 'self' ws: wss:" + extra +
+           "; frame-src 'self'" + extra + "; img-src 'self' data: blob:" + extra +
+           "; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+}
+
+}  // namespace
+
 void addStaticFiles(Router& router, Kernel& kernel) {
-    router.setFallback([&kernel](Request& r) {
+    router.setFallback([&kernel, policy = contentSecurityPolicy(kernel.config())](Request& r) {
         const std::string& root = kernel.config().server.staticDir;
         std::string path = Poco::URI(r.http.getURI()).getPath();
         if (root.empty() || path.rfind("/api/", 0) == 0) throw HttpError::notFound("no such resource");
@@ -70,11 +87,9 @@ void addStaticFiles(Router& router, Kernel& kernel) {
         r.response.set("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
         r.response.set("X-Content-Type-Options", "nosniff");
         if (file.getExtension() == "html") {
-            // The app loads nothing from any other host, so the policy can say so.
-            r.response.set(
-                "Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
-                "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+            // The app loads nothing from any other host but the checkouts of the
+            // payment gateways configured for it, so the policy can say so.
+            r.response.set("Content-Security-Policy", policy);
             r.response.set("Referrer-Policy", "no-referrer");
             r.response.set("X-Frame-Options", "DENY");
         }

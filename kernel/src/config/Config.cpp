@@ -80,7 +80,8 @@ void readInstrumentSources(const YamlReader& market, const std::set<std::string>
 }
 
 PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dirs) {
-    r.allowOnly({"id", "library", "enabled", "config", "secrets", "stale_after_ms", "withdraw_via"});
+    r.allowOnly(
+        {"id", "library", "enabled", "config", "secrets", "stale_after_ms", "withdraw_via", "checkout_origins"});
     PluginConfig p;
     p.where = r.where();
     p.id = r.requiredString("id");
@@ -93,6 +94,13 @@ PluginConfig readPlugin(const YamlReader& r, const std::vector<std::string>& dir
     if (auto s = r.child("secrets")) p.secrets = s->stringMap();
     p.staleAfterMs = r.integer("stale_after_ms", 0, 0, 86'400'000);
     p.withdrawVia = r.oneOf("withdraw_via", p.withdrawVia, {"payout", "refund"});
+    // Only scheme://host[:port]: these go verbatim into a security header.
+    static const std::regex origin(R"(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)");
+    for (const auto& o : r.stringList("checkout_origins")) {
+        if (!std::regex_match(o, origin))
+            r.fail("checkout_origins", "'" + o + "' is not an origin like https://checkout.example.com");
+        p.checkoutOrigins.push_back(o);
+    }
     return p;
 }
 

@@ -144,6 +144,9 @@ struct PluginConfig {
     /// Payment gateways: how withdrawals are paid, "payout" or "refund" (of an
     /// earlier deposit through the same gateway); see plugins/payment/README.md.
     std::string withdrawVia = "payout";
+    /// Payment gateways: origins the provider's browser checkout loads from
+    /// (scripts, frames, requests), added to the web app's Content-Security-Policy.
+    std::vector<std::string> checkoutOrigins;
     /// Payment gateways: moves real money (every gateway but the sandbox).
     [[nodiscard]] bool realMoney() const { return library.find("bourse-plugin-sandbox") == std::string::npos; }
 };

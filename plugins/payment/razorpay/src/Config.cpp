@@ -113,7 +113,10 @@ RazorpayConfig RazorpayConfig::parse(const std::string& json) {
         throw Error(BOURSE_E_CONFIG, "config: not a JSON object: " + e.message());
     }
     if (!cfg) throw Error(BOURSE_E_CONFIG, "config: not a JSON object");
-    checkKeys(cfg, {"api_url", "key_id", "merchant_name", "currencies", "payout", "request_timeout_ms"}, "");
+    checkKeys(
+        cfg,
+        {"api_url", "key_id", "merchant_name", "checkout_script_url", "currencies", "payout", "request_timeout_ms"},
+        "");
 
     RazorpayConfig c;
     c.apiUrl = text(cfg, "api_url", "api_url", c.apiUrl);
@@ -129,6 +132,10 @@ RazorpayConfig RazorpayConfig::parse(const std::string& json) {
     c.merchantName = text(cfg, "merchant_name", "merchant_name", c.merchantName);
     if (c.merchantName.empty() || c.merchantName.size() > 80 || !printable(c.merchantName))
         fail("merchant_name", "1-80 printable characters");
+
+    c.checkoutScriptUrl = text(cfg, "checkout_script_url", "checkout_script_url", c.checkoutScriptUrl);
+    if (c.checkoutScriptUrl.rfind("https://", 0) != 0 && c.checkoutScriptUrl.rfind("http://", 0) != 0)
+        fail("checkout_script_url", "must start with https:// (or http:// for a local fake)");
 
     if (cfg->has("currencies")) {
         if (cfg->get("currencies").type() != typeid(Poco::JSON::Array::Ptr))

@@ -29,6 +29,9 @@ struct RazorpayConfig {
     std::string apiUrl = "https://api.razorpay.com";
     std::string keyId;                    ///< public: rzp_test_… or rzp_live_…, also handed to Checkout
     std::string merchantName = "Bourse";  ///< the name Checkout shows
+    /// Razorpay's Checkout script, loaded by the browser (the kernel's CSP must
+    /// allow its origin: the plugin entry's checkout_origins).
+    std::string checkoutScriptUrl = "https://checkout.razorpay.com/v1/checkout.js";
     std::vector<std::string> currencies = {"INR", "USD"};
     std::optional<PayoutConfig> payout;
     std::int64_t requestTimeoutMs = 6'000;  ///< per request; a vpa payout chains three, under the kernel's 20 s

@@ -126,6 +126,7 @@ void RazorpayGateway::replyCheckout(const SharedReply& reply, const std::string&
     checkout->set("amount", amount.minor);
     checkout->set("currency", amount.currency);
     checkout->set("name", _config.merchantName);
+    checkout->set("script_url", _config.checkoutScriptUrl);
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("provider_ref", orderId);
     o.set("status", "pending");
