@@ -210,6 +210,10 @@ public:
         const auto up = b.request("POST", "/api/v1/kyc/documents?type=passport", kPng, "image/png", t);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(up.body, 201, up.status);
         const std::string doc = up.json()->getValue<std::string>("id");
+        // At most max_documents (2 here) per case.
+        CPPUNIT_ASSERT_EQUAL(201, b.request("POST", "/api/v1/kyc/documents?type=selfie", kPng, "image/png", t).status);
+        assertProblem(b.request("POST", "/api/v1/kyc/documents?type=proof_of_address", kPng, "image/png", t), 409,
+                      "at most 2 documents");
         // The document is the operator's to see, nobody else's, and is stored as sent.
         CPPUNIT_ASSERT_EQUAL(403, b.get("/api/v1/admin/kyc/" + caseId + "/documents/" + doc, t).status);
         const auto file = b.adminGet("/api/v1/admin/kyc/" + caseId + "/documents/" + doc);
