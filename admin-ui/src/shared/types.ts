@@ -218,7 +218,8 @@ export interface Withdrawal {
 export type Checkout =
   | { type: "sandbox"; amount: { minor: number; currency: string }; declines: boolean }
   | { type: "redirect"; url: string }
-  | { type: "razorpay"; key_id: string; order_id: string; amount: number; currency: string; name: string };
+  /** Razorpay Checkout for an order: `amount` in minor units, `script_url` Checkout's script. */
+  | { type: "razorpay"; key_id: string; order_id: string; amount: number; currency: string; name: string; script_url: string };
 
 export interface DepositReply {
   deposit: Deposit;

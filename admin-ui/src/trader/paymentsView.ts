@@ -1,8 +1,8 @@
 // Deposits and withdrawals: the two forms (gateway, an amount within the
 // platform's limits, a payout destination where the gateway needs one), the
 // checkout a new deposit opens (the sandbox's panel, a gateway's hosted page,
-// a Razorpay order), and the user's deposits and withdrawals, kept current by
-// the stream's deposit and withdrawal events.
+// Razorpay Checkout for a Razorpay order), and the user's deposits and
+// withdrawals, kept current by the stream's deposit and withdrawal events.
 import { ApiClient, ApiError, messageOf } from "../shared/api";
 import { h, mount, showFieldError } from "../shared/dom";
 import { formatDateTime, formatMoney } from "../shared/format";
@@ -13,6 +13,8 @@ import {
   redirectTarget, withdrawalNotice, withdrawalStatus,
 } from "../shared/payments";
 import type { Notice } from "../shared/payments";
+import { loadScript, razorpayOptions } from "../shared/razorpay";
+import type { RazorpayInstance, RazorpayOrder, RazorpayResult } from "../shared/razorpay";
 import type { Checkout, Deposit, DepositReply, Gateway, GatewaysReply, KycStatus, Withdrawal } from "../shared/types";
 
 const PAGE = 10;
@@ -294,14 +296,8 @@ export class PaymentsView {
         location.assign(url);
         return;
       }
-      case "razorpay": {
-        const amount = formatMoney(minorToDecimal(c.amount, c.currency), c.currency);
-        return this.checkoutNote(d, "Razorpay order",
-          h("dl", { class: "facts" }, h("dt", {}, "Order"), h("dd", { class: "mono" }, c.order_id), h("dt", {}, "Amount"), h("dd", {}, amount),
-            h("dt", {}, "Merchant"), h("dd", {}, c.name)),
-          h("p", { class: "muted" }, "Razorpay's payment window runs Razorpay's own script, which this site's security policy does not load, " +
-            "so it cannot open here. The deposit completes when Razorpay confirms a payment for this order; it then shows as succeeded below."));
-      }
+      case "razorpay":
+        return this.razorpayCheckout(d, c);
       default:
         return this.checkoutNote(d, "Checkout", h("p", { class: "error", role: "alert" },
           `This app cannot open ${d.gateway}'s checkout ("${(c as { type?: string }).type}").`));
@@ -329,6 +325,59 @@ export class PaymentsView {
       c.declines ? h("p", { class: "wait" }, "The sandbox always declines this amount, to show what a failed payment looks like.") : null,
       h("div", { class: "row-actions" }, pay, decline), error));
     pay.focus();
+  }
+
+  /** Razorpay's own Checkout (its script, loaded once) for the deposit's order; its result confirms the deposit. */
+  private razorpayCheckout(d: Deposit, c: RazorpayOrder): void {
+    const amount = formatMoney(minorToDecimal(c.amount, c.currency), c.currency);
+    const status = h("p", { role: "status", "data-role": "checkout-status" }, "Opening Razorpay Checkout…");
+    const error = h("p", { class: "error", role: "alert" });
+    const say = (text: string, problem = "") => {
+      status.textContent = text;
+      error.textContent = problem;
+    };
+    let checkout: RazorpayInstance | null = null;
+    /** Opens Checkout, loading Razorpay's script first (again, after a failed load). */
+    const open = async () => {
+      pay.disabled = true;
+      say("Opening Razorpay Checkout…");
+      try {
+        await loadScript(c.script_url);
+        if (!window.Razorpay) throw new Error("the script did not define Razorpay");
+        checkout ??= new window.Razorpay(razorpayOptions(c, (r) => void confirm(r), dismissed));
+      } catch (e) {
+        pay.disabled = false;
+        return say("", `Razorpay Checkout could not be opened (${e instanceof Error ? e.message : String(e)}). ` +
+          "The deposit stays pending with this order: try again later.");
+      }
+      if (this.checkoutFor !== d.id) return;  // closed (or another opened) meanwhile
+      say("Razorpay Checkout is open: complete the payment there.");
+      checkout.open();
+    };
+    const pay = h("button", { type: "button", class: "primary", disabled: true, onclick: () => void open() },
+      `Pay ${amount} with Razorpay`) as HTMLButtonElement;
+    mount(this.checkout, h("section", { class: "checkout", "aria-label": "Razorpay checkout", "data-deposit": d.id },
+      h("strong", { class: "checkout-title" }, "Razorpay"),
+      h("dl", { class: "facts" }, h("dt", {}, "Order"), h("dd", { class: "mono" }, c.order_id), h("dt", {}, "Amount"), h("dd", {}, amount),
+        h("dt", {}, "Merchant"), h("dd", {}, c.name)),
+      status, error,
+      h("div", { class: "row-actions" }, pay, h("button", { type: "button", onclick: () => this.closeCheckout() }, "Close"))));
+
+    const confirm = async (result: RazorpayResult) => {
+      say("Paid at Razorpay; confirming the deposit…");
+      try {
+        const after = await this.api.post<Deposit>(`/api/v1/wallet/deposits/${encodeURIComponent(d.id)}/confirm`, { result });
+        this.depositChanged(after);  // succeeded or failed: the checkout closes and the list shows it
+        if (after.status === "pending") say("Razorpay has the payment but has not captured it yet; the deposit completes when it does.");
+      } catch (e) {
+        say("", `The payment could not be confirmed here: ${messageOf(e)}. If Razorpay took the money, the deposit completes when Razorpay reports it.`);
+      }
+    };
+    const dismissed = () => {
+      pay.disabled = false;
+      say("You closed Razorpay Checkout. The deposit stays pending and its order stays valid: you can still pay it with the button below.");
+    };
+    void open();
   }
 
   private checkoutNote(d: Deposit, title: string, ...body: HTMLElement[]): void {

@@ -138,3 +138,72 @@ export async function startFakesProfile({ buildDir, sourceDir }) {
     },
   };
 }
+
+/** The fake Razorpay's default credentials (tests/fakes/razorpay/FakeRazorpay.h). */
+export const FAKE_RAZORPAY = { keyId: "rzp_test_FakeKey0000001", keySecret: "fake_key_secret_0001", webhookSecret: "fake_webhook_secret" };
+
+/**
+ * A bourse whose only gateway is Razorpay, pointed at a fake-razorpay process:
+ * its API, its stand-in Checkout script (/_fake/checkout.js) and that origin in
+ * the pages' CSP; rupee limits. The fake sends no webhooks (it has nowhere to
+ * send them), so only the browser's confirmation completes a deposit.
+ * Returns { url, fakeUrl, logs(), stop() }.
+ */
+export async function startRazorpayProfile({ buildDir, sourceDir }) {
+  const dataDir = mkdtempSync(join(tmpdir(), "bourse-e2e-razorpay-"));
+  const fake = await startProcess(resolve(buildDir, "bin/fake-razorpay"), ["--port", "0"], {}, /API (http:\/\/127\.0\.0\.1:\d+)/);
+  const config = join(dataDir, "bourse.yaml");
+  writeFileSync(config, `
+data_dir: ${dataDir}
+server: { host: 127.0.0.1, port: 0, static_dir: ${resolve(sourceDir, "admin-ui/dist")} }
+storage: { driver: sqlite }
+security: { argon2_memory_kib: 4096, argon2_iterations: 1 }
+logging: { level: warn }
+plugin_dirs: [${resolve(buildDir, "lib/bourse/plugins")}]
+plugins:
+  - id: otc
+    library: bourse-plugin-otc
+    config:
+      seed: 7
+      tick_interval_ms: 250
+      instruments:
+        - { symbol: OTC_EUR_USD, name: "EUR/USD (OTC)", base_price: "1.08000", price_scale: 5, volatility: HIGH, bias: 0 }
+  - id: binary-options
+    library: bourse-plugin-binary-options
+    config:
+      defaults: { durations: [5, 60], payout_percent: "80", min_stake: "1.00", max_stake: "1000.00" }
+  - id: razorpay
+    library: bourse-plugin-razorpay
+    withdraw_via: payout
+    checkout_origins: [${fake.url}]
+    secrets: { key_secret: ${FAKE_RAZORPAY.keySecret}, webhook_secret: ${FAKE_RAZORPAY.webhookSecret} }
+    config:
+      api_url: ${fake.url}
+      key_id: ${FAKE_RAZORPAY.keyId}
+      checkout_script_url: ${fake.url}/_fake/checkout.js
+      currencies: [INR]
+payments:
+  limits:
+    INR: { min_deposit: "100.00", max_deposit: "100000.00", daily_deposit: "200000.00", min_withdrawal: "100.00",
+           max_withdrawal: "50000.00", daily_withdrawal: "100000.00" }
+`);
+  let server;
+  try {
+    server = await startProcess(resolve(buildDir, "bin/bourse"), ["serve", "--config", config],
+      { BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password }, /listening on (http:\/\/[^/\s]+)\//);
+  } catch (e) {
+    await fake.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    url: server.url,
+    fakeUrl: fake.url,
+    logs: () => server.logs() + fake.logs(),
+    async stop() {
+      await server.stop();
+      await fake.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

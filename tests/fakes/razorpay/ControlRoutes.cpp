@@ -36,7 +36,8 @@ std::int64_t number(const Poco::JSON::Object::Ptr& o, const std::string& key, st
 Answer help() {
     auto o = object();
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const char* line : {"POST /_fake/orders/{id}/pay {method}", "POST /_fake/orders/{id}/fail {description}",
+    for (const char* line : {"GET /_fake/checkout.js (a stand-in for Razorpay Checkout's script)",
+                             "POST /_fake/orders/{id}/pay {method}", "POST /_fake/orders/{id}/fail {description}",
                              "POST /_fake/payouts/{id}/process|fail|reverse|reject {utr|description}",
                              "POST /_fake/refunds/{id}/process|fail", "POST /_fake/fund_accounts {name,vpa}",
                              "GET|POST /_fake/balance {balance}",
@@ -47,6 +48,97 @@ Answer help() {
         list->add(std::string(line));
     o->set("controls", list);
     return done(o);
+}
+
+/// A stand-in for Razorpay Checkout's script (checkout.razorpay.com/v1/checkout.js)
+/// with the same contract: `new Razorpay(options).open()`. The dialog's Pay
+/// completes the order here (POST /_fake/orders/{order_id}/pay) and hands
+/// options.handler Checkout's result; Cancel calls options.modal.ondismiss.
+/// FAKE_URL is replaced by the fake's URL (used if the script cannot tell where it came from).
+constexpr const char* kCheckoutScript = R"JS(// fake Razorpay: a stand-in for Razorpay Checkout (no real money).
+// new Razorpay({key, order_id, amount, currency, name, handler, modal: {ondismiss}}).open()
+(() => {
+  "use strict";
+  const src = document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : "";
+  const base = src ? new URL(src).origin : "FAKE_URL";
+  const money = (minor, currency) => {
+    try {
+      const f = new Intl.NumberFormat("en-IN", { style: "currency", currency });
+      return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
+    } catch {
+      return `${minor} ${currency} (minor units)`;
+    }
+  };
+  const el = (tag, text, style) => {
+    const e = document.createElement(tag);
+    e.textContent = text;
+    Object.assign(e.style, style);
+    return e;
+  };
+  class Razorpay {
+    constructor(options) {
+      if (!options || typeof options.key !== "string" || typeof options.order_id !== "string")
+        throw new TypeError("Razorpay: options.key and options.order_id are required");
+      this.options = options;
+      this.overlay = null;
+    }
+    open() {
+      if (this.overlay) return;
+      const o = this.options;
+      const overlay = el("div", "", { position: "fixed", inset: "0", background: "rgba(0,0,0,.45)", display: "flex",
+        alignItems: "center", justifyContent: "center", zIndex: "2147483647" });
+      const box = el("div", "", { background: "#fff", color: "#111", padding: "20px", borderRadius: "8px",
+        minWidth: "280px", font: "14px system-ui, sans-serif" });
+      box.setAttribute("role", "dialog");
+      box.setAttribute("aria-modal", "true");
+      box.setAttribute("aria-label", "Razorpay Checkout");
+      box.dataset.orderId = o.order_id;
+      const error = el("p", "", { color: "#b00020" });
+      error.setAttribute("role", "alert");
+      const button = { padding: "6px 14px", borderRadius: "4px", font: "inherit", cursor: "pointer" };
+      const pay = el("button", "Pay", { ...button, marginRight: "8px", background: "#3395ff", color: "#fff", border: "0" });
+      const cancel = el("button", "Cancel", { ...button, background: "#f3f3f3", color: "#111", border: "1px solid #bbb" });
+      pay.type = cancel.type = "button";
+      pay.onclick = async () => {
+        pay.disabled = cancel.disabled = true;
+        error.textContent = "";
+        try {
+          const r = await fetch(`${base}/_fake/orders/${encodeURIComponent(o.order_id)}/pay`, {
+            method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ method: "upi" }) });
+          const result = await r.json();
+          if (!r.ok) throw new Error(result.error || `HTTP ${r.status}`);
+          this.close();
+          if (typeof o.handler === "function") o.handler(result);
+        } catch (e) {
+          error.textContent = `Payment failed: ${e instanceof Error ? e.message : e}`;
+          pay.disabled = cancel.disabled = false;
+        }
+      };
+      cancel.onclick = () => {
+        this.close();
+        if (o.modal && typeof o.modal.ondismiss === "function") o.modal.ondismiss();
+      };
+      box.append(el("strong", o.name || "Merchant", {}), el("p", "Fake Razorpay: no real money", {}),
+        el("p", `${money(o.amount, o.currency)} for order ${o.order_id}`, {}), error, pay, cancel);
+      overlay.append(box);
+      document.body.append(overlay);
+      this.overlay = overlay;
+      pay.focus();
+    }
+    close() {
+      this.overlay?.remove();
+      this.overlay = null;
+    }
+  }
+  window.Razorpay = Razorpay;
+})();
+)JS";
+
+Answer checkoutScript(const FakeRazorpay& fake) {
+    std::string js = kCheckoutScript;
+    const std::string marker = "FAKE_URL";
+    js.replace(js.find(marker), marker.size(), fake.url());
+    return Answer{200, js, "application/javascript; charset=UTF-8"};
 }
 
 Answer webhooks(FakeRazorpay& fake) {
@@ -144,6 +236,7 @@ Answer control(FakeRazorpay& fake, const std::string& method, const std::string&
     };
     try {
         if (is("GET", "/_fake/?")) return help();
+        if (is("GET", "/_fake/checkout.js")) return checkoutScript(fake);
         if (is("POST", "/_fake/orders/([A-Za-z0-9_]+)/pay")) {
             const auto c = fake.payOrder(m[1], b->has("method") ? str(b, "method") : "upi");
             return Answer{200, c.toJson()};

@@ -5,6 +5,9 @@
 // Each endpoint calls the C++ control of the same name (FakeRazorpay.h):
 //
 //   GET  /_fake/                          this list
+//   GET  /_fake/checkout.js               a stand-in for Razorpay Checkout's script (application/javascript):
+//        new Razorpay(options).open() shows a dialog; Pay → /_fake/orders/{order_id}/pay → options.handler(result),
+//        Cancel → options.modal.ondismiss()
 //   POST /_fake/orders/{id}/pay           {"method":"upi"}  →
 //   {"razorpay_payment_id","razorpay_order_id","razorpay_signature"} POST /_fake/orders/{id}/fail {"description":"…"} →
 //   {"payment_id"} POST /_fake/payouts/{id}/process      {"utr":"…"} POST /_fake/payouts/{id}/fail {"description":"…"}

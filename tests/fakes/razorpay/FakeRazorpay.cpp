@@ -104,7 +104,7 @@ public:
 
     static void send(Poco::Net::HTTPServerResponse& resp, const Answer& a, bool cors) {
         resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(a.status));
-        resp.setContentType("application/json; charset=UTF-8");
+        resp.setContentType(a.contentType);
         if (cors) resp.set("Access-Control-Allow-Origin", "*");
         resp.setContentLength(static_cast<std::streamsize>(a.body.size()));
         resp.send() << a.body;
@@ -188,17 +188,20 @@ public:
 
     void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
         const Poco::URI uri(req.getURI());
+        const bool control = uri.getPath().rfind("/_fake", 0) == 0;
+        // The browser's CORS preflight, answered before any body is read: it has no
+        // Content-Length, and Poco would read an OPTIONS body until the connection closes.
+        if (control && req.getMethod() == "OPTIONS") {
+            resp.set("Access-Control-Allow-Origin", "*");
+            resp.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            resp.set("Access-Control-Allow-Headers", "Content-Type");
+            resp.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+            resp.send();
+            return;
+        }
         std::ostringstream body;
         Poco::StreamCopier::copyStream(req.stream(), body);
-        if (uri.getPath().rfind("/_fake", 0) == 0) {
-            if (req.getMethod() == "OPTIONS") {  // the browser's CORS preflight
-                resp.set("Access-Control-Allow-Origin", "*");
-                resp.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-                resp.set("Access-Control-Allow-Headers", "Content-Type");
-                resp.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
-                resp.send();
-                return;
-            }
+        if (control) {
             send(resp, razorpay::control(_self, req.getMethod(), uri.getPath(), body.str()), true);
             return;
         }

@@ -717,6 +717,29 @@ public:
         CPPUNIT_ASSERT_EQUAL(404, call(fake, "POST", "/_fake/nothing", "{}", {}, "").status);
         CPPUNIT_ASSERT_EQUAL(200, call(fake, "GET", "/_fake/", "", {}, "").status);
         CPPUNIT_ASSERT_EQUAL(204, call(fake, "OPTIONS", "/_fake/orders/x/pay", "", {}, "").status);
+        {  // a browser's preflight, which has no Content-Length, is answered at once
+            Poco::Net::HTTPClientSession session("127.0.0.1", fake.port());
+            session.setTimeout(Poco::Timespan(2, 0));
+            Poco::Net::HTTPRequest req("OPTIONS", "/_fake/orders/x/pay", Poco::Net::HTTPMessage::HTTP_1_1);
+            req.set("Origin", "http://127.0.0.1:8080");
+            req.set("Access-Control-Request-Method", "POST");
+            req.set("Access-Control-Request-Headers", "content-type");
+            session.sendRequest(req);
+            Poco::Net::HTTPResponse resp;
+            session.receiveResponse(resp);
+            CPPUNIT_ASSERT_EQUAL(204, static_cast<int>(resp.getStatus()));
+            CPPUNIT_ASSERT_EQUAL(std::string("Content-Type"), resp.get("Access-Control-Allow-Headers"));
+        }
+
+        // The stand-in for Checkout's script: window.Razorpay, paying through the control above.
+        r = call(fake, "GET", "/_fake/checkout.js", "", {}, "");
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(0, static_cast<int>(r.headers["content-type"].rfind("application/javascript", 0)));
+        for (const char* part : {"window.Razorpay = Razorpay", "/_fake/orders/", "/pay`", "o.handler(result)",
+                                 "o.modal.ondismiss()", "open()"})
+            CPPUNIT_ASSERT_MESSAGE(part, r.body.find(part) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE("the fake's own URL", r.body.find(fake.url()) != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(404, call(fake, "GET", "/_fake/checkout.jsx", "", {}, "").status);
     }
 };
 

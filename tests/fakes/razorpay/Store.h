@@ -34,6 +34,7 @@ namespace bourse::fakes::razorpay {
 struct Answer {
     int status = 200;
     std::string body;
+    std::string contentType = "application/json; charset=UTF-8";
 };
 
 /// One webhook event: its name and the entities of its payload (key, entity
