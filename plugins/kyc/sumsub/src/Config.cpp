@@ -1,55 +1,21 @@
 #include "Config.h"
 
-#include <bourse/plugin.hpp>
+#include <bourse/plugins/ConfigReader.h>
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <optional>
-#include <vector>
 
 namespace bourse::sumsub {
 
 namespace {
 
+using plugins::ConfigReader;
+
 constexpr std::array<const char*, 4> kPlaceholders = {"{access_token}", "{applicant_id}", "{user_ref}", "{level_name}"};
-
-[[noreturn]] void fail(const std::string& key, const std::string& why) {
-    throw Error(BOURSE_E_CONFIG, "config: " + key + ": " + why);
-}
-
-/// A whole number as the kernel hands it over: 600 or "600" (YAML may quote it).
-std::optional<std::int64_t> wholeNumber(const Poco::Dynamic::Var& v) {
-    if (v.isInteger()) return v.convert<std::int64_t>();
-    if (!v.isString()) return std::nullopt;
-    const std::string s = v.convert<std::string>();
-    if (s.empty() || s.size() > 15 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
-        return std::nullopt;
-    return std::stoll(s);
-}
-
-std::int64_t number(const Poco::JSON::Object::Ptr& o, const std::string& key, std::int64_t fallback, std::int64_t min,
-                    std::int64_t max) {
-    if (!o->has(key)) return fallback;
-    const auto n = wholeNumber(o->get(key));
-    if (!n || *n < min || *n > max)
-        fail(key, "expected a whole number " + std::to_string(min) + ".." + std::to_string(max));
-    return *n;
-}
-
-std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& fallback) {
-    if (!o->has(key)) return fallback;
-    if (!o->get(key).isString()) fail(key, "expected a string");
-    return o->getValue<std::string>(key);
-}
-
-bool httpUrl(const std::string& s) {
-    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0;
-}
 
 /// Level names are set in the Sumsub dashboard; what they may contain is kept
 /// to what travels unchanged in a query string and a JSON string.
@@ -59,17 +25,17 @@ bool validLevelName(const std::string& s) {
     });
 }
 
-void checkTemplate(const std::string& url) {
+void checkTemplate(const ConfigReader& cfg, const std::string& url) {
     if (url.empty()) return;
-    if (!httpUrl(url) && url.front() != '/')
-        fail("websdk_url", "must start with https://, http:// or / (a page of the kernel's own site)");
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0 && url.front() != '/')
+        cfg.fail("websdk_url", "must start with https://, http:// or / (a page of the kernel's own site)");
     for (std::size_t open = url.find('{'); open != std::string::npos; open = url.find('{', open + 1)) {
         const std::size_t close = url.find('}', open);
-        if (close == std::string::npos) fail("websdk_url", "unclosed '{'");
+        if (close == std::string::npos) cfg.fail("websdk_url", "unclosed '{'");
         const std::string name = url.substr(open, close - open + 1);
         if (std::find(kPlaceholders.begin(), kPlaceholders.end(), name) == kPlaceholders.end())
-            fail("websdk_url",
-                 "unknown placeholder " + name + " (known: {access_token}, {applicant_id}, {user_ref}, {level_name})");
+            cfg.fail("websdk_url", "unknown placeholder " + name +
+                                       " (known: {access_token}, {applicant_id}, {user_ref}, {level_name})");
     }
 }
 
@@ -82,38 +48,25 @@ std::string encoded(const std::string& value) {
 }  // namespace
 
 SumsubConfig SumsubConfig::parse(const std::string& json) {
-    Poco::JSON::Object::Ptr cfg;
-    try {
-        const auto v = Poco::JSON::Parser().parse(json);
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) cfg = v.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw Error(BOURSE_E_CONFIG, "config: not a JSON object: " + e.message());
-    }
-    if (!cfg) throw Error(BOURSE_E_CONFIG, "config: not a JSON object");
-    static const std::vector<std::string> known = {"api_url", "level_name", "websdk_url", "token_ttl_s",
-                                                   "request_timeout_ms"};
-    for (const auto& [k, v] : *cfg)
-        if (std::find(known.begin(), known.end(), k) == known.end()) fail(k, "unknown key");
+    const ConfigReader cfg = ConfigReader::parse(json);
+    cfg.allowOnly({"api_url", "level_name", "websdk_url", "token_ttl_s", "request_timeout_ms"});
 
     SumsubConfig c;
-    c.apiUrl = text(cfg, "api_url", c.apiUrl);
-    if (!httpUrl(c.apiUrl)) fail("api_url", "must start with https:// (or http:// for a local fake)");
-    while (!c.apiUrl.empty() && c.apiUrl.back() == '/')
-        c.apiUrl.pop_back();
+    c.apiUrl = cfg.baseUrl("api_url", c.apiUrl);
     try {
         if (!Poco::URI(c.apiUrl).getPath().empty() || c.apiUrl.find('?') != std::string::npos)
-            fail("api_url", "scheme, host and port only (the plugin adds /resources/...)");
+            cfg.fail("api_url", "scheme, host and port only (the plugin adds /resources/...)");
     } catch (const Poco::Exception& e) {
-        fail("api_url", "not a URL: " + e.message());
+        cfg.fail("api_url", "not a URL: " + e.message());
     }
-    c.levelName = text(cfg, "level_name", c.levelName);
+    c.levelName = cfg.text("level_name", c.levelName);
     if (!validLevelName(c.levelName))
-        fail("level_name", "1..128 letters, digits, spaces and '-', '_', '.' (the level's name in Sumsub)");
-    c.websdkUrl = text(cfg, "websdk_url", c.websdkUrl);
-    checkTemplate(c.websdkUrl);
+        cfg.fail("level_name", "1..128 letters, digits, spaces and '-', '_', '.' (the level's name in Sumsub)");
+    c.websdkUrl = cfg.text("websdk_url", c.websdkUrl);
+    checkTemplate(cfg, c.websdkUrl);
     // Sumsub's WebSDK asks for a new token when one expires; a minute is the least that makes sense.
-    c.tokenTtlS = number(cfg, "token_ttl_s", c.tokenTtlS, 60, 86'400);
-    c.requestTimeoutMs = number(cfg, "request_timeout_ms", c.requestTimeoutMs, 100, 120'000);
+    c.tokenTtlS = cfg.whole("token_ttl_s", c.tokenTtlS, 60, 86'400);
+    c.requestTimeoutMs = cfg.whole("request_timeout_ms", c.requestTimeoutMs, 100, 120'000);
     return c;
 }
 

@@ -2,6 +2,8 @@
 
 #include "Wire.h"
 
+#include <bourse/plugins/ConfigReader.h>
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -25,69 +27,36 @@ std::string stringify(const Poco::JSON::Object& o) {
     return out.str();
 }
 
-std::int64_t positive(const Poco::JSON::Object::Ptr& cfg, const std::string& key, std::int64_t fallback) {
-    if (!cfg->has(key)) return fallback;
-    const auto v = cfg->get(key);
-    if (!v.isInteger() || v.convert<std::int64_t>() <= 0)
-        throw Error(BOURSE_E_CONFIG, "config: " + key + ": expected a positive whole number");
-    return v.convert<std::int64_t>();
-}
-
-std::string textKey(const Poco::JSON::Object::Ptr& cfg, const std::string& key, const std::string& fallback) {
-    if (!cfg->has(key)) return fallback;
-    if (!cfg->get(key).isString()) throw Error(BOURSE_E_CONFIG, "config: " + key + ": expected a string");
-    return cfg->getValue<std::string>(key);
+/// Why s is not a Binance symbol; "" when it is one.
+std::string symbolProblem(const std::string& s) {
+    if (!s.empty() && s.size() <= 20 &&
+        std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isupper(ch) || std::isdigit(ch); }))
+        return "";
+    return "'" + s + "' is not a Binance symbol (uppercase letters and digits, e.g. BTCUSDT)";
 }
 
 }  // namespace
 
 BinanceConfig BinanceConfig::parse(const std::string& json) {
-    Poco::JSON::Object::Ptr cfg;
-    try {
-        cfg = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw Error(BOURSE_E_CONFIG, "config: not a JSON object: " + e.message());
-    }
-    static const std::vector<std::string> known = {
-        "rest_url",         "ws_url",           "symbols",        "stream",         "reconnect_min_ms",
-        "reconnect_max_ms", "poll_interval_ms", "stale_after_ms", "renew_after_ms", "weight_limit"};
-    for (const auto& [k, v] : *cfg)
-        if (std::find(known.begin(), known.end(), k) == known.end())
-            throw Error(BOURSE_E_CONFIG, "config: " + k + ": unknown key");
+    const plugins::ConfigReader cfg = plugins::ConfigReader::parse(json);
+    cfg.allowOnly({"rest_url", "ws_url", "symbols", "stream", "reconnect_min_ms", "reconnect_max_ms",
+                   "poll_interval_ms", "stale_after_ms", "renew_after_ms", "weight_limit"});
     BinanceConfig c;
-    c.restUrl = textKey(cfg, "rest_url", c.restUrl);
-    c.wsUrl = textKey(cfg, "ws_url", c.wsUrl);
-    if (c.restUrl.rfind("http://", 0) != 0 && c.restUrl.rfind("https://", 0) != 0)
-        throw Error(BOURSE_E_CONFIG, "config: rest_url: must start with http:// or https://");
-    if (c.wsUrl.rfind("ws://", 0) != 0 && c.wsUrl.rfind("wss://", 0) != 0)
-        throw Error(BOURSE_E_CONFIG, "config: ws_url: must start with ws:// or wss://");
-    while (!c.restUrl.empty() && c.restUrl.back() == '/')
-        c.restUrl.pop_back();
-    while (!c.wsUrl.empty() && c.wsUrl.back() == '/')
-        c.wsUrl.pop_back();
-    const auto symbols = cfg->getArray("symbols");
-    if (!symbols || symbols->size() == 0) throw Error(BOURSE_E_CONFIG, "config: symbols: list at least one symbol");
-    if (symbols->size() > 1024) throw Error(BOURSE_E_CONFIG, "config: symbols: at most 1024 per connection");
-    for (std::size_t i = 0; i < symbols->size(); ++i) {
-        const auto element = symbols->get(static_cast<unsigned>(i));
-        const std::string s = element.isString() ? element.convert<std::string>() : std::string();
-        if (s.empty() || s.size() > 20 ||
-            !std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isupper(ch) || std::isdigit(ch); }))
-            throw Error(BOURSE_E_CONFIG, "config: symbols[" + std::to_string(i) + "]: '" + s +
-                                             "' is not a Binance symbol (uppercase letters and digits, e.g. BTCUSDT)");
-        c.symbols.push_back(s);
-    }
-    c.stream = textKey(cfg, "stream", c.stream);
+    c.restUrl = cfg.baseUrl("rest_url", c.restUrl);
+    c.wsUrl = cfg.baseUrl("ws_url", c.wsUrl, {"ws", "wss"});
+    cfg.require("symbols", "required, a list of Binance symbols such as [BTCUSDT, ETHUSDT]");
+    c.symbols = cfg.strings("symbols", "a list of Binance symbols such as [BTCUSDT, ETHUSDT]", "symbol", symbolProblem);
+    if (c.symbols.size() > 1024) cfg.fail("symbols", "at most 1024 per connection");
+    c.stream = cfg.text("stream", c.stream);
     if (c.stream != "trade" && c.stream != "kline_1m" && c.stream != "bookTicker")
-        throw Error(BOURSE_E_CONFIG, "config: stream: must be trade, kline_1m or bookTicker");
-    c.reconnectMinMs = positive(cfg, "reconnect_min_ms", c.reconnectMinMs);
-    c.reconnectMaxMs = positive(cfg, "reconnect_max_ms", c.reconnectMaxMs);
-    c.pollIntervalMs = positive(cfg, "poll_interval_ms", c.pollIntervalMs);
-    c.staleAfterMs = positive(cfg, "stale_after_ms", c.staleAfterMs);
-    c.renewAfterMs = positive(cfg, "renew_after_ms", c.renewAfterMs);
-    c.weightLimit = static_cast<int>(positive(cfg, "weight_limit", c.weightLimit));
-    if (c.reconnectMaxMs < c.reconnectMinMs)
-        throw Error(BOURSE_E_CONFIG, "config: reconnect_max_ms: must not be below reconnect_min_ms");
+        cfg.fail("stream", "must be trade, kline_1m or bookTicker");
+    c.reconnectMinMs = cfg.whole("reconnect_min_ms", c.reconnectMinMs, 1, 3'600'000);
+    c.reconnectMaxMs = cfg.whole("reconnect_max_ms", c.reconnectMaxMs, 1, 3'600'000);
+    c.pollIntervalMs = cfg.whole("poll_interval_ms", c.pollIntervalMs, 1, 86'400'000);
+    c.staleAfterMs = cfg.whole("stale_after_ms", c.staleAfterMs, 1, 86'400'000);
+    c.renewAfterMs = cfg.whole("renew_after_ms", c.renewAfterMs, 1, 86'400'000);
+    c.weightLimit = static_cast<int>(cfg.whole("weight_limit", c.weightLimit, 1, 1'000'000));
+    if (c.reconnectMaxMs < c.reconnectMinMs) cfg.fail("reconnect_max_ms", "must not be below reconnect_min_ms");
     return c;
 }
 

@@ -16,9 +16,10 @@
 // it is down or silent (the host may fail over to another source), banned on 418.
 //
 // Config (JSON): rest_url, ws_url (production by default; tests point them at
-// tests/fakes), symbols (["BTCUSDT", ...], required), stream ("trade" |
-// "kline_1m" | "bookTicker"), reconnect_min_ms, reconnect_max_ms,
-// poll_interval_ms, stale_after_ms, renew_after_ms, weight_limit.
+// tests/fakes), symbols (["BTCUSDT", ...], required, none twice), stream
+// ("trade" | "kline_1m" | "bookTicker"), reconnect_min_ms and reconnect_max_ms
+// (1..3600000), poll_interval_ms, stale_after_ms and renew_after_ms
+// (1..86400000), weight_limit (1..1000000); numbers may be quoted.
 // Command "status": connection state, counters and the last error.
 //
 #pragma once

@@ -40,11 +40,6 @@ std::optional<Int> parseWhole(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::int64_t> wholeNumber(const Poco::Dynamic::Var& v) {
-    const auto s = scalarText(v);
-    return s ? parseWhole<std::int64_t>(*s) : std::nullopt;
-}
-
 std::optional<std::uint64_t> unsignedNumber(const Poco::Dynamic::Var& v) {
     const auto s = scalarText(v);
     return s ? parseWhole<std::uint64_t>(*s) : std::nullopt;  // from_chars refuses a sign here

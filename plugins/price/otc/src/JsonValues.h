@@ -4,7 +4,9 @@
 // or as a string ("500", "0.3"). Each reader returns nullopt for anything that
 // is not cleanly that kind of value (booleans, fractions where a whole number
 // is due, trailing junk, NaN), leaving the message to the caller, who knows the
-// JSON path.
+// JSON path. The config's own keys are read by bourse::plugins::ConfigReader;
+// these serve what it does not (a 64-bit seed, a bias, a decimal base_price)
+// and the operator commands' arguments.
 //
 #pragma once
 
@@ -17,9 +19,7 @@
 
 namespace bourse::otc::json {
 
-/// A whole number, e.g. 500, "500" or 500.0.
-std::optional<std::int64_t> wholeNumber(const Poco::Dynamic::Var& v);
-/// A non-negative whole number up to 2^64-1.
+/// A non-negative whole number up to 2^64-1, e.g. 500, "500" or 500.0.
 std::optional<std::uint64_t> unsignedNumber(const Poco::Dynamic::Var& v);
 /// A finite real number, e.g. 0.3 or "0.3".
 std::optional<double> realNumber(const Poco::Dynamic::Var& v);

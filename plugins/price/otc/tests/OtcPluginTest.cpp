@@ -114,13 +114,15 @@ public:
         const auto check = [](const std::string& expected, const std::string& json) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(json, expected, configError(json));
         };
-        check("config: expected a JSON object", "[1,2]");
-        check("config: expected a JSON object", "{not json");
-        check("config: instruments: is required", "{}");
-        check("config: instruments: expected a non-empty list", R"({"instruments":{}})");
+        check("config: not a JSON object", "[1,2]");
+        CPPUNIT_ASSERT(configError("{not json").rfind("config: not a JSON object: ", 0) == 0);
+        check("config: instruments: required", "{}");
+        check("config: instruments: expected a list of instruments", R"({"instruments":{}})");
+        check("config: instruments: list at least one instrument", R"({"instruments":[]})");
         check("config: speed: unknown key", R"({"speed":1,"instruments":[]})");
         check("config: seed: expected a whole number >= 0", R"({"seed":-1,"instruments":[]})");
-        check("config: tick_interval_ms: must be between 10 and 3600000", R"({"tick_interval_ms":5,"instruments":[]})");
+        check("config: tick_interval_ms: expected a whole number 10..3600000",
+              R"({"tick_interval_ms":5,"instruments":[]})");
         check("config: instruments[1]: expected an object", R"({"instruments":[{"symbol":"A","base_price":"1"},7]})");
         check("config: instruments[1].volatility: expected LOW, MEDIUM, HIGH or SPIKE",
               withSecond(R"("volatility":"WILD")"));
@@ -131,17 +133,17 @@ public:
         check("config: instruments[1].bias: expected a number between -1 and 1", withSecond(R"("bias":"up")"));
         check("config: instruments[1].bias: expected a number between -1 and 1", withSecond(R"("bias":true)"));
         check("config: instruments[1].colour: unknown key", withSecond(R"("colour":"red")"));
-        check("config: instruments[1].tick_interval_ms: expected a whole number",
+        check("config: instruments[1].tick_interval_ms: expected a whole number 10..3600000",
               withSecond(R"("tick_interval_ms":2.5)"));
-        check("config: instruments[1].price_scale: must be between 0 and 12", withSecond(R"("price_scale":13)"));
+        check("config: instruments[1].price_scale: expected a whole number 0..12", withSecond(R"("price_scale":13)"));
         check("config: instruments[1].symbol: duplicate symbol A",
               R"({"instruments":[{"symbol":"A","base_price":"1"},{"symbol":"A","base_price":"1"}]})");
         check("config: instruments[0].symbol: expected [A-Z0-9_]{1,32}, got 'eur/usd'",
               R"({"instruments":[{"symbol":"eur/usd","base_price":"1"}]})");
         check("config: instruments[0].symbol: expected [A-Z0-9_]{1,32}, got ''",
               R"({"instruments":[{"symbol":"","base_price":"1"}]})");
-        check("config: instruments[0].symbol: is required", R"({"instruments":[{"base_price":"1"}]})");
-        check("config: instruments[0].base_price: is required", R"({"instruments":[{"symbol":"A"}]})");
+        check("config: instruments[0].symbol: required", R"({"instruments":[{"base_price":"1"}]})");
+        check("config: instruments[0].base_price: required", R"({"instruments":[{"symbol":"A"}]})");
         check("config: instruments[0].base_price: must be positive",
               R"({"instruments":[{"symbol":"A","base_price":"0"}]})");
         check("config: instruments[0].base_price: must be positive",
@@ -397,7 +399,7 @@ public:
             PluginUnderTest p(bourse_module_entry, "otc", host);
             CPPUNIT_FAIL("an empty instrument list must be refused");
         } catch (const std::runtime_error& e) {
-            CPPUNIT_ASSERT_EQUAL(std::string("create failed: config: instruments: expected a non-empty list"),
+            CPPUNIT_ASSERT_EQUAL(std::string("create failed: config: instruments: list at least one instrument"),
                                  std::string(e.what()));
         }
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), host.activeTimers());
