@@ -208,6 +208,13 @@ std::string ConfigList::text(std::size_t index) const {
     return v.convert<std::string>();
 }
 
+std::int64_t ConfigList::whole(std::size_t index, std::int64_t min, std::int64_t max) const {
+    const auto n = wholeNumber(_array->get(static_cast<unsigned>(index)));
+    if (!n || *n < min || *n > max)
+        fail(index, "expected a whole number " + std::to_string(min) + ".." + std::to_string(max));
+    return *n;
+}
+
 ConfigReader ConfigList::object(std::size_t index, const std::string& what) const {
     const Poco::JSON::Object::Ptr child = _array->getObject(static_cast<unsigned>(index));  // null unless an object
     if (!child) fail(index, "expected " + what);

@@ -1,5 +1,7 @@
 #include "ManualKyc.h"
 
+#include <bourse/plugins/ConfigReader.h>
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -8,18 +10,11 @@
 namespace bourse::kyc {
 
 ManualKyc::ManualKyc(Host& host) : KycProvider(host) {
-    Poco::JSON::Object::Ptr config;
-    try {
-        config = Poco::JSON::Parser().parse(host.configJson()).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-        throw Error(BOURSE_E_CONFIG, "config: expected a JSON object");
-    }
-    for (const auto& [key, value] : *config)
-        if (key != "instructions") throw Error(BOURSE_E_CONFIG, "config: " + key + ": unknown key");
-    _instructions = config->optValue<std::string>(
-        "instructions",
-        "Upload a photo ID (passport, national ID or driving licence) and a proof of address. "
-        "An operator reviews them, usually within a working day.");
+    const auto config = plugins::ConfigReader::parse(host.configJson());
+    config.allowOnly({"instructions"});
+    _instructions = config.text("instructions",
+                                "Upload a photo ID (passport, national ID or driving licence) and a proof of address. "
+                                "An operator reviews them, usually within a working day.");
 }
 
 void ManualKyc::startVerification(const KycRequest& request, Reply reply) {

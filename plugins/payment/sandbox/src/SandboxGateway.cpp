@@ -1,5 +1,7 @@
 #include "SandboxGateway.h"
 
+#include <bourse/plugins/ConfigReader.h>
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -35,33 +37,22 @@ Poco::JSON::Object amountJson(const Money& m) {
 }  // namespace
 
 SandboxGateway::SandboxGateway(Host& host) : PaymentGateway(host) {
-    const auto config = parseObject(host.configJson(), "config");
-    for (const auto& [key, value] : *config)
-        if (key != "currencies" && key != "decline_amounts" && key != "payout_outcome" && key != "payout_delay_ms")
-            throw Error(BOURSE_E_CONFIG, "config: " + key + ": unknown key");
+    const auto config = plugins::ConfigReader::parse(host.configJson());
+    config.allowOnly({"currencies", "decline_amounts", "payout_outcome", "payout_delay_ms"});
     _currencies = {"USD"};
-    if (auto list = config->getArray("currencies")) {
-        _currencies.clear();
-        for (std::size_t i = 0; i < list->size(); ++i)
-            _currencies.insert(list->getElement<std::string>(static_cast<unsigned>(i)));
+    if (config.has("currencies")) {
+        const auto list = config.strings("currencies", "a list of currency codes such as [USD]", "currency");
+        _currencies = std::set<std::string>(list.begin(), list.end());
     }
-    if (auto list = config->getArray("decline_amounts")) {
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const auto v = list->get(static_cast<unsigned>(i));
-            if (!v.isInteger())
-                throw Error(BOURSE_E_CONFIG, "config: decline_amounts[" + std::to_string(i) + "]: minor units");
-            _declineAmounts.insert(v.convert<std::int64_t>());
-        }
+    if (config.has("decline_amounts")) {
+        const auto list = config.list("decline_amounts", "a list of amounts in minor units", "amount");
+        for (std::size_t i = 0; i < list.size(); ++i)
+            _declineAmounts.insert(list.whole(i, 1, 99'999'999'999));
     }
-    _payoutOutcome = config->optValue<std::string>("payout_outcome", _payoutOutcome);
+    _payoutOutcome = config.text("payout_outcome", _payoutOutcome);
     if (_payoutOutcome != "succeeded" && _payoutOutcome != "pending" && _payoutOutcome != "failed")
-        throw Error(BOURSE_E_CONFIG, "config: payout_outcome: one of succeeded, pending, failed");
-    if (config->has("payout_delay_ms")) {
-        const auto v = config->get("payout_delay_ms");
-        if (!v.isInteger() || v.convert<std::int64_t>() < 0 || v.convert<std::int64_t>() > 86'400'000)
-            throw Error(BOURSE_E_CONFIG, "config: payout_delay_ms: a whole number of milliseconds, 0..86400000");
-        _payoutDelayMs = v.convert<std::int64_t>();
-    }
+        config.fail("payout_outcome", "one of succeeded, pending, failed");
+    _payoutDelayMs = config.whole("payout_delay_ms", 0, 0, 86'400'000);
 }
 
 std::string SandboxGateway::record(const std::string& ref, const std::string& status, const Money& amount,

@@ -114,6 +114,8 @@ public:
     [[noreturn]] void fail(std::size_t index, const std::string& why) const;
 
     [[nodiscard]] std::string text(std::size_t index) const;
+    /// A whole number in min..max at index (a JSON number or digits in a string).
+    [[nodiscard]] std::int64_t whole(std::size_t index, std::int64_t min, std::int64_t max) const;
     /// The object at index; anything else is refused with "expected " + what.
     [[nodiscard]] ConfigReader object(std::size_t index, const std::string& what) const;
 
