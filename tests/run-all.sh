@@ -12,7 +12,7 @@ cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure --timeout 600 -j1)
 
 if [[ "${BOURSE_SANITIZE:-0}" == "1" ]]; then
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DBOURSE_SANITIZE=ON
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DBOURSE_SANITIZE=ON -DBOURSE_BENCHMARKS=OFF
   cmake --build build-asan -j"$jobs"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure --timeout 900 -j1)
 fi
