@@ -7,7 +7,16 @@
 #include "BourseProcess.h"
 #include "razorpay/FakeRazorpay.h"
 
+#include <Poco/Base64Encoder.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <future>
+#include <sstream>
 
 using namespace bourse::test;
 using bourse::fakes::FakeRazorpay;
@@ -60,6 +69,23 @@ struct Rig {
     void settle() { CPPUNIT_ASSERT(fake.waitForWebhooks()); }
 };
 
+/// The id of the order Razorpay holds for `receipt` (our deposit id), asked the way a merchant would; "" if none.
+std::string orderByReceipt(const FakeRazorpay& fake, const std::string& receipt) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", fake.port());
+    Poco::Net::HTTPRequest request("GET", "/v1/orders?receipt=" + receipt);
+    std::ostringstream credentials;
+    Poco::Base64Encoder encoder(credentials);
+    encoder << fake.options().keyId << ":" << fake.options().keySecret;
+    encoder.close();
+    request.set("Authorization", "Basic " + credentials.str());
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::ostringstream body;
+    body << session.receiveResponse(response).rdbuf();
+    const auto items = Poco::JSON::Parser().parse(body.str()).extract<Poco::JSON::Object::Ptr>()->getArray("items");
+    return items && items->size() ? items->getObject(0)->getValue<std::string>("id") : "";
+}
+
 }  // namespace
 
 class RazorpayFlowTest : public CppUnit::TestFixture {
@@ -68,6 +94,7 @@ class RazorpayFlowTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(theBrowsersSignedResultRacesTheWebhook);
     CPPUNIT_TEST(lostWebhooksAreReconciled);
     CPPUNIT_TEST(aConfirmationTheGatewayCannotAnswerStaysPending);
+    CPPUNIT_TEST(aPaymentEventBeforeTheCreateCallReturned);
     CPPUNIT_TEST(gatewayFailuresChangeNothing);
     CPPUNIT_TEST(payoutsFinishFailOrBounce);
     CPPUNIT_TEST_SUITE_END();
@@ -151,6 +178,34 @@ public:
         // Once Razorpay answers again, the reconciler completes it (it may already have: it runs every second).
         CPPUNIT_ASSERT(eventually([&] { return r.status("deposits", id) == "succeeded"; }));
         CPPUNIT_ASSERT_EQUAL(std::string("10065.00"), wallet(r.b, r.token).available);
+        assertLedgerVerifies(r.b);
+    }
+
+    void aPaymentEventBeforeTheCreateCallReturned() {
+        Rig r;
+        // Razorpay creates the order but its answer is held back past the plugin's timeout;
+        // meanwhile the order is paid and the webhooks arrive, naming our deposit in the notes.
+        r.fake.hangNext(std::chrono::milliseconds(2500), 1, true);
+        auto create = std::async(std::launch::async, [&] {
+            return r.b.post("/api/v1/wallet/deposits", R"({"gateway":"razorpay","amount":"90.00"})", r.token);
+        });
+        std::string deposit, order;
+        CPPUNIT_ASSERT(eventually(
+            [&] {
+                const auto list = r.b.get("/api/v1/wallet/deposits", r.token).json()->getArray("deposits");
+                if (list->size() == 0) return false;
+                deposit = list->getObject(0)->getValue<std::string>("id");
+                order = orderByReceipt(r.fake, deposit);
+                return !order.empty();
+            },
+            std::chrono::seconds(5)));
+        r.fake.payOrder(order);
+        r.settle();
+        CPPUNIT_ASSERT_EQUAL(std::string("succeeded"), r.status("deposits", deposit));
+        // The create call then fails for the browser, and that changes nothing: credited once.
+        CPPUNIT_ASSERT_EQUAL(503, create.get().status);
+        CPPUNIT_ASSERT_EQUAL(std::string("succeeded"), r.status("deposits", deposit));
+        CPPUNIT_ASSERT_EQUAL(std::string("10090.00"), wallet(r.b, r.token).available);
         assertLedgerVerifies(r.b);
     }
 
