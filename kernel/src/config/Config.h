@@ -146,7 +146,7 @@ struct PluginConfig {
     std::string withdrawVia = "payout";
     /// Payment gateways: origins the provider's browser checkout loads from
     /// (scripts, frames, requests), added to the web app's Content-Security-Policy.
-    std::vector<std::string> checkoutOrigins;
+    std::vector<std::string> checkoutOrigins{};
     /// Payment gateways: moves real money (every gateway but the sandbox).
     [[nodiscard]] bool realMoney() const { return library.find("bourse-plugin-sandbox") == std::string::npos; }
 };
