@@ -91,6 +91,7 @@ class PaymentsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aPayoutInFlightSurvivesACrash);
     CPPUNIT_TEST(aDepositOpenAcrossARestartCreditsOnce);
     CPPUNIT_TEST(aWithdrawalTheGatewayCouldNotTakeIsSentLater);
+    CPPUNIT_TEST(tradingCanRequireVerifiedIdentity);
     CPPUNIT_TEST(webhooksAreVerifiedByTheirPlugin);
     CPPUNIT_TEST_SUITE_END();
 
@@ -380,6 +381,26 @@ public:
         const Wallet w = wallet(b, t);
         CPPUNIT_ASSERT_EQUAL(std::string("9600.00"), w.available);
         CPPUNIT_ASSERT_EQUAL(std::string("0.00"), w.pendingWithdrawal);
+        assertLedgerVerifies(b);
+    }
+
+    void tradingCanRequireVerifiedIdentity() {
+        BourseProcess b(
+            "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n"
+            "kyc: { provider: manual, required_for: [trading] }\n"
+            "plugin_dirs: [BUILD_DIR/lib/bourse/plugins]\nplugins:\n"
+            "  - { id: manual, library: bourse-plugin-kyc-manual }\n" +
+            otcPluginYaml(50) + binaryPluginYaml());
+        waitForLivePrices(b);
+        const std::string t = b.userToken("pia@bourse.test");
+        const std::string trade =
+            R"({"symbol":"OTC_EUR_USD","direction":"UP","stake":"10.00","duration":60,"client_order_id":"k-1"})";
+        assertProblem(b.post("/api/v1/trades", trade, t), 403, "verify your identity before trading");
+        CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, t).available);
+        verifyIdentity(b, t);
+        const auto placed = b.post("/api/v1/trades", trade, t);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(placed.body, 201, placed.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("9990.00"), wallet(b, t).available);
         assertLedgerVerifies(b);
     }
 

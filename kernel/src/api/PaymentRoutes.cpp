@@ -27,6 +27,7 @@
 #include "plugins/PluginInstance.h"
 #include "plugins/PluginManager.h"
 #include "storage/AuditLog.h"
+#include "util/RateLimiter.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -206,7 +207,10 @@ void addPaymentRoutes(Router& router, Kernel& kernel) {
             event = instance->verifyWebhook(webhook);
         } catch (const PluginError& e) {
             if (e.status() == BOURSE_E_SIGNATURE || e.status() == BOURSE_E_INVALID) {
-                kernel.audit().record("webhook:" + id, "webhook.refused", id, e.what());
+                // Audited, but a flood of forgeries from one address is not allowed to flood the audit log.
+                const std::string from = r.http.clientAddress().host().toString();
+                if (kernel.authLimiter().allow("webhook:" + from))
+                    kernel.audit().record("webhook:" + id, "webhook.refused", id, from + ": " + e.what());
                 throw HttpError::badRequest(e.status() == BOURSE_E_SIGNATURE ? "signature verification failed"
                                                                              : "malformed webhook");
             }
