@@ -17,6 +17,9 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
 
 using namespace Poco::Data::Keywords;
 
@@ -39,13 +42,11 @@ std::string objectText(const std::string& json, const std::string& field) {
     throw HttpError::badRequest(field + ": must be a JSON object", field);
 }
 
+/// A JSON string literal of s, quotes included.
 std::string quoted(const std::string& s) {
-    Poco::JSON::Object o;
-    o.set("v", s);
     std::ostringstream out;
-    o.stringify(out);
-    const std::string t = out.str();
-    return t.substr(5, t.size() - 6);  // {"v":"..."} → "..."
+    Poco::JSON::Stringifier::formatString(s, out);
+    return out.str();
 }
 
 }  // namespace
@@ -73,12 +74,11 @@ const CurrencyLimits& PaymentService::limitsFor(const std::string& currency, con
     return it->second;
 }
 
-std::int64_t PaymentService::parseAmount(const std::string& text, const std::string& currency) const {
+std::int64_t PaymentService::parseAmount(const std::string& text) const {
     std::string why;
     const auto minor = parseMinor(text, 2, why);
     if (!minor) throw HttpError::badRequest("amount: " + why, "amount");
     if (*minor <= 0) throw HttpError::badRequest("amount: must be above zero", "amount");
-    (void)currency;
     return *minor;
 }
 
@@ -95,9 +95,9 @@ std::string PaymentService::kycStatus(const std::string& userId) const {
 DepositResult PaymentService::createDeposit(const std::string& userId, const std::string& gateway,
                                             const std::string& amountText, const std::string& currency,
                                             const std::string& clientKey, const std::string& returnUrl) {
-    const GatewayInfo g = _gateways.require(gateway, "gateway");
+    (void)_gateways.require(gateway, "gateway");
     const CurrencyLimits& limits = limitsFor(currency, "currency");
-    const std::int64_t amount = parseAmount(amountText, currency);
+    const std::int64_t amount = parseAmount(amountText);
     if (amount < limits.minDeposit || amount > limits.maxDeposit)
         throw unprocessable("amount: deposits are between " + formatMinor(limits.minDeposit) + " and " +
                                 formatMinor(limits.maxDeposit) + " " + currency,
@@ -171,7 +171,6 @@ DepositResult PaymentService::createDeposit(const std::string& userId, const std
         reply.body->getObject("checkout")->stringify(out);
         result.checkoutJson = out.str();
     }
-    (void)g;
     return result;
 }
 
@@ -246,7 +245,7 @@ Withdrawal PaymentService::requestWithdrawal(const std::string& userId, const st
     created = false;
     const GatewayInfo g = _gateways.require(gateway, "gateway");
     const CurrencyLimits& limits = limitsFor(currency, "currency");
-    const std::int64_t amount = parseAmount(amountText, currency);
+    const std::int64_t amount = parseAmount(amountText);
     if (amount < limits.minWithdrawal || amount > limits.maxWithdrawal)
         throw unprocessable("amount: withdrawals are between " + formatMinor(limits.minWithdrawal) + " and " +
                                 formatMinor(limits.maxWithdrawal) + " " + currency,

@@ -130,7 +130,7 @@ private:
     void notifyDeposit(const std::string& id);
     void notifyWithdrawal(const std::string& id);
     [[nodiscard]] const CurrencyLimits& limitsFor(const std::string& currency, const std::string& field) const;
-    [[nodiscard]] std::int64_t parseAmount(const std::string& text, const std::string& currency) const;
+    [[nodiscard]] std::int64_t parseAmount(const std::string& text) const;
     [[nodiscard]] std::string kycStatus(const std::string& userId) const;
     void reconcileLoop();
 
