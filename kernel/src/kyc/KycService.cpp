@@ -16,7 +16,6 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Parser.h>
 
-#include <future>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -133,14 +132,10 @@ KycStart KycService::start(const std::string& userId, const std::string& email, 
     request.full_name = {name.data(), name.size()};
     request.country = {country.data(), country.size()};
     request.metadata_json = {metadata.data(), metadata.size()};
-    auto promise = std::make_shared<std::promise<std::pair<bourse_status, std::string>>>();
-    auto future = promise->get_future();
-    instance->startVerification(request, [promise](bourse_status s, const std::string& json) {
-        promise->set_value({s, json});
-    });
-    if (future.wait_for(std::chrono::milliseconds(_config.payments.gatewayTimeoutMs)) != std::future_status::ready)
-        throw HttpError(503, "Service Unavailable", "the KYC provider did not answer in time");
-    const auto [s, json] = future.get();
+    const auto answer = awaitReply([&](auto done) { instance->startVerification(request, std::move(done)); },
+                                  std::chrono::milliseconds(_config.payments.gatewayTimeoutMs));
+    if (!answer) throw HttpError(503, "Service Unavailable", "the KYC provider did not answer in time");
+    const auto& [s, json] = *answer;
     if (s != BOURSE_OK) {
         // The provider's own words reach the user only when they are about the request.
         if (s == BOURSE_E_INVALID || s == BOURSE_E_REJECTED)

@@ -7,7 +7,6 @@
 #include <Poco/JSON/Parser.h>
 
 #include <cstring>
-#include <future>
 #include <memory>
 
 namespace bourse {
@@ -32,16 +31,11 @@ GatewayReply GatewayClient::call(const std::string& gateway, PaymentCall call, c
     request.reference = {r.reference.data(), r.reference.size()};
     request.metadata_json = {r.metadataJson.data(), r.metadataJson.size()};
 
-    // The promise outlives this call: a reply after the deadline lands in it unseen.
-    auto promise = std::make_shared<std::promise<std::pair<bourse_status, std::string>>>();
-    auto future = promise->get_future();
-    instance->payment(call, request, [promise](bourse_status s, const std::string& json) {
-        promise->set_value({s, json});
-    });
-    if (future.wait_for(_timeout) != std::future_status::ready)
+    const auto reply = awaitReply([&](auto done) { instance->payment(call, request, std::move(done)); }, _timeout);
+    if (!reply)
         return {BOURSE_E_UNAVAILABLE, nullptr,
                 "payment gateway '" + gateway + "' did not answer within " + std::to_string(_timeout.count()) + " ms"};
-    auto [status, json] = future.get();
+    const auto& [status, json] = *reply;
     if (status != BOURSE_OK) return {status, nullptr, json};
     try {
         auto body = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();

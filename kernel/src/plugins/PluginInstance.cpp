@@ -1,6 +1,7 @@
 #include "plugins/PluginInstance.h"
 
 #include <cstddef>
+#include <future>
 #include <regex>
 
 namespace bourse {
@@ -29,6 +30,17 @@ std::string str(bourse_str s) {
 }
 
 }  // namespace
+
+std::optional<std::pair<bourse_status, std::string>> awaitReply(
+    const std::function<void(std::function<void(bourse_status, const std::string&)>)>& start,
+    std::chrono::milliseconds deadline) {
+    // The promise outlives this call: a reply after the deadline lands in it unseen.
+    auto promise = std::make_shared<std::promise<std::pair<bourse_status, std::string>>>();
+    auto future = promise->get_future();
+    start([promise](bourse_status s, const std::string& json) { promise->set_value({s, json}); });
+    if (future.wait_for(deadline) != std::future_status::ready) return std::nullopt;
+    return future.get();
+}
 
 PluginInstance::PluginInstance(std::shared_ptr<ModuleLibrary> library, const bourse_plugin_descriptor* descriptor,
                                std::string id)

@@ -16,6 +16,7 @@
 #include "plugins/ModuleLibrary.h"
 #include "plugins/PluginError.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,15 @@ namespace bourse {
 
 /// The payment-gateway entries that answer through a reply (plugins/payment/README.md).
 enum class PaymentCall { CreateDeposit, ConfirmDeposit, Payout, Refund, Query };
+
+class PluginInstance;
+
+/// Runs `start(done)` (an asynchronous call such as payment() or
+/// startVerification()) and waits for its reply at most `deadline`: the reply's
+/// status and JSON, or nullopt when none came in time (a later reply is dropped).
+std::optional<std::pair<bourse_status, std::string>> awaitReply(
+    const std::function<void(std::function<void(bourse_status, const std::string&)>)>& start,
+    std::chrono::milliseconds deadline);
 
 class PluginInstance {
 public:
