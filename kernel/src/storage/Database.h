@@ -23,7 +23,6 @@
 namespace bourse {
 
 class PreparedSession;
-class WalCheckpointer;
 
 class Database {
 public:
@@ -73,7 +72,6 @@ private:
     std::unique_ptr<Poco::Data::SessionPool> _pool;
     std::vector<std::unique_ptr<Reader>> _readers;
     std::atomic<std::size_t> _nextReader{0};
-    std::unique_ptr<WalCheckpointer> _checkpointer;  // SQLite only
 };
 
 }  // namespace bourse
