@@ -13,6 +13,7 @@
 #include "app/Kernel.h"
 #include "http/JsonBody.h"
 #include "http/Router.h"
+#include "ledger/Currencies.h"
 #include "ledger/Ledger.h"
 #include "storage/Database.h"
 #include "util/Ids.h"
@@ -54,10 +55,12 @@ std::string walletJson(Kernel& kernel, const std::string& userId) {
     Poco::JSON::Array balances;
     for (const Balance& b : Ledger::balances(s, userId)) {
         Poco::JSON::Object o;
+        const int decimals = currencyDecimals(b.currency);
         o.set("currency", b.currency);
-        o.set("available", formatMinor(b.available));
-        o.set("locked", formatMinor(b.locked));
-        o.set("pending_withdrawal", formatMinor(b.withdrawing));
+        o.set("available", formatMinor(b.available, decimals));
+        o.set("locked", formatMinor(b.locked, decimals));
+        o.set("pending_withdrawal", formatMinor(b.withdrawing, decimals));
+        o.set("in_bots", formatMinor(b.inBots, decimals));
         balances.add(o);
     }
     Poco::JSON::Object body;
@@ -133,8 +136,8 @@ void addAccountRoutes(Router& router, Kernel& kernel) {
             o.set("reference", l.reference);
             o.set("memo", l.memo);
             o.set("currency", l.currency);
-            o.set("available_change", formatMinor(l.availableChange));
-            o.set("locked_change", formatMinor(l.lockedChange));
+            o.set("available_change", formatMinor(l.availableChange, currencyDecimals(l.currency)));
+            o.set("locked_change", formatMinor(l.lockedChange, currencyDecimals(l.currency)));
             o.set("created_at", l.createdNs / 1'000'000);
             items.add(o);
         }

@@ -3,6 +3,8 @@
 #include "accounts/AccountService.h"
 #include "accounts/TokenService.h"
 #include "api/Routes.h"
+#include "bots/BotRunner.h"
+#include "bots/BotService.h"
 #include "http/Router.h"
 #include "kyc/KycService.h"
 #include "ledger/Ledger.h"
@@ -124,6 +126,14 @@ void Kernel::start() {
         const std::string channel = "user:" + userId;
         if (_stream->hasSubscribers(channel)) _stream->publish(channel, json());
     });
+    _botRunner = std::make_unique<BotRunner>(
+        *_db, *_commits, *_market, *_plugins, *_clock, *_metrics,
+        PaperTerms{Decimal::parse(_config.trading.paperFeeBps), Decimal::parse(_config.trading.paperSlippageBps)});
+    _botRunner->setEventSink([this](const std::string& userId, const std::string& json) {
+        const std::string channel = "user:" + userId;
+        if (_stream->hasSubscribers(channel)) _stream->publish(channel, json);
+    });
+    _bots = std::make_unique<BotService>(*_db, *_commits, *_market, *_plugins, *_botRunner, *_clock);
     _gateways = std::make_unique<GatewayClient>(*_plugins, _config,
                                                 std::chrono::milliseconds(_config.payments.gatewayTimeoutMs));
     _payments = std::make_unique<PaymentService>(*_db, *_commits, *_gateways, *_audit, _config, *_clock, *_metrics);
@@ -154,6 +164,9 @@ void Kernel::start() {
     if (_config.watchPlugins) _plugins->startWatcher(_config.watchIntervalMs);
     // Settles what expired while the kernel was down, then keeps up.
     _positions->startSettler(std::chrono::milliseconds(_config.trading.settleIntervalMs));
+    // Live bots carry on from their stored orders, fills and state.
+    _botRunner->start();
+    _market->setPriceObserver([this](const PriceTick& tick) { _botRunner->onPrice(tick); });
     // Asks gateways about what stayed pending, including across a restart.
     _payments->startReconciler();
 
@@ -162,6 +175,7 @@ void Kernel::start() {
     addAdminRoutes(*_router, *this);
     addAccountRoutes(*_router, *this);
     addTradeRoutes(*_router, *this);
+    addBotRoutes(*_router, *this);
     addPaymentRoutes(*_router, *this);
     addKycRoutes(*_router, *this);
     addStreamRoute(*_router, *this);
@@ -187,6 +201,8 @@ void Kernel::stop() {
     _running = false;
     _server->stopAll(true);
     _stream->stop();
+    _market->setPriceObserver(nullptr);
+    if (_botRunner) _botRunner->stop();
     _positions->stop();
     _payments->stop();
     _history->stop();

@@ -21,6 +21,8 @@ class AccountService;
 class AuditLog;
 class CommitQueue;
 class PositionService;
+class BotRunner;
+class BotService;
 class GatewayClient;
 class PaymentService;
 class KycService;
@@ -68,6 +70,8 @@ public:
     [[nodiscard]] TokenService& tokens() noexcept { return *_tokens; }
     [[nodiscard]] AccountService& accounts() noexcept { return *_accounts; }
     [[nodiscard]] PositionService& positions() noexcept { return *_positions; }
+    [[nodiscard]] BotService& bots() noexcept { return *_bots; }
+    [[nodiscard]] BotRunner& botRunner() noexcept { return *_botRunner; }
     [[nodiscard]] CommitQueue& commits() noexcept { return *_commits; }
     [[nodiscard]] PaymentService& payments() noexcept { return *_payments; }
     [[nodiscard]] KycService& kyc() noexcept { return *_kyc; }
@@ -96,6 +100,8 @@ private:
     std::unique_ptr<TokenService> _tokens;
     std::unique_ptr<AccountService> _accounts;
     std::unique_ptr<PositionService> _positions;
+    std::unique_ptr<BotRunner> _botRunner;
+    std::unique_ptr<BotService> _bots;
     std::unique_ptr<GatewayClient> _gateways;
     std::unique_ptr<PaymentService> _payments;
     std::unique_ptr<KycService> _kyc;

@@ -176,9 +176,19 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
             a->fail("demo_balance", "expected an amount like \"10000.00\", got '" + c.accounts.demoBalance + "'");
     }
     if (auto t = root.child("trading")) {
-        t->allowOnly({"binary_product", "settle_interval_ms"});
+        t->allowOnly({"binary_product", "settle_interval_ms", "paper_fee_bps", "paper_slippage_bps"});
         c.trading.binaryProduct = t->string("binary_product", c.trading.binaryProduct);
         c.trading.settleIntervalMs = t->integer("settle_interval_ms", c.trading.settleIntervalMs, 5, 60000);
+        // Basis points below 100 % of the notional, at most 4 decimals.
+        static const std::regex bps(R"([0-9]{1,3}(\.[0-9]{1,4})?)");
+        c.trading.paperFeeBps = t->string("paper_fee_bps", c.trading.paperFeeBps);
+        if (!std::regex_match(c.trading.paperFeeBps, bps) || std::stod(c.trading.paperFeeBps) >= 1000)
+            t->fail("paper_fee_bps",
+                    "expected basis points below 1000 like \"10\", got '" + c.trading.paperFeeBps + "'");
+        c.trading.paperSlippageBps = t->string("paper_slippage_bps", c.trading.paperSlippageBps);
+        if (!std::regex_match(c.trading.paperSlippageBps, bps) || std::stod(c.trading.paperSlippageBps) >= 1000)
+            t->fail("paper_slippage_bps",
+                    "expected basis points below 1000 like \"5\", got '" + c.trading.paperSlippageBps + "'");
     }
     if (auto l = root.child("logging")) {
         l->allowOnly({"level", "format"});

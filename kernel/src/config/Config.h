@@ -85,6 +85,10 @@ struct AccountsSection {
 struct TradingConfig {
     std::string binaryProduct = "binary-options";  ///< plugin id behind /api/v1/trades
     int settleIntervalMs = 100;
+    /// The paper venue of bots: fee per execution and market-order slippage, in
+    /// basis points (decimal strings, e.g. "7.5").
+    std::string paperFeeBps = "10";
+    std::string paperSlippageBps = "5";
 };
 
 /// Money limits of one currency, in minor units (2-decimal currencies).

@@ -144,6 +144,8 @@ std::vector<Balance> Ledger::balances(Poco::Data::Session& s, const std::string&
             b.locked = amounts[i];
         else if (kinds[i] == "withdrawing")
             b.withdrawing = amounts[i];
+        else if (kinds[i].rfind("bot-", 0) == 0)
+            b.inBots += amounts[i];
     }
     std::vector<Balance> out;
     for (auto& [c, b] : byCurrency)

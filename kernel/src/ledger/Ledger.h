@@ -53,6 +53,7 @@ struct Balance {
     std::int64_t available = 0;
     std::int64_t locked = 0;
     std::int64_t withdrawing = 0;  ///< reserved for withdrawals in flight
+    std::int64_t inBots = 0;       ///< held by the user's bots (their capital, or what they bought)
 };
 
 struct JournalLine {

@@ -101,6 +101,11 @@ void MarketData::setListener(Listener listener) {
     _listener = std::move(listener);
 }
 
+void MarketData::setPriceObserver(PriceObserver observer) {
+    std::lock_guard lock(_mutex);
+    _priceObserver = std::move(observer);
+}
+
 void MarketData::start() {
     std::lock_guard lock(_mutex);
     if (_writer.joinable()) return;
@@ -363,6 +368,7 @@ void MarketData::takeOver(const SourceSelector::Switch& sw, Messages& messages) 
 std::string MarketData::onTick(const std::string& source, PriceTick tick) {
     Messages messages;
     Listener listener;
+    PriceObserver observer;
     std::optional<SourceSelector::Switch> pendingSwitch;
     {
         std::unique_lock lock(_mutex);
@@ -408,12 +414,14 @@ std::string MarketData::onTick(const std::string& source, PriceTick tick) {
         }
         applyPrice(tick, messages);
         listener = _listener;
+        observer = _priceObserver;
     }
     _ticksAccepted.inc();
     if (pendingSwitch) announce({*pendingSwitch});
     if (listener)
         for (const auto& [channel, json] : messages)
             listener(channel, json);
+    if (observer) observer(tick);
     return {};
 }
 

@@ -67,6 +67,10 @@ public:
                                                 std::int64_t fromNs, std::int64_t toNs)>;
 
     void setListener(Listener listener);
+    /// Told of every tick that became an instrument's price, after the listener,
+    /// on the publishing source's thread (the bot runner queues it). Must not block.
+    using PriceObserver = std::function<void(const PriceTick& tick)>;
+    void setPriceObserver(PriceObserver observer);
     void setHistoryRequester(HistoryRequester requester);
     void start();
     /// Flushes what is pending and stops the writer.
@@ -166,6 +170,7 @@ private:
     std::map<std::string, std::deque<RecentTick>> _recent;
     CandleAggregator _aggregator;
     Listener _listener;
+    PriceObserver _priceObserver;
     std::vector<PriceTick> _pendingTicks;
     std::map<std::tuple<std::string, int, std::int64_t>, Candle> _pendingCandles;
 

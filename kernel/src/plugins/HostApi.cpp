@@ -4,6 +4,7 @@
 #include "market/MarketData.h"
 #include "plugins/HostContext.h"
 #include "plugins/HttpClient.h"
+#include "plugins/ProductCallScope.h"
 #include "plugins/TimerService.h"
 #include "plugins/WsClient.h"
 #include "storage/KvStore.h"
@@ -284,14 +285,34 @@ void wsClose(bourse_host_ctx* ctx, std::uint64_t id) {
 bourse_status ledgerOp(bourse_host_ctx* ctx, bourse_str, bourse_money, bourse_str) {
     return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: ledger operations are not available in this host yet");
 }
-bourse_status placeOrder(bourse_host_ctx* ctx, const bourse_order_request*) {
-    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: venue orders are not available in this host yet");
+// Venue and state calls of trade products: only inside a call the kernel is
+// making into the product (see ProductCallScope.h).
+bourse_status outsideScope(bourse_host_ctx* ctx) {
+    return fail(ctx, BOURSE_E_UNSUPPORTED,
+                "unsupported: venue orders and position state only inside on_tick, on_fill or control");
 }
-bourse_status cancelOrder(bourse_host_ctx* ctx, bourse_str, bourse_str) {
-    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: venue orders are not available in this host yet");
+bourse_status placeOrder(bourse_host_ctx* ctx, const bourse_order_request* order) {
+    auto* scope = ProductCallScope::current();
+    if (!scope) return outsideScope(ctx);
+    if (!order || order->struct_size < sizeof(bourse_order_request))
+        return fail(ctx, BOURSE_E_INVALID, "venue_place_order: order is null or too small");
+    std::string error;
+    const bourse_status st = scope->placeOrder(ctx->pluginId, *order, error);
+    return st == BOURSE_OK ? st : fail(ctx, st, error);
 }
-bourse_status saveState(bourse_host_ctx* ctx, bourse_str, bourse_str) {
-    return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: positions are not available in this host yet");
+bourse_status cancelOrder(bourse_host_ctx* ctx, bourse_str positionId, bourse_str clientOrderId) {
+    auto* scope = ProductCallScope::current();
+    if (!scope) return outsideScope(ctx);
+    std::string error;
+    const bourse_status st = scope->cancelOrder(ctx->pluginId, str(positionId), str(clientOrderId), error);
+    return st == BOURSE_OK ? st : fail(ctx, st, error);
+}
+bourse_status saveState(bourse_host_ctx* ctx, bourse_str positionId, bourse_str json) {
+    auto* scope = ProductCallScope::current();
+    if (!scope) return outsideScope(ctx);
+    std::string error;
+    const bourse_status st = scope->saveState(ctx->pluginId, str(positionId), str(json), error);
+    return st == BOURSE_OK ? st : fail(ctx, st, error);
 }
 
 bourse_status instrumentsChanged(bourse_host_ctx* ctx) {

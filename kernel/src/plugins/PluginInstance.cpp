@@ -363,4 +363,24 @@ bourse_settlement PluginInstance::settle(const bourse_position& position, const 
     return out;
 }
 
+void PluginInstance::onTick(const bourse_position& position, const bourse_tick& tick) {
+    const auto& api = productApi();
+    if (!api.on_tick) return;
+    invoke("on_tick", [&](void* i) { return api.on_tick(i, &position, &tick); });
+}
+
+void PluginInstance::onFill(const bourse_position& position, const bourse_fill& fill) {
+    const auto& api = productApi();
+    if (!api.on_fill) return;
+    invoke("on_fill", [&](void* i) { return api.on_fill(i, &position, &fill); });
+}
+
+void PluginInstance::control(const bourse_position& position, const std::string& requestJson) {
+    const auto& api = productApi();
+    // A product built against ABI 1.2 has a shorter table: it has no control entry.
+    if (api.struct_size < offsetof(bourse_trade_product_api, control) + sizeof(api.control) || !api.control)
+        throw PluginError("plugin '" + _id + "': control: not supported by this product", BOURSE_E_UNSUPPORTED);
+    invoke("control", [&](void* i) { return api.control(i, &position, {requestJson.data(), requestJson.size()}); });
+}
+
 }  // namespace bourse

@@ -88,6 +88,14 @@ public:
     std::string open(const bourse_position& position, const bourse_tick* entry);
     /// the outcome at expiry (exit may be null when the user closes a bot).
     bourse_settlement settle(const bourse_position& position, const bourse_tick* exit);
+    /// Open-ended positions (bots), each a no-op when the product lacks the entry:
+    /// a tick for the position's symbol, an execution report, a lifecycle request
+    /// ({"action": "pause"|"resume"|"stop", "close": bool}; BOURSE_E_UNSUPPORTED
+    /// when the product has no control entry). Venue and state calls the product
+    /// makes meanwhile go to the caller's ProductCallScope.
+    void onTick(const bourse_position& position, const bourse_tick& tick);
+    void onFill(const bourse_position& position, const bourse_fill& fill);
+    void control(const bourse_position& position, const std::string& requestJson);
 
     void setActive(bool active) noexcept { _ctx->active.store(active); }
     /// The latest tick per symbol it published before it was active, once.

@@ -243,6 +243,74 @@ CREATE TABLE kyc_documents (
 );
 CREATE INDEX kyc_documents_case ON kyc_documents (case_id)
 )SQL"},
+        {6, "trading bots",
+         // A bot's money is in its own ledger accounts (user:<uid>:bot-<id>:<CUR>);
+         // these tables hold what it asked the venue for and what the venue did.
+         // (bot_id, client_order_id) is unique: a bot placing an id it already
+         // has is a repeat, not a second order. bot_fills.delivered turns to 1 in
+         // the transaction that stores the state the bot computed from the fill.
+         R"SQL(
+CREATE TABLE bots (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    product TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL,
+    quote_currency TEXT NOT NULL,
+    base_currency TEXT NOT NULL,
+    capital BIGINT NOT NULL,
+    price_scale INTEGER NOT NULL,
+    qty_scale INTEGER NOT NULL,
+    id_prefix TEXT NOT NULL,
+    client_order_id TEXT NOT NULL,
+    params_json TEXT NOT NULL,
+    state_json TEXT NOT NULL,
+    created_ns BIGINT NOT NULL,
+    updated_ns BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bots_user_client ON bots (user_id, client_order_id);
+CREATE INDEX bots_status ON bots (status);
+CREATE TABLE bot_orders (
+    bot_id TEXT NOT NULL,
+    client_order_id TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL,
+    type TEXT NOT NULL,
+    price BIGINT NOT NULL,
+    qty BIGINT NOT NULL,
+    quote_amount BIGINT NOT NULL,
+    filled_qty BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    venue_order_id TEXT NOT NULL,
+    created_ns BIGINT NOT NULL,
+    updated_ns BIGINT NOT NULL,
+    PRIMARY KEY (bot_id, client_order_id)
+);
+CREATE INDEX bot_orders_open ON bot_orders (status, symbol);
+CREATE TABLE bot_fills (
+    id TEXT PRIMARY KEY,
+    bot_id TEXT NOT NULL,
+    client_order_id TEXT NOT NULL,
+    side TEXT NOT NULL,
+    qty BIGINT NOT NULL,
+    price BIGINT NOT NULL,
+    fee BIGINT NOT NULL,
+    order_done INTEGER NOT NULL,
+    delivered INTEGER NOT NULL,
+    ts_ns BIGINT NOT NULL
+);
+CREATE INDEX bot_fills_bot ON bot_fills (bot_id, ts_ns);
+CREATE TABLE bot_equity (
+    bot_id TEXT NOT NULL,
+    ts_ns BIGINT NOT NULL,
+    equity BIGINT NOT NULL,
+    PRIMARY KEY (bot_id, ts_ns)
+)
+)SQL"},
     };
     return list;
 }

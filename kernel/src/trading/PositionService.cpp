@@ -6,6 +6,7 @@
 #include "market/MarketData.h"
 #include "metrics/Metrics.h"
 #include "plugins/PluginManager.h"
+#include "plugins/PluginProblem.h"
 #include "storage/CommitQueue.h"
 #include "storage/Database.h"
 #include "storage/PreparedSession.h"
@@ -95,23 +96,6 @@ bourse_position cPosition(const Position& p) {
     return c;
 }
 
-int httpStatusFor(bourse_status s) {
-    switch (s) {
-        case BOURSE_E_INVALID:
-            return 400;
-        case BOURSE_E_NOT_FOUND:
-            return 404;
-        case BOURSE_E_REJECTED:
-            return 422;
-        case BOURSE_E_INSUFFICIENT:
-            return 422;
-        case BOURSE_E_UNAVAILABLE:
-            return 503;
-        default:
-            return 500;
-    }
-}
-
 /// The stored status of a settled position.
 const char* outcomeName(bourse_outcome o) {
     switch (o) {
@@ -127,20 +111,6 @@ const char* outcomeName(bourse_outcome o) {
             break;
     }
     return "OPEN";
-}
-
-/// "duration: 7 s is not allowed" → field "duration" (for problem+json).
-std::string fieldOf(const std::string& message) {
-    const auto colon = message.find(':');
-    if (colon == std::string::npos || colon > 32) return "";
-    const std::string head = message.substr(0, colon);
-    return head.find(' ') == std::string::npos ? head : "";
-}
-
-/// The product's message without the kernel's "plugin 'x': validate failed (...): " prefix.
-std::string pluginMessage(const std::string& what) {
-    const auto pos = what.find("): ");
-    return pos == std::string::npos ? what : what.substr(pos + 3);
 }
 
 }  // namespace
@@ -205,10 +175,7 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     try {
         terms = instance->validate(r);
     } catch (const PluginError& e) {
-        const std::string msg = pluginMessage(e.what());
-        const int status = httpStatusFor(e.status());
-        throw HttpError(status, status == 400 ? "Bad Request" : (status == 422 ? "Unprocessable Content" : "Error"),
-                        msg, fieldOf(msg));
+        throw pluginProblem(e);
     }
     std::int64_t expiresInMs = -1;
     try {

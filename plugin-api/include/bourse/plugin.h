@@ -72,7 +72,7 @@ extern "C" {
 
 /* ABI version of this header. Major: incompatible change. Minor: appended entries. */
 #define BOURSE_ABI_MAJOR 1
-#define BOURSE_ABI_MINOR 2
+#define BOURSE_ABI_MINOR 3
 
 /* Name of the single symbol every module exports (a const bourse_module). */
 #define BOURSE_MODULE_SYMBOL "bourse_module_entry"
@@ -509,6 +509,16 @@ typedef struct bourse_trade_product_api {
      * expires_at_ns) or when the user stops a bot (exit may be NULL). Fills *out. */
     bourse_status (*settle)(void* instance, const bourse_position* position, const bourse_tick* exit,
                             bourse_settlement* out);
+
+    /* -- since ABI 1.3 (the host checks struct_size before calling) -- */
+    /* Optional (required for bots). A lifecycle request for an open-ended
+     * position: request_json is {"action": "pause"|"resume"|"stop", "close": bool}
+     * ("close": on stop, sell what the bot holds at market instead of keeping it).
+     * Like on_tick and on_fill it may place and cancel orders and save state;
+     * the host applies those together once it returns. Called on the thread
+     * that delivers the position's ticks; must not block. See
+     * plugins/product/README.md for the bot contract. */
+    bourse_status (*control)(void* instance, const bourse_position* position, bourse_str request_json);
 } bourse_trade_product_api;
 
 /* KycProvider: identity verification. APPEND-ONLY. */

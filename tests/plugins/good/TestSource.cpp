@@ -7,6 +7,9 @@
 // command "ws_state"), "price_in_start" (a price like "42.00" published from
 // start(), before the host swaps the instance in). The command "add_instrument"
 // {"symbol":"X"} adds an instrument and tells the host (host->instruments_changed).
+// "base_asset" (default none) gives TEST_A a base asset (bots trade it against
+// USD); "scripted": true publishes no ticks of its own, only those the command
+// "publish" {"price":"101.00"} asks for (tests drive prices step by step).
 #include <bourse/plugin.hpp>
 
 #include <Poco/JSON/Object.h>
@@ -27,13 +30,15 @@ public:
             _tickMs = cfg->optValue<int>("tick_ms", 50);
             _wsUrl = cfg->optValue<std::string>("ws_url", "");
             _priceInStart = cfg->optValue<std::string>("price_in_start", "");
+            _baseAsset = cfg->optValue<std::string>("base_asset", "");
+            _scripted = cfg->optValue<bool>("scripted", false);
         } catch (const Poco::Exception& e) {
             throw bourse::Error(BOURSE_E_CONFIG, "config: " + e.displayText());
         }
         if (_tickMs < 1) throw bourse::Error(BOURSE_E_CONFIG, "config: tick_ms: must be at least 1");
     }
     std::vector<bourse::Instrument> instruments() override {
-        std::vector<bourse::Instrument> out{{"TEST_A", "Test A", 2, "", "USD"}};
+        std::vector<bourse::Instrument> out{{"TEST_A", "Test A", 2, _baseAsset, "USD"}};
         for (const auto& symbol : _added)
             out.push_back({symbol, symbol, 2, "", "USD"});
         return out;
@@ -44,6 +49,7 @@ public:
             return;
         }
         if (!_priceInStart.empty()) host().publishTick("TEST_A", bourse::Decimal::parse(_priceInStart, 2));
+        if (_scripted) return;
         // Continue from the last price, like a real source after a reload.
         if (const auto last = host().lastTick("TEST_A"); last && last->price.scale == 2) _price = last->price.mantissa;
         _timer = host().every(std::chrono::milliseconds(_tickMs), [this] {
@@ -58,6 +64,12 @@ public:
     }
     bool healthy() override { return !_failHealth; }
     std::string command(const std::string& name, const std::string& args) override {
+        if (name == "publish") {
+            Poco::JSON::Parser parser;
+            const auto price = parser.parse(args).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("price");
+            host().publishTick("TEST_A", bourse::Decimal::parse(price, 2));
+            return "{}";
+        }
         if (name == "add_instrument") {
             // As a source that learns its symbols late (an exchange's list) would.
             Poco::JSON::Parser parser;
@@ -97,6 +109,8 @@ private:
     std::string _tag;
     std::vector<std::string> _added;
     std::string _priceInStart;
+    std::string _baseAsset;
+    bool _scripted = false;
     std::string _wsUrl;
     std::string _wsState = "none";
     bourse::Host::WsId _ws = 0;

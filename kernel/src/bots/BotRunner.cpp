@@ -1,0 +1,624 @@
+#include "bots/BotRunner.h"
+
+#include "bots/BotStore.h"
+#include "http/HttpError.h"
+#include "ledger/Currencies.h"
+#include "ledger/Ledger.h"
+#include "log/Log.h"
+#include "market/MarketData.h"
+#include "metrics/Metrics.h"
+#include "plugins/PluginInstance.h"
+#include "plugins/PluginManager.h"
+#include "plugins/ProductCallScope.h"
+#include "storage/CommitQueue.h"
+#include "storage/Database.h"
+#include "storage/PreparedSession.h"
+#include "util/Clock.h"
+#include "util/Ids.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <algorithm>
+#include <future>
+#include <sstream>
+
+namespace bourse {
+
+namespace {
+
+const std::string kBalance = "SELECT balance FROM ledger_accounts WHERE id = $1";
+
+std::string toJson(const Poco::JSON::Object::Ptr& o) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(o, out);
+    return out.str();
+}
+
+/// `d` at `scale` as a mantissa; nullopt when it has finer digits than that.
+std::optional<std::int64_t> atScale(const bourse_decimal& d, int scale) {
+    try {
+        return Decimal(d).rescaled(scale).mantissa;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+bool validClientId(std::string_view id, const std::string& prefix) {
+    if (id.size() > 36 || id.size() <= prefix.size() || id.substr(0, prefix.size()) != prefix) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+}
+
+bourse_position cPosition(const Bot& b) {
+    return bourse_position{sizeof(bourse_position),
+                           {b.id.data(), b.id.size()},
+                           {b.userId.data(), b.userId.size()},
+                           {b.symbol.data(), b.symbol.size()},
+                           Money{b.capital, b.quote}.toC(),
+                           b.createdNs,
+                           0,
+                           {b.paramsJson.data(), b.paramsJson.size()},
+                           {b.stateJson.data(), b.stateJson.size()}};
+}
+
+}  // namespace
+
+/// What one call into a product asked for, applied after it returns.
+class CallScope final : public ProductCallScope {
+public:
+    CallScope(const Bot& bot, std::int64_t nowNs) : _bot(bot), _now(nowNs) {}
+
+    bourse_status placeOrder(std::string_view pluginId, const bourse_order_request& r, std::string& error) override {
+        if (!mine(pluginId, r.position_id, error)) return BOURSE_E_INVALID;
+        BotOrder o;
+        o.botId = _bot.id;
+        o.clientOrderId = std::string(r.client_order_id.data, r.client_order_id.len);
+        o.symbol = std::string(r.symbol.data, r.symbol.len);
+        o.side = r.side == BOURSE_SIDE_SELL ? "SELL" : "BUY";
+        o.type = r.type == BOURSE_ORDER_MARKET ? "MARKET" : "LIMIT";
+        o.createdNs = o.updatedNs = _now;
+        if (!validClientId(o.clientOrderId, _bot.idPrefix))
+            return refuse(error, "client_order_id: must start with the bot's id_prefix '" + _bot.idPrefix +
+                                     "', at most 36 of [A-Za-z0-9_-]");
+        if (o.symbol != _bot.symbol) return refuse(error, "symbol: the bot trades " + _bot.symbol);
+        const auto qty = atScale(r.quantity, _bot.qtyScale);
+        const auto price = atScale(r.limit_price, _bot.priceScale);
+        const auto quote = atScale(r.quote_amount, currencyDecimals(_bot.quote));
+        if (!qty || !price || !quote) return refuse(error, "order: finer than the pair's lot step, tick or minor unit");
+        o.qty = *qty;
+        o.quoteAmount = *quote;
+        if (o.type == "LIMIT") {
+            o.price = *price;
+            if (o.price <= 0 || o.qty <= 0) return refuse(error, "order: a limit order needs a positive price and qty");
+            if (o.quoteAmount != 0) return refuse(error, "quote_amount: only for market buys");
+        } else if (!((o.qty > 0 && o.quoteAmount == 0) || (o.qty == 0 && o.quoteAmount > 0 && o.side == "BUY"))) {
+            return refuse(error, "order: a market order has a qty, or (a buy) a quote_amount");
+        }
+        placed.push_back(std::move(o));
+        return BOURSE_OK;
+    }
+
+    bourse_status cancelOrder(std::string_view pluginId, std::string_view positionId, std::string_view clientOrderId,
+                              std::string& error) override {
+        if (!mine(pluginId, {positionId.data(), positionId.size()}, error)) return BOURSE_E_INVALID;
+        cancelled.emplace_back(clientOrderId);
+        return BOURSE_OK;
+    }
+
+    bourse_status saveState(std::string_view pluginId, std::string_view positionId, std::string_view json,
+                            std::string& error) override {
+        if (!mine(pluginId, {positionId.data(), positionId.size()}, error)) return BOURSE_E_INVALID;
+        if (json.empty() || json.front() != '{') return refuse(error, "state: must be a JSON object");
+        state = std::string(json);
+        return BOURSE_OK;
+    }
+
+    [[nodiscard]] bool empty() const { return placed.empty() && cancelled.empty() && !state; }
+
+    std::vector<BotOrder> placed;
+    std::vector<std::string> cancelled;
+    std::optional<std::string> state;
+
+private:
+    bool mine(std::string_view pluginId, bourse_str position, std::string& error) const {
+        if (pluginId != _bot.product || std::string_view(position.data, position.len) != _bot.id) {
+            error = "position: only the bot being called (" + _bot.id + ") may be acted on";
+            return false;
+        }
+        return true;
+    }
+    static bourse_status refuse(std::string& error, std::string why) {
+        error = std::move(why);
+        return BOURSE_E_INVALID;
+    }
+
+    const Bot& _bot;
+    const std::int64_t _now;
+};
+
+BotRunner::BotRunner(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins, const Clock& clock,
+                     Metrics& metrics, PaperTerms terms)
+    : _db(db),
+      _commits(commits),
+      _market(market),
+      _plugins(plugins),
+      _clock(clock),
+      _venue(terms),
+      _tickToFill(metrics.histogram("bourse_bot_tick_to_fill_seconds",
+                                    "From a price's timestamp to the commit of the bot fills it caused")) {}
+
+BotRunner::~BotRunner() {
+    stop();
+}
+
+void BotRunner::start() {
+    for (auto& bot : BotStore::live(_db)) {
+        _bySymbol[bot.symbol].push_back(bot.id);
+        _undelivered.push_back(bot.id);  // fills stored but not delivered before the stop
+        _live.emplace(bot.id, std::move(bot));
+    }
+    for (const auto& order : BotStore::openOrders(_db))
+        if (_live.count(order.botId)) _venue.add(order);
+    _liveCount = _live.size();
+    if (!_live.empty())
+        log::info("bots", "resumed live bots",
+                  {{"bots", std::to_string(_live.size())}, {"open_orders", std::to_string(_venue.size())}});
+    _thread = std::thread([this] { work(); });
+}
+
+void BotRunner::stop() {
+    {
+        std::lock_guard lock(_mutex);
+        if (_stopping) return;
+        _stopping = true;
+    }
+    _wake.notify_all();
+    if (_thread.joinable()) _thread.join();
+}
+
+void BotRunner::onPrice(const PriceTick& tick) {
+    {
+        std::lock_guard lock(_mutex);
+        if (_stopping) return;
+        auto [it, fresh] = _prices.insert_or_assign(tick.symbol, tick);
+        (void)it;
+        if (!fresh) ++_skipped;
+    }
+    _wake.notify_one();
+}
+
+void BotRunner::call(const std::function<void()>& fn) {
+    if (_thread.get_id() == std::this_thread::get_id()) return fn();
+    auto done = std::make_shared<std::promise<void>>();
+    auto result = done->get_future();
+    {
+        std::lock_guard lock(_mutex);
+        if (_stopping) throw HttpError(503, "Service Unavailable", "bots: the kernel is stopping");
+        _calls.push_back([&fn, done] {
+            try {
+                fn();
+                done->set_value();
+            } catch (...) {
+                done->set_exception(std::current_exception());
+            }
+        });
+    }
+    _wake.notify_one();
+    result.get();
+}
+
+std::size_t BotRunner::liveCount() const {
+    std::lock_guard lock(_mutex);
+    return _liveCount;
+}
+
+void BotRunner::work() {
+    while (true) {
+        std::deque<std::function<void()>> calls;
+        std::map<std::string, PriceTick> prices;
+        {
+            std::unique_lock lock(_mutex);
+            _wake.wait(lock, [&] { return _stopping || !_calls.empty() || !_prices.empty(); });
+            if (_stopping) {
+                for (auto& c : _calls)
+                    c();  // each answers 503 or finishes; nobody waits forever
+                _calls.clear();
+                return;
+            }
+            calls.swap(_calls);
+            prices.swap(_prices);
+        }
+        for (auto& c : calls)
+            c();
+        if (!_undelivered.empty()) {
+            auto waiting = std::move(_undelivered);
+            _undelivered.clear();
+            for (const auto& id : waiting)
+                if (_live.count(id)) deliver(id);
+        }
+        for (const auto& [symbol, tick] : prices) {
+            try {
+                process(tick);
+            } catch (const std::exception& e) {
+                log::error("bots", "a price round failed", {{"symbol", symbol}, {"error", e.what()}});
+            }
+        }
+        std::lock_guard lock(_mutex);
+        _liveCount = _live.size();
+        _processed += prices.size();
+    }
+}
+
+std::uint64_t BotRunner::pricesProcessed() const {
+    std::lock_guard lock(_mutex);
+    return _processed;
+}
+
+std::uint64_t BotRunner::pricesSkipped() const {
+    std::lock_guard lock(_mutex);
+    return _skipped;
+}
+
+void BotRunner::process(const PriceTick& tick) {
+    const auto ids = _bySymbol.find(tick.symbol);
+    if (ids == _bySymbol.end() || ids->second.empty()) return;
+    const std::int64_t price = tick.price.mantissa;
+    _lastPrice[tick.symbol] = price;
+    std::map<std::string, std::vector<BotOrder>> byBot;
+    for (auto& order : _venue.crossed(tick.symbol, price))
+        byBot[order.botId].push_back(std::move(order));
+    for (const auto& [botId, orders] : byBot)
+        execute(botId, orders, price, tick.tsNs);
+    const bourse_tick cTick{sizeof(bourse_tick), {tick.symbol.data(), tick.symbol.size()}, tick.price.toC(), tick.tsNs};
+    const std::vector<std::string> running = ids->second;  // a call may stop a bot
+    for (const auto& id : running) {
+        const auto it = _live.find(id);
+        if (it == _live.end() || !it->second.trading()) continue;
+        callProduct(id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, cTick); });
+    }
+}
+
+void BotRunner::execute(const std::string& botId, const std::vector<BotOrder>& orders, std::int64_t price,
+                        std::int64_t priceTsNs) {
+    auto it = _live.find(botId);
+    if (it == _live.end()) return;
+    Bot& bot = it->second;
+    const std::int64_t now = _clock.nowNs();
+    std::string rejection;
+    _commits.run([&](PreparedSession& w) {
+        rejection.clear();
+        for (auto order : orders) {
+            const Execution e = _venue.execute(bot, order, price);
+            BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
+            order.updatedNs = now;
+            std::string why;
+            if (e.qty == 0) {
+                why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
+                      Decimal(price, bot.priceScale).toString();
+            } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
+                       Ledger::Result::Insufficient) {
+                why = "order " + order.clientOrderId + ": insufficient " +
+                      (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
+            }
+            if (why.empty()) {
+                fill.qty = e.qty;
+                fill.price = e.price;
+                fill.fee = e.fee;
+                order.filledQty += e.qty;
+                order.status = "filled";
+            } else {
+                order.status = "rejected";
+                order.reason = why;
+                if (rejection.empty()) rejection = why;
+            }
+            BotStore::updateOrder(w, order);
+            BotStore::insertFill(w, fill);
+        }
+        if (!rejection.empty()) BotStore::setStatus(w, bot.id, "error", rejection, now);
+        // One equity point per execution round, valued at this price, from the
+        // balances as this transaction leaves them.
+        BotHoldings h;
+        h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
+        h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
+        BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
+    });
+    const std::int64_t latency = _clock.nowNs() - priceTsNs;
+    _tickToFill.observe(static_cast<double>(latency) / 1e9);
+    if (_fillLatency)
+        for (std::size_t i = 0; i < orders.size(); ++i)
+            _fillLatency(latency);
+    if (!rejection.empty()) {
+        bot.status = "error";
+        bot.error = rejection;
+        log::warn("bots", "paper venue refused an order", {{"bot", bot.id}, {"reason", rejection}});
+    }
+    deliver(botId);
+}
+
+void BotRunner::deliver(const std::string& botId) {
+    // A delivery may cancel orders, whose ends are fills to deliver in turn; a
+    // product that keeps answering with cancels is cut off after a while.
+    for (int round = 0; round < 16; ++round) {
+        const auto fills = BotStore::undelivered(_db, botId);
+        if (fills.empty()) return;
+        for (const auto& f : fills) {
+            const auto it = _live.find(botId);
+            if (it == _live.end()) return;
+            const bourse_fill c{sizeof(bourse_fill),
+                                {it->second.id.data(), it->second.id.size()},
+                                {f.clientOrderId.data(), f.clientOrderId.size()},
+                                {f.id.data(), f.id.size()},
+                                {it->second.symbol.data(), it->second.symbol.size()},
+                                f.side == "SELL" ? BOURSE_SIDE_SELL : BOURSE_SIDE_BUY,
+                                Decimal(f.qty, it->second.qtyScale).toC(),
+                                Decimal(f.price, it->second.priceScale).toC(),
+                                Money{f.fee, it->second.quote}.toC(),
+                                f.tsNs,
+                                f.orderDone ? 1 : 0};
+            if (!callProduct(
+                    botId, [&](PluginInstance& p, const bourse_position& pos) { p.onFill(pos, c); }, f.id)) {
+                _undelivered.push_back(botId);  // the product is away (reloading): later
+                return;
+            }
+        }
+    }
+    log::warn("bots", "fills keep coming from cancels; delivery continues on the next round", {{"bot", botId}});
+    _undelivered.push_back(botId);
+}
+
+bool BotRunner::callProduct(const std::string& botId,
+                            const std::function<void(PluginInstance&, const bourse_position&)>& fn,
+                            const std::string& deliveredFill, const std::string& newStatus) {
+    auto it = _live.find(botId);
+    if (it == _live.end()) return false;
+    Bot& bot = it->second;
+    const auto instance = _plugins.instance(bot.product);
+    if (!instance) return false;
+    const std::int64_t now = _clock.nowNs();
+    CallScope scope(bot, now);
+    try {
+        ProductCallScope::Enter enter(scope);
+        const bourse_position pos = cPosition(bot);
+        fn(*instance, pos);
+    } catch (const PluginError& e) {
+        if (e.status() == BOURSE_E_UNAVAILABLE) return false;
+        // The product failed on this bot: it trades no more until the owner stops it.
+        log::error("bots", "the product failed on a bot", {{"bot", bot.id}, {"error", e.what()}});
+        scope.placed.clear();
+        scope.cancelled.clear();
+        scope.state.reset();
+        const std::string why = std::string("product error: ") + e.what();
+        _commits.run([&](PreparedSession& w) {
+            BotStore::setStatus(w, bot.id, "error", why, now);
+            if (!deliveredFill.empty()) BotStore::markDelivered(w, deliveredFill);
+        });
+        bot.status = "error";
+        bot.error = why;
+        publish(bot);
+        return true;
+    }
+    if (scope.empty() && deliveredFill.empty() && newStatus.empty()) return true;
+
+    // Cancels of orders still resting end them now; the end is a fill to deliver.
+    std::vector<BotOrder> ended;
+    for (const auto& id : scope.cancelled)
+        if (_venue.remove(bot.id, id)) {
+            BotOrder o;
+            o.botId = bot.id;
+            o.clientOrderId = id;
+            ended.push_back(o);
+        }
+    std::vector<BotOrder> fresh;
+    _commits.run([&](PreparedSession& w) {
+        fresh.clear();
+        for (const auto& o : scope.placed)
+            if (BotStore::insertOrder(w, o)) fresh.push_back(o);
+        for (const auto& o : ended) {
+            w.defer(
+                "UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND "
+                "client_order_id = $3 AND status = 'open'",
+                Poco::Int64{now}, o.botId, o.clientOrderId);
+            BotStore::insertFill(w, BotFill{newId("f"), bot.id, o.clientOrderId, "", 0, 0, 0, true, false, now});
+        }
+        if (scope.state) BotStore::saveState(w, bot.id, *scope.state, now);
+        if (!deliveredFill.empty()) BotStore::markDelivered(w, deliveredFill);
+        if (!newStatus.empty()) BotStore::setStatus(w, bot.id, newStatus, "", now);
+    });
+    if (scope.state) bot.stateJson = *scope.state;
+    if (!newStatus.empty()) {
+        bot.status = newStatus;
+        bot.error.clear();
+    }
+    bot.updatedNs = now;
+    for (const auto& o : fresh)
+        _venue.add(o);
+    if (!ended.empty()) _undelivered.push_back(bot.id);
+    // Market orders execute at once at the last price known.
+    std::vector<BotOrder> market;
+    for (const auto& o : fresh)
+        if (o.type == "MARKET") market.push_back(o);
+    if (!market.empty()) {
+        if (const auto t = _market.lastTick(bot.symbol)) {
+            for (const auto& o : market)
+                _venue.remove(o.botId, o.clientOrderId);
+            execute(bot.id, market, t->price.rescaled(bot.priceScale).mantissa, _clock.nowNs());
+        }
+    }
+    review(botId);
+    if (_live.count(botId)) publish(_live.at(botId));
+    return true;
+}
+
+void BotRunner::review(const std::string& botId) {
+    auto it = _live.find(botId);
+    if (it == _live.end()) return;
+    Bot& bot = it->second;
+    const auto summary = objectMember(bot.stateJson, "summary");
+    if (!summary) return;
+    const std::string error = summary->optValue<std::string>("error", "");
+    if (!error.empty() && bot.status != "error" && bot.status != "stopping") setStatus(bot, "error", error);
+    if (summary->optValue<bool>("finished", false) && bot.status == "stopping") finish(bot);
+}
+
+void BotRunner::finish(Bot& bot) {
+    const auto instance = _plugins.instance(bot.product);
+    if (instance) {
+        try {
+            const bourse_position pos = cPosition(bot);
+            (void)instance->settle(pos, nullptr);
+        } catch (const PluginError& e) {
+            log::warn("bots", "settle failed on a finished bot", {{"bot", bot.id}, {"error", e.what()}});
+        }
+    }
+    _venue.removeBot(bot.id);
+    const std::int64_t now = _clock.nowNs();
+    _commits.run([&](PreparedSession& w) {
+        w.exec("UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND status = 'open'",
+               Poco::Int64{now}, bot.id);
+        // Everything left goes back to the owner, read inside this transaction.
+        JournalTx tx{"bot_release:" + bot.id, "bot_release", bot.userId, bot.id, bot.product + " " + bot.symbol, {}};
+        for (const auto& currency : {bot.quote, bot.base}) {
+            const auto left = w.first<Poco::Int64>(kBalance, BotStore::account(bot, currency));
+            if (!left || *left == 0) continue;
+            tx.postings.push_back({BotStore::account(bot, currency), currency, -*left});
+            tx.postings.push_back({Ledger::userAccount(bot.userId, "available", currency), currency, *left});
+        }
+        if (!tx.postings.empty()) Ledger::apply(w, tx, now);
+        BotStore::setStatus(w, bot.id, "stopped", bot.status == "error" ? bot.error : "", now);
+    });
+    bot.status = "stopped";
+    bot.updatedNs = now;
+    publish(bot);
+    forget(bot.id);
+}
+
+void BotRunner::setStatus(Bot& bot, const std::string& status, const std::string& error) {
+    const std::int64_t now = _clock.nowNs();
+    _commits.run([&](PreparedSession& w) { BotStore::setStatus(w, bot.id, status, error, now); });
+    bot.status = status;
+    bot.error = error;
+    bot.updatedNs = now;
+    publish(bot);
+}
+
+void BotRunner::publish(const Bot& bot) {
+    if (!_events) return;
+    std::optional<std::int64_t> price;
+    if (const auto p = _lastPrice.find(bot.symbol); p != _lastPrice.end()) price = p->second;
+    Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+    event->set("type", "bot.updated");
+    event->set("bot", botJson(bot, holdings(bot), price));
+    _events(bot.userId, toJson(event));
+}
+
+void BotRunner::forget(const std::string& botId) {
+    const auto it = _live.find(botId);
+    if (it == _live.end()) return;
+    auto& ids = _bySymbol[it->second.symbol];
+    std::erase(ids, botId);
+    _live.erase(it);
+}
+
+BotHoldings BotRunner::holdings(const Bot& bot) const {
+    return {BotStore::balance(_db, bot, bot.quote), BotStore::balance(_db, bot, bot.base)};
+}
+
+Bot& BotRunner::liveBot(const std::string& botId) {
+    const auto it = _live.find(botId);
+    if (it == _live.end()) throw HttpError(409, "Conflict", "status: the bot is not running");
+    return it->second;
+}
+
+Bot BotRunner::loadOwned(const std::string& botId) const {
+    if (const auto it = _live.find(botId); it != _live.end()) return it->second;
+    const auto bot = BotStore::find(_db, botId);
+    if (!bot) throw HttpError::notFound("bot not found");
+    return *bot;
+}
+
+Bot BotRunner::startBot(const std::string& botId) {
+    Bot bot = loadOwned(botId);
+    if (bot.status != "created")
+        throw HttpError(409, "Conflict", "status: only a created bot can be started (it is " + bot.status + ")",
+                        "status");
+    bot.status = "running";
+    _bySymbol[bot.symbol].push_back(bot.id);
+    _live[bot.id] = bot;
+    setStatus(_live[bot.id], "running", "");
+    // The first decision now, at the price in force, not at the next tick.
+    if (const auto t = _market.lastTick(bot.symbol)) {
+        _lastPrice[bot.symbol] = t->price.mantissa;
+        const bourse_tick c{sizeof(bourse_tick), {t->symbol.data(), t->symbol.size()}, t->price.toC(), t->tsNs};
+        callProduct(bot.id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, c); });
+    }
+    return loadOwned(botId);
+}
+
+Bot BotRunner::pauseBot(const std::string& botId) {
+    Bot& bot = liveBot(botId);
+    if (bot.status != "running")
+        throw HttpError(409, "Conflict", "status: only a running bot can be paused (it is " + bot.status + ")",
+                        "status");
+    if (!callProduct(
+            botId,
+            [](PluginInstance& p, const bourse_position& pos) {
+                p.control(pos, R"({"action":"pause","close":false})");
+            },
+            "", "paused"))
+        throw HttpError(503, "Service Unavailable", "product '" + bot.product + "' is not available right now");
+    return loadOwned(botId);
+}
+
+Bot BotRunner::resumeBot(const std::string& botId) {
+    Bot& bot = liveBot(botId);
+    if (bot.status != "paused")
+        throw HttpError(409, "Conflict", "status: only a paused bot can be resumed (it is " + bot.status + ")",
+                        "status");
+    if (!callProduct(
+            botId,
+            [](PluginInstance& p, const bourse_position& pos) {
+                p.control(pos, R"({"action":"resume","close":false})");
+            },
+            "", "running"))
+        throw HttpError(503, "Service Unavailable", "product '" + bot.product + "' is not available right now");
+    return loadOwned(botId);
+}
+
+Bot BotRunner::stopBot(const std::string& botId, bool close) {
+    Bot current = loadOwned(botId);
+    if (current.status == "created") {
+        // Never traded: its capital goes straight back.
+        _live[botId] = current;
+        _bySymbol[current.symbol].push_back(botId);
+        _live[botId].status = "stopping";
+        finish(_live[botId]);
+        return loadOwned(botId);
+    }
+    if (current.status == "stopped" || current.status == "deleted")
+        throw HttpError(409, "Conflict", "status: the bot is already " + current.status, "status");
+    Bot& bot = liveBot(botId);
+    const std::string request = std::string(R"({"action":"stop","close":)") + (close ? "true" : "false") + "}";
+    if (!callProduct(
+            botId, [&](PluginInstance& p, const bourse_position& pos) { p.control(pos, request); }, "", "stopping"))
+        throw HttpError(503, "Service Unavailable", "product '" + bot.product + "' is not available right now");
+    // Cancels (and a closing sale) report back before the bot can finish.
+    if (_live.count(botId)) deliver(botId);
+    if (_live.count(botId)) review(botId);
+    return loadOwned(botId);
+}
+
+void BotRunner::deleteBot(const std::string& botId) {
+    Bot bot = loadOwned(botId);
+    if (bot.status == "created") {
+        stopBot(botId, false);
+    } else if (bot.status != "stopped") {
+        throw HttpError(409, "Conflict", "status: stop the bot before deleting it (it is " + bot.status + ")",
+                        "status");
+    }
+    const std::int64_t now = _clock.nowNs();
+    _commits.run([&](PreparedSession& w) { BotStore::setStatus(w, botId, "deleted", "", now); });
+}
+
+}  // namespace bourse

@@ -1,0 +1,144 @@
+//
+// BotRunner.h — runs every live bot: prices in, paper executions, the
+// product's decisions out, all on one thread.
+//
+// One thread owns the live bots, the paper venue's book and every call into a
+// bot product (on_tick, on_fill, control, settle), so a bot sees its ticks,
+// fills and lifecycle requests strictly one after another. Prices arrive from
+// MarketData's observer and are coalesced per symbol (a slow round sees the
+// latest price, never a backlog). Per price: resting orders it crosses execute
+// (each execution one ledger transaction with its order and fill rows), the
+// fills are delivered, then every running bot on the symbol gets the tick.
+//
+// What a product does inside a call (orders placed and cancelled, state saved)
+// is recorded in a CallScope and committed in one transaction after the call,
+// together with marking the delivered fill; a crash loses the whole call or
+// nothing. A restart loads the live bots, their open orders and the fills not
+// yet delivered, and carries on. Paper only: the venue of every bot is "paper".
+//
+// Threading: onPrice() is cheap and callable from any thread; lifecycle
+// operations are run on the runner's thread through call() and wait for it.
+// Errors: lifecycle operations throw HttpError (status conflicts, product down).
+//
+#pragma once
+
+#include "bots/Bot.h"
+#include "bots/BotJson.h"
+#include "bots/PaperVenue.h"
+#include "market/Candle.h"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bourse {
+
+class Clock;
+class CommitQueue;
+class Database;
+class MarketData;
+class PluginManager;
+class PluginInstance;
+class CallScope;
+class Histogram;
+class Metrics;
+
+class BotRunner {
+public:
+    /// (user id, JSON event) for the user's stream channel.
+    using EventSink = std::function<void(const std::string& userId, const std::string& json)>;
+
+    BotRunner(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins, const Clock& clock,
+              Metrics& metrics, PaperTerms terms);
+    ~BotRunner();
+    BotRunner(const BotRunner&) = delete;
+    BotRunner& operator=(const BotRunner&) = delete;
+
+    void setEventSink(EventSink sink) { _events = std::move(sink); }
+    /// Told, on the runner's thread, how long each execution took from its
+    /// price's timestamp to the commit of the fill (benchmarks; also exported
+    /// as bourse_bot_tick_to_fill_seconds). Set before start().
+    void setFillLatencyObserver(std::function<void(std::int64_t ns)> observer) { _fillLatency = std::move(observer); }
+    /// Loads the live bots and their open orders, then starts the thread.
+    void start();
+    void stop();
+
+    /// A new price of an instrument (any thread).
+    void onPrice(const PriceTick& tick);
+
+    /// Runs `fn` on the runner's thread and waits; its exception is rethrown here.
+    void call(const std::function<void()>& fn);
+
+    // Lifecycle, on the runner's thread (through call()). Each returns the bot as it is after.
+    Bot startBot(const std::string& botId);
+    Bot pauseBot(const std::string& botId);
+    Bot resumeBot(const std::string& botId);
+    Bot stopBot(const std::string& botId, bool close);
+    /// A created or stopped bot leaves the lists (its capital goes back first).
+    void deleteBot(const std::string& botId);
+
+    [[nodiscard]] const PaperTerms& paperTerms() const { return _venue.terms(); }
+    /// What the bot holds now, from the ledger.
+    BotHoldings holdings(const Bot& bot) const;
+    [[nodiscard]] std::size_t liveCount() const;
+    /// Prices processed, and prices replaced by a newer one of the same symbol
+    /// before the runner got to them (it fell behind real time).
+    [[nodiscard]] std::uint64_t pricesProcessed() const;
+    [[nodiscard]] std::uint64_t pricesSkipped() const;
+
+private:
+    friend class CallScope;
+
+    void work();
+    void process(const PriceTick& tick);
+    /// Executes `orders` of `botId` at market price `price`.
+    void execute(const std::string& botId, const std::vector<BotOrder>& orders, std::int64_t price,
+                 std::int64_t priceTsNs);
+    /// Delivers the bot's stored fills not yet delivered, oldest first.
+    void deliver(const std::string& botId);
+    /// Calls into the product with a scope open; commits what it did. False when
+    /// the product is not available (the call is retried later by the caller).
+    bool callProduct(const std::string& botId, const std::function<void(PluginInstance&, const bourse_position&)>& fn,
+                     const std::string& deliveredFill = "", const std::string& newStatus = "");
+    /// After a call: a finished product releases the bot; an error stops its trading.
+    void review(const std::string& botId);
+    /// Cancels what is left, moves the bot's holdings back to its owner, status stopped.
+    void finish(Bot& bot);
+    Bot& liveBot(const std::string& botId);
+    Bot loadOwned(const std::string& botId) const;
+    void setStatus(Bot& bot, const std::string& status, const std::string& error);
+    void publish(const Bot& bot);
+    void forget(const std::string& botId);
+
+    Database& _db;
+    CommitQueue& _commits;
+    MarketData& _market;
+    PluginManager& _plugins;
+    const Clock& _clock;
+    PaperVenue _venue;
+    EventSink _events;
+    std::function<void(std::int64_t)> _fillLatency;
+    Histogram& _tickToFill;
+
+    std::map<std::string, Bot> _live;                           ///< runner thread only
+    std::map<std::string, std::vector<std::string>> _bySymbol;  ///< symbol → live bot ids
+    std::map<std::string, std::int64_t> _lastPrice;             ///< symbol → mantissa
+    std::vector<std::string> _undelivered;                      ///< bots whose fills wait for their product
+
+    mutable std::mutex _mutex;
+    std::condition_variable _wake;
+    std::map<std::string, PriceTick> _prices;  ///< latest per symbol, not yet processed
+    std::deque<std::function<void()>> _calls;
+    bool _stopping = false;
+    std::size_t _liveCount = 0;
+    std::uint64_t _processed = 0, _skipped = 0;
+    std::thread _thread;
+};
+
+}  // namespace bourse
