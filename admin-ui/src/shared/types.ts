@@ -300,3 +300,137 @@ export interface KycStartReply {
   case: KycCase;
   provider: { session_id: string; status: string; redirect_url?: string; instructions?: string };
 }
+
+// ---- trading bots (DCA and grid; see plugins/product/README.md) ----
+
+export type BotProduct = "dca-bot" | "grid-bot";
+
+export type BotStatus = "created" | "running" | "paused" | "stopping" | "stopped" | "error";
+
+/** Params as the API takes and returns them: decimals as strings, counts as numbers. */
+export type BotParams = Record<string, string | number | boolean>;
+
+/** One row of a DCA ladder: the base order, then the safety orders. */
+export interface DcaLadderOrder {
+  /** "base", "so1", "so2", … */
+  role: string;
+  /** total deviation below the base price, percent */
+  deviation: string;
+  price: string;
+  /** quote spent */
+  size: string;
+  qty: string;
+  average_entry: string;
+  take_profit_price: string;
+}
+
+export interface DcaPreview {
+  orders: DcaLadderOrder[];
+  capital_per_deal?: string;
+  [more: string]: unknown;
+}
+
+export interface GridPreview {
+  lines: string[];
+  qty_per_line?: string;
+  profit_per_grid?: { min_percent?: string; max_percent?: string };
+  buy_lines?: number;
+  sell_lines?: number;
+  [more: string]: unknown;
+}
+
+/** What the bot risks if everything fills at the planned prices (fields vary by product). */
+export type WorstCase = Record<string, unknown>;
+
+/** POST /api/v1/bots/preview */
+export interface BotPreviewReply {
+  product: BotProduct;
+  symbol: string;
+  capital: string;
+  currency: string;
+  params: BotParams;
+  preview: DcaPreview | GridPreview | Record<string, unknown>;
+  worst_case?: WorstCase;
+}
+
+/** What the plugin reports of a bot's state (fields vary by product). */
+export interface BotSummary {
+  realized_pnl?: string;
+  fees?: string;
+  active_deals?: number;
+  closed_deals?: number;
+  grid_profit?: string;
+  note?: string;
+  [more: string]: unknown;
+}
+
+export interface Bot {
+  id: string;
+  name: string;
+  product: BotProduct;
+  symbol: string;
+  status: BotStatus;
+  error: string;
+  capital: string;
+  currency: string;
+  base_asset: string;
+  balances: { quote: string; base: string };
+  equity: string;
+  /** equity − capital; absent once stopped (the summary's realized P&L is the result) */
+  pnl?: string;
+  /** the market's price the equity is at */
+  price?: string;
+  summary: BotSummary;
+  params: BotParams;
+  preview: Record<string, unknown>;
+  worst_case?: WorstCase;
+  /** epoch ms (or ISO-8601) */
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+export interface BotOrder {
+  client_order_id: string;
+  side: "BUY" | "SELL";
+  type: "MARKET" | "LIMIT";
+  /** limit orders */
+  price?: string;
+  qty: string;
+  /** market buys: the quote to spend */
+  quote_amount?: string;
+  filled_qty: string;
+  status: "open" | "filled" | "cancelled" | "rejected";
+  reason: string;
+  created_at: number | string;
+}
+
+/** An execution, or the end of an order (order_done, quantity 0 and no price for a cancel). */
+export interface BotFill {
+  client_order_id: string;
+  side: "BUY" | "SELL";
+  qty: string;
+  price?: string;
+  fee: string;
+  order_done?: boolean | number;
+  at: number | string;
+}
+
+/** GET /api/v1/bots/{id} */
+export interface BotDetails extends Bot {
+  orders: BotOrder[];
+  fills: BotFill[];
+  equity_history: { at: number | string; equity: string }[];
+}
+
+/** POST /api/v1/bots/backtest */
+export interface BacktestReply {
+  deals: Record<string, unknown>[];
+  /** [time (ISO, or epoch s/ms/µs/ns), equity] */
+  equity: [string | number, string][];
+  max_drawdown: string;
+  max_drawdown_percent: string;
+  fees: string;
+  pnl: string;
+  orders: number;
+  [more: string]: unknown;
+}

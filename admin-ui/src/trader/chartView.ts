@@ -1,7 +1,9 @@
 // The live candlestick chart: history from the candles API, then every
-// candle update from the stream; a dashed line at the entry of each open trade.
+// candle update from the stream; a dashed line at the entry of each open trade,
+// and named groups of horizontal price lines (a bot's ladder or grid) that the
+// price scale widens to show.
 import { CandlestickSeries, ColorType, LineStyle, createChart } from "lightweight-charts";
-import type { IChartApi, IPriceLine, ISeriesApi, UTCTimestamp } from "lightweight-charts";
+import type { AutoscaleInfo, ChartOptions, DeepPartial, IChartApi, IPriceLine, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { ApiClient } from "../shared/api";
 import { h, mount } from "../shared/dom";
 import { formatPrice } from "../shared/format";
@@ -10,10 +12,37 @@ import type { Candle, Market, Trade } from "../shared/types";
 export const INTERVALS = ["1s", "1m", "5m", "1h"] as const;
 export type Interval = (typeof INTERVALS)[number];
 
+/** The app's chart look (the candles here, equity curves in equityChart.ts). */
+export const CHART_THEME: DeepPartial<ChartOptions> = {
+  autoSize: true,
+  layout: { background: { type: ColorType.Solid, color: "#161b22" }, textColor: "#8b949e", attributionLogo: false },
+  grid: { vertLines: { color: "#21262d" }, horzLines: { color: "#21262d" } },
+  rightPriceScale: { borderColor: "#2d333b" },
+};
+
+/** A horizontal line at a price; `tone` picks its colour and dash. */
+export interface PriceLineSpec {
+  /** decimal text; drawn as a float (display only) */
+  price: string;
+  /** the label on the price axis */
+  title: string;
+  tone: "buy" | "sell" | "level" | "target" | "stop";
+}
+
+const TONES: Record<PriceLineSpec["tone"], { color: string; lineStyle: LineStyle }> = {
+  buy: { color: "#26a269", lineStyle: LineStyle.Solid },
+  sell: { color: "#e5484d", lineStyle: LineStyle.Solid },
+  level: { color: "#8b949e", lineStyle: LineStyle.Dotted },
+  target: { color: "#3584e4", lineStyle: LineStyle.Dashed },
+  stop: { color: "#d29922", lineStyle: LineStyle.Dashed },
+};
+
 export class ChartView {
   private chart: IChartApi | null = null;
   private series: ISeriesApi<"Candlestick"> | null = null;
   private readonly lines = new Map<string, IPriceLine>();
+  /** price-line groups by name: what was asked for (kept across show()) and what is drawn */
+  private readonly groups = new Map<string, { specs: PriceLineSpec[]; drawn: IPriceLine[] }>();
   private market: Market | null = null;
   private lastPrice: HTMLElement;
   private canvasHost: HTMLElement;
@@ -39,17 +68,17 @@ export class ChartView {
     this.chart?.remove();
     this.lines.clear();
     this.chart = createChart(this.canvasHost, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: "#161b22" }, textColor: "#8b949e", attributionLogo: false },
-      grid: { vertLines: { color: "#21262d" }, horzLines: { color: "#21262d" } },
+      ...CHART_THEME,
       timeScale: { timeVisible: true, secondsVisible: this.interval === "1s", borderColor: "#2d333b" },
-      rightPriceScale: { borderColor: "#2d333b" },
       localization: { priceFormatter: (p: number) => p.toFixed(market.price_scale) },
     });
     this.series = this.chart.addSeries(CandlestickSeries, {
       upColor: "#26a269", downColor: "#e5484d", borderVisible: false, wickUpColor: "#26a269", wickDownColor: "#e5484d",
       priceFormat: { type: "price", precision: market.price_scale, minMove: 10 ** -market.price_scale },
+      autoscaleInfoProvider: (original: () => AutoscaleInfo | null) => this.withGroupLines(original()),
     });
+    for (const group of this.groups.values()) group.drawn = [];
+    this.drawGroups();
     const seq = ++this.loadSeq;
     const reply = await this.api.get<{ candles: Candle[] }>(`/api/v1/markets/${encodeURIComponent(market.symbol)}/candles?interval=${this.interval}&limit=300`);
     if (seq !== this.loadSeq || !this.series) return;  // another market or timeframe was chosen meanwhile
@@ -93,6 +122,52 @@ export class ChartView {
       }));
     }
     this.canvasHost.dataset.entryLines = String(this.lines.size);
+  }
+
+  /** The symbol shown ("" before the first show()). */
+  get symbol(): string {
+    return this.market?.symbol ?? "";
+  }
+
+  /**
+   * Replaces the price lines of `group` (another group's lines stay) with
+   * `specs`; an empty list removes the group. Groups outlive show(): a new
+   * symbol or timeframe redraws them until they are replaced. The price scale
+   * widens so every line is in view. `data-price-lines` on the chart counts
+   * the lines of all groups.
+   */
+  priceLines(group: string, specs: PriceLineSpec[]): void {
+    const old = this.groups.get(group);
+    if (old && this.series) for (const line of old.drawn) this.series.removePriceLine(line);
+    if (specs.length) this.groups.set(group, { specs: specs.filter((s) => Number.isFinite(Number(s.price))), drawn: [] });
+    else this.groups.delete(group);
+    this.drawGroups();
+  }
+
+  private drawGroups(): void {
+    let count = 0;
+    for (const group of this.groups.values()) {
+      if (this.series && !group.drawn.length) {
+        const series = this.series;
+        group.drawn = group.specs.map((s) => series.createPriceLine({
+          price: Number(s.price), ...TONES[s.tone], lineWidth: 1, axisLabelVisible: true, title: s.title,
+        }));
+      }
+      count += group.specs.length;
+    }
+    this.canvasHost.dataset.priceLines = String(count);
+    // The autoscale provider reads the groups: make the chart ask it again.
+    this.chart?.priceScale("right").applyOptions({ autoScale: true });
+  }
+
+  /** The candles' price range widened to include every group's lines. */
+  private withGroupLines(info: AutoscaleInfo | null): AutoscaleInfo | null {
+    const prices = [...this.groups.values()].flatMap((g) => g.specs.map((s) => Number(s.price)));
+    if (!prices.length) return info;
+    const lo = Math.min(...prices);
+    const hi = Math.max(...prices);
+    const range = info?.priceRange;
+    return { ...info, priceRange: range ? { minValue: Math.min(range.minValue, lo), maxValue: Math.max(range.maxValue, hi) } : { minValue: lo, maxValue: hi } };
   }
 
   /** For tests and assistive tech: what the chart shows last. */

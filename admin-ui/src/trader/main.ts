@@ -1,16 +1,20 @@
 // The trader dashboard: sign-in, markets, live chart, trade panel, active
-// trades, history, wallet with deposits and withdrawals, and identity
-// verification, all fed by the REST API and one WebSocket.
+// trades, history, wallet with deposits and withdrawals, identity
+// verification, and the trading-bot pages (#bots…: list, builder, one bot,
+// backtest), all fed by the REST API and one WebSocket.
 import "../shared/styles.css";
 import { ApiClient, messageOf } from "../shared/api";
 import { byId, h, mount } from "../shared/dom";
 import { fromUnits, toUnits } from "../shared/decimal";
 import { currencyDecimals, formatMoney, formatSignedMoney } from "../shared/format";
-import { StreamClient, streamUrl } from "../shared/stream";
+import { StreamClient, streamUrl, subscriptionKey } from "../shared/stream";
 import type { StreamStatus, Subscription } from "../shared/stream";
-import type { Balance, Candle, Deposit, Market, Trade, TradingRules, Withdrawal } from "../shared/types";
+import { parseRoute } from "../shared/bots";
+import type { Route } from "../shared/bots";
+import type { Balance, Bot, Candle, Deposit, Market, Trade, TradingRules, Withdrawal } from "../shared/types";
 import { rulesFor } from "../shared/types";
 import { renderAuth } from "./authView";
+import { BotsView } from "./botsView";
 import { ChartView } from "./chartView";
 import type { Interval } from "./chartView";
 import { KycView } from "./kycView";
@@ -32,8 +36,21 @@ function showConnection(status: StreamStatus, retryInMs?: number): void {
 
 function showAccount(signedIn: boolean): void {
   const nav = byId("account");
-  if (!signedIn) return mount(nav);
+  if (!signedIn) {
+    showPages(null);
+    return mount(nav);
+  }
   mount(nav, h("button", { type: "button", onclick: async () => { await api.logout(); location.reload(); } }, "Sign out"));
+}
+
+/** The page links; the current page is marked. */
+function showPages(route: Route | null): void {
+  const nav = byId("pages");
+  if (!route) return mount(nav);
+  const current = route.page === "bot" ? "bots" : route.page;
+  const link = (page: string, href: string, label: string) =>
+    h("a", { href, "aria-current": page === current ? "page" : undefined }, label);
+  mount(nav, link("trade", "#", "Trade"), link("bots", "#bots", "Bots"), link("new-bot", "#bots/new", "New bot"), link("backtest", "#bots/backtest", "Backtest"));
 }
 
 function showBalance(b: Balance | null): void {
@@ -45,6 +62,7 @@ async function startDashboard(): Promise<void> {
   const markets = new Map<string, Market>();
   let rules: TradingRules | null = null;
   let selected = localStorage.getItem("bourse.symbol") ?? "";
+  let balance: Balance | null = null;
 
   const layout = {
     markets: h("aside", { class: "panel markets", "aria-label": "Markets" }),
@@ -56,12 +74,15 @@ async function startDashboard(): Promise<void> {
     payments: h("div", { "aria-label": "Deposit and withdraw", role: "region", id: "payments" }),
     identity: h("section", { class: "panel", "aria-label": "Identity verification", id: "identity", tabindex: -1 }),
   };
-  mount(main, h("div", { class: "dashboard" }, layout.markets, layout.chart, layout.trade,
-    h("div", { class: "lower", style: "display:grid;gap:12px" }, layout.active, layout.history, layout.wallet, layout.identity)));
+  const dashboard = h("div", { class: "dashboard" }, layout.markets, layout.chart, layout.trade,
+    h("div", { class: "lower", style: "display:grid;gap:12px" }, layout.active, layout.history, layout.wallet, layout.identity));
+  const botPages = h("div", { class: "bot-pages", id: "bot-pages", hidden: true });
+  mount(main, dashboard, botPages);
 
   const payments = new PaymentsView(layout.payments, api, () => void wallet.refresh(), () => identity.focus());
   const identity = new KycView(layout.identity, api, (info) => payments.setKyc(info.status, info.required_for));
   const wallet = new WalletView(layout.wallet, api, (b) => {
+    balance = b;
     showBalance(b);
     if (b) payments.setBalance(b.currency, b.available);
   }, layout.payments);
@@ -74,6 +95,13 @@ async function startDashboard(): Promise<void> {
     void wallet.refresh();
   });
   const list = new MarketList(layout.markets, (symbol) => void select(symbol));
+  const bots = new BotsView(botPages, api, {
+    markets: () => markets,
+    selected: () => selected,
+    balance: () => balance,
+    onChart: () => syncCandles(),
+    onMoneyMoved: () => void wallet.refresh(),
+  });
 
   let wentOffline = false;
   const stream = new StreamClient({
@@ -87,21 +115,40 @@ async function startDashboard(): Promise<void> {
         wentOffline = false;
         void wallet.refresh();
         void payments.reload().catch(() => undefined);
+        void bots.reload();
       }
     },
     onMessage: (m) => onMessage(m),
   });
 
-  const candleSub = (): Subscription => ({ channel: "candles", symbols: [selected], interval: chart.interval });
+  // Candles for the trading page's chart and, while it is shown, the bot builder's.
+  const candleSubs = new Map<string, Subscription>();
+  function syncCandles(): void {
+    const wanted = new Map<string, Subscription>();
+    for (const [symbol, interval] of [[selected, chart.interval], [bots.chart?.symbol, bots.chart?.interval]]) {
+      if (!symbol || !interval) continue;
+      const sub: Subscription = { channel: "candles", symbols: [symbol], interval };
+      wanted.set(subscriptionKey(sub), sub);
+    }
+    for (const [key, sub] of candleSubs) {
+      if (wanted.has(key)) continue;
+      stream.unsubscribe(sub);
+      candleSubs.delete(key);
+    }
+    for (const [key, sub] of wanted) {
+      if (candleSubs.has(key)) continue;
+      stream.subscribe(sub);
+      candleSubs.set(key, sub);
+    }
+  }
 
   async function select(symbol: string): Promise<void> {
     const market = markets.get(symbol);
     if (!market) return;
-    stream.unsubscribe(candleSub());
     selected = symbol;
     localStorage.setItem("bourse.symbol", symbol);
     list.render([...markets.values()], rules, selected);
-    stream.subscribe(candleSub());
+    syncCandles();
     if (rules) panel.show(market, rulesFor(rules, symbol), rules.currency);
     try {
       await chart.show(market);
@@ -121,9 +168,8 @@ async function startDashboard(): Promise<void> {
   }
 
   async function changeInterval(interval: Interval): Promise<void> {
-    stream.unsubscribe(candleSub());
     chart.interval = interval;
-    stream.subscribe(candleSub());
+    syncCandles();
     const market = markets.get(selected);
     if (market) {
       await chart.show(market);
@@ -142,10 +188,12 @@ async function startDashboard(): Promise<void> {
         list.price(market, price);
         active.price(symbol, price);
         if (symbol === selected) chart.tick(price);
+        bots.tick(symbol, price);
         return;
       }
       case "candle":
         if (m.symbol === selected && m.interval === chart.interval) chart.candle(m as unknown as Candle);
+        bots.candle(m as unknown as Candle);
         return;
       case "source": {
         // The instrument failed over to another source, lost its last one, or got one back.
@@ -187,6 +235,12 @@ async function startDashboard(): Promise<void> {
       case "withdrawal":
         payments.withdrawalChanged(m.withdrawal as Withdrawal);
         return;
+      case "bot.updated":
+        bots.updated(m.bot as Bot);
+        return;
+      case "bot.fill":
+        bots.filled(String(m.bot_id));
+        return;
       case "error":
         console.warn("stream:", m.message);
         return;
@@ -214,9 +268,21 @@ async function startDashboard(): Promise<void> {
   stream.connect();
   // Coming back from a payment or verification page: the decision may have been made meanwhile.
   window.addEventListener("focus", () => void identity.refresh());
+  // "#bots…" shows a bot page instead of the trading page; "/#wallet" (where a hosted checkout
+  // returns to) or "/#identity" scroll to that section, which exists only now.
+  const route = (scroll: boolean): void => {
+    const r = parseRoute(location.hash);
+    showPages(r);
+    dashboard.hidden = r.page !== "trade";
+    botPages.hidden = r.page === "trade";
+    bots.show(r);
+    if (scroll && r.page === "trade" && r.anchor) document.getElementById(r.anchor)?.scrollIntoView();
+  };
+  window.addEventListener("hashchange", () => route(true));
+  route(false);
   await Promise.all([select(selected), wallet.refresh(), history.refresh(), payments.load(), identity.refresh()]);
-  // "/#wallet" (where a hosted checkout returns to) or "/#identity": the section exists only now.
-  if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  const first = parseRoute(location.hash);
+  if (first.page === "trade" && first.anchor) document.getElementById(first.anchor)?.scrollIntoView();
 }
 
 function start(): void {
