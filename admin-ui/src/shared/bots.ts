@@ -259,9 +259,10 @@ export interface LadderRow {
   takeProfit: string;
 }
 
-/** "base" → "Base order", "so2" → "Safety order 2"; anything else as it is. */
-export function orderRole(role: string): string {
+/** "base" → "Base order"; "safety" with index 2 (or "so2") → "Safety order 2"; anything else as it is. */
+export function orderRole(role: string, index?: number | null): string {
   if (role === "base") return "Base order";
+  if (role === "safety" && index) return `Safety order ${index}`;
   const so = /^so(\d+)$/.exec(role);
   return so ? `Safety order ${so[1]}` : role;
 }
@@ -275,7 +276,7 @@ export function ladderRows(preview: unknown, currency: string, priceScale: numbe
   if (!Array.isArray(orders)) return [];
   const price = (v: unknown) => (str(v) === null ? "—" : formatPrice(str(v) as string, priceScale));
   return orders.filter((o): o is Record<string, unknown> => !!o && typeof o === "object").map((o) => ({
-    role: orderRole(str(o.role) ?? "—"),
+    role: orderRole(str(o.role) ?? "—", typeof o.index === "number" ? o.index : null),
     deviation: str(o.deviation) === null ? "—" : `${str(o.deviation)}%`,
     price: price(o.price),
     size: str(o.size) === null ? "—" : formatMoney(str(o.size) as string, currency),
@@ -441,7 +442,8 @@ export function previewLines(reply: BotPreviewReply, price: string | null): BotL
     const orders = Array.isArray(p.orders) ? (p.orders as Record<string, unknown>[]) : [];
     for (const o of orders) {
       const at = str(o.price);
-      if (at) lines.push({ price: at, title: o.role === "base" ? "Base" : String(o.role ?? "").toUpperCase(), tone: "buy" });
+      const title = o.role === "base" ? "Base" : o.role === "safety" && typeof o.index === "number" ? `SO${o.index}` : String(o.role ?? "").toUpperCase();
+      if (at) lines.push({ price: at, title, tone: "buy" });
     }
     const tp = str(orders[0]?.take_profit_price);
     if (tp) lines.push({ price: tp, title: "TP", tone: "target" });

@@ -117,7 +117,7 @@ const scenarios = [
     assert.deepEqual(await Promise.all(["Base order", "Safety order", "Price deviation %", "Step scale", "Volume scale", "Safety orders", "Take profit %"]
       .map((l) => setting(page, l).inputValue())), ["10.00", "20.00", "1", "2", "2", "3", "1.5"]);
     await previewReady(page, "the DCA preview");
-    assert.equal(await page.locator('[data-role="capital"]').textContent(), "$150.00");
+    assert.equal(await page.locator('[data-role="capital"]').textContent(), "$150.15");
     const rows = page.locator('[data-role="ladder-row"]');
     assert.equal(await rows.count(), 4, "base order and 3 safety orders");
     assert.deepEqual(await rows.evaluateAll((r) => r.map((x) => x.cells[0].textContent)), ["Base order", "Safety order 1", "Safety order 2", "Safety order 3"]);
@@ -176,9 +176,9 @@ const scenarios = [
     const details = page.locator('[data-page="bot"]');
     await details.locator('[data-role="status"][data-status="created"]').waitFor({ timeout: 5000 });
     assert.match(await details.locator("h2").first().textContent(), /EUR ladder/);
-    assert.equal(await details.locator('[data-role="capital"]').textContent(), "$150.00");
-    await until(async () => (await wallet()) === "9850.00", 5000, "150.00 reserved from the wallet");
-    await until(async () => /\$9,850\.00 available/.test(await page.locator("#balance").textContent()), 5000, "the balance shown");
+    assert.equal(await details.locator('[data-role="capital"]').textContent(), "$150.15");
+    await until(async () => (await wallet()) === "9849.85", 5000, "150.15 (the ladder and its fees) reserved from the wallet");
+    await until(async () => /\$9,849\.85 available/.test(await page.locator("#balance").textContent()), 5000, "the balance shown");
     await details.getByRole("button", { name: "Start EUR ladder" }).click();
     await details.locator('[data-role="status"][data-status="running"]').waitFor({ timeout: 5000 });
     // The base order buys at market on the next tick; the page follows from the stream.
@@ -196,7 +196,7 @@ const scenarios = [
     await row.waitFor({ timeout: 5000 });
     assert.equal(await row.getAttribute("data-status"), "running");
     assert.match(await row.locator('[data-role="pnl"]').textContent(), /^([+-]?\$\d[\d,]*\.\d{2}|—)$/);
-    assert.match(await row.textContent(), /DCA bot.*OTC_EUR_USD.*Running.*\$150\.00/);
+    assert.match(await row.textContent(), /DCA bot.*OTC_EUR_USD.*Running.*\$150\.15/);
     await shot(page, "bot-list-running");
     await row.getByRole("button", { name: "Stop EUR ladder" }).click();
     const dialog = page.getByRole("dialog", { name: "Stop EUR ladder" });

@@ -129,9 +129,9 @@ void Kernel::start() {
     _botRunner = std::make_unique<BotRunner>(
         *_db, *_commits, *_market, *_plugins, *_clock, *_metrics,
         PaperTerms{Decimal::parse(_config.trading.paperFeeBps), Decimal::parse(_config.trading.paperSlippageBps)});
-    _botRunner->setEventSink([this](const std::string& userId, const std::string& json) {
+    _botRunner->setEventSink([this](const std::string& userId, const std::function<std::string()>& json) {
         const std::string channel = "user:" + userId;
-        if (_stream->hasSubscribers(channel)) _stream->publish(channel, json);
+        if (_stream->hasSubscribers(channel)) _stream->publish(channel, json());
     });
     _bots = std::make_unique<BotService>(*_db, *_commits, *_market, *_plugins, *_botRunner, *_clock);
     _gateways = std::make_unique<GatewayClient>(*_plugins, _config,

@@ -20,6 +20,7 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
+#include <set>
 #include <future>
 #include <sstream>
 
@@ -233,16 +234,16 @@ void BotRunner::work() {
         for (auto& c : calls)
             c();
         if (!_undelivered.empty()) {
-            auto waiting = std::move(_undelivered);
+            for (const auto& id : _undelivered)
+                if (_live.count(id)) _needDelivery.insert(id);
             _undelivered.clear();
-            for (const auto& id : waiting)
-                if (_live.count(id)) deliver(id);
+            drainDeliveries();
         }
-        for (const auto& [symbol, tick] : prices) {
+        if (!prices.empty()) {
             try {
-                process(tick);
+                process(prices);
             } catch (const std::exception& e) {
-                log::error("bots", "a price round failed", {{"symbol", symbol}, {"error", e.what()}});
+                log::error("bots", "a price round failed", {{"error", e.what()}});
             }
         }
         std::lock_guard lock(_mutex);
@@ -261,123 +262,171 @@ std::uint64_t BotRunner::pricesSkipped() const {
     return _skipped;
 }
 
-void BotRunner::process(const PriceTick& tick) {
-    const auto ids = _bySymbol.find(tick.symbol);
-    if (ids == _bySymbol.end() || ids->second.empty()) return;
-    const std::int64_t price = tick.price.mantissa;
-    _lastPrice[tick.symbol] = price;
-    std::map<std::string, std::vector<BotOrder>> byBot;
-    for (auto& order : _venue.crossed(tick.symbol, price))
-        byBot[order.botId].push_back(std::move(order));
-    for (const auto& [botId, orders] : byBot)
-        execute(botId, orders, price, tick.tsNs);
-    const bourse_tick cTick{sizeof(bourse_tick), {tick.symbol.data(), tick.symbol.size()}, tick.price.toC(), tick.tsNs};
-    const std::vector<std::string> running = ids->second;  // a call may stop a bot
-    for (const auto& id : running) {
-        const auto it = _live.find(id);
-        if (it == _live.end() || !it->second.trading()) continue;
-        callProduct(id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, cTick); });
+/// What the product calls of one round did, committed in one transaction.
+struct BotRunner::Round {
+    std::vector<BotOrder> placed;
+    std::vector<BotOrder> ended;                // resting orders cancelled: their end is a fill to deliver
+    std::map<std::string, std::string> states;  // bot → the state it saved last
+    std::vector<std::string> delivered;         // fill ids
+    std::map<std::string, std::pair<std::string, std::string>> statuses;  // bot → (status, error)
+    std::set<std::string> touched;
+};
+
+void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
+    // Every symbol's new price at once: one transaction for the executions they
+    // cause, one per delivery round, one for the decisions — however many bots.
+    std::map<std::string, std::map<std::string, std::vector<BotOrder>>> crossed;  // symbol → bot → orders
+    for (const auto& [symbol, tick] : prices) {
+        if (const auto ids = _bySymbol.find(symbol); ids == _bySymbol.end() || ids->second.empty()) continue;
+        _lastPrice[symbol] = tick.price.mantissa;
+        for (auto& order : _venue.crossed(symbol, tick.price.mantissa))
+            crossed[symbol][order.botId].push_back(std::move(order));
     }
+    for (const auto& [symbol, byBot] : crossed) {
+        const PriceTick& tick = prices.at(symbol);
+        executeRound(byBot, tick.price.mantissa, tick.tsNs);
+    }
+    drainDeliveries();
+    Round round;
+    for (const auto& [symbol, tick] : prices) {
+        const auto ids = _bySymbol.find(symbol);
+        if (ids == _bySymbol.end()) continue;
+        const bourse_tick cTick{sizeof(bourse_tick), {tick.symbol.data(), tick.symbol.size()}, tick.price.toC(),
+                                tick.tsNs};
+        const std::vector<std::string> running = ids->second;  // a call may stop a bot
+        for (const auto& id : running) {
+            const auto it = _live.find(id);
+            if (it == _live.end() || !it->second.trading()) continue;
+            callProduct(id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, cTick); }, round);
+        }
+    }
+    commitRound(round);
+    drainDeliveries();
 }
 
-void BotRunner::execute(const std::string& botId, const std::vector<BotOrder>& orders, std::int64_t price,
-                        std::int64_t priceTsNs) {
-    auto it = _live.find(botId);
-    if (it == _live.end()) return;
-    Bot& bot = it->second;
+void BotRunner::executeRound(const std::map<std::string, std::vector<BotOrder>>& byBot, std::int64_t price,
+                             std::int64_t priceTsNs) {
     const std::int64_t now = _clock.nowNs();
-    std::string rejection;
+    std::map<std::string, std::string> rejections;  // bot → why its first refused order was refused
+    std::vector<BotFill> stored;
     _commits.run([&](PreparedSession& w) {
-        rejection.clear();
-        for (auto order : orders) {
-            const Execution e = _venue.execute(bot, order, price);
-            BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
-            order.updatedNs = now;
-            std::string why;
-            if (e.qty == 0) {
-                why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
-                      Decimal(price, bot.priceScale).toString();
-            } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
-                       Ledger::Result::Insufficient) {
-                why = "order " + order.clientOrderId + ": insufficient " +
-                      (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
+        rejections.clear();
+        stored.clear();
+        for (const auto& [botId, orders] : byBot) {
+            const auto it = _live.find(botId);
+            if (it == _live.end()) continue;
+            const Bot& bot = it->second;
+            for (auto order : orders) {
+                const Execution e = _venue.execute(bot, order, price);
+                BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
+                order.updatedNs = now;
+                std::string why;
+                if (e.qty == 0) {
+                    why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
+                          Decimal(price, bot.priceScale).toString();
+                } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
+                           Ledger::Result::Insufficient) {
+                    why = "order " + order.clientOrderId + ": insufficient " +
+                          (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
+                }
+                if (why.empty()) {
+                    fill.qty = e.qty;
+                    fill.price = e.price;
+                    fill.fee = e.fee;
+                    order.filledQty += e.qty;
+                    order.status = "filled";
+                } else {
+                    order.status = "rejected";
+                    order.reason = why;
+                    rejections.emplace(bot.id, why);
+                }
+                BotStore::updateOrder(w, order);
+                BotStore::insertFill(w, fill);
+                stored.push_back(fill);
             }
-            if (why.empty()) {
-                fill.qty = e.qty;
-                fill.price = e.price;
-                fill.fee = e.fee;
-                order.filledQty += e.qty;
-                order.status = "filled";
-            } else {
-                order.status = "rejected";
-                order.reason = why;
-                if (rejection.empty()) rejection = why;
-            }
-            BotStore::updateOrder(w, order);
-            BotStore::insertFill(w, fill);
+            if (const auto r = rejections.find(bot.id); r != rejections.end())
+                BotStore::setStatus(w, bot.id, "error", r->second, now);
+            // One equity point per execution round, valued at this price, from the
+            // balances as this transaction leaves them.
+            BotHoldings h;
+            h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
+            h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
+            BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
         }
-        if (!rejection.empty()) BotStore::setStatus(w, bot.id, "error", rejection, now);
-        // One equity point per execution round, valued at this price, from the
-        // balances as this transaction leaves them.
-        BotHoldings h;
-        h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
-        h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
-        BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
     });
     const std::int64_t latency = _clock.nowNs() - priceTsNs;
     _tickToFill.observe(static_cast<double>(latency) / 1e9);
-    if (_fillLatency)
-        for (std::size_t i = 0; i < orders.size(); ++i)
-            _fillLatency(latency);
-    if (!rejection.empty()) {
-        bot.status = "error";
-        bot.error = rejection;
-        log::warn("bots", "paper venue refused an order", {{"bot", bot.id}, {"reason", rejection}});
+    for (const auto& fill : stored) {
+        if (_fillLatency) _fillLatency(latency);
+        const auto it = _live.find(fill.botId);
+        if (it == _live.end()) continue;
+        if (_events)
+            _events(it->second.userId, [&] {
+                Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+                event->set("type", "bot.fill");
+                event->set("bot_id", fill.botId);
+                event->set("fill", fillJson(it->second, fill));
+                return toJson(event);
+            });
+        _needDelivery.insert(fill.botId);
     }
-    deliver(botId);
+    for (const auto& [botId, why] : rejections) {
+        Bot& bot = _live.at(botId);
+        bot.status = "error";
+        bot.error = why;
+        log::warn("bots", "paper venue refused an order", {{"bot", bot.id}, {"reason", why}});
+    }
 }
 
-void BotRunner::deliver(const std::string& botId) {
+void BotRunner::drainDeliveries() {
     // A delivery may cancel orders, whose ends are fills to deliver in turn; a
     // product that keeps answering with cancels is cut off after a while.
-    for (int round = 0; round < 16; ++round) {
-        const auto fills = BotStore::undelivered(_db, botId);
-        if (fills.empty()) return;
-        for (const auto& f : fills) {
-            const auto it = _live.find(botId);
-            if (it == _live.end()) return;
-            const bourse_fill c{sizeof(bourse_fill),
-                                {it->second.id.data(), it->second.id.size()},
-                                {f.clientOrderId.data(), f.clientOrderId.size()},
-                                {f.id.data(), f.id.size()},
-                                {it->second.symbol.data(), it->second.symbol.size()},
-                                f.side == "SELL" ? BOURSE_SIDE_SELL : BOURSE_SIDE_BUY,
-                                Decimal(f.qty, it->second.qtyScale).toC(),
-                                Decimal(f.price, it->second.priceScale).toC(),
-                                Money{f.fee, it->second.quote}.toC(),
-                                f.tsNs,
-                                f.orderDone ? 1 : 0};
-            if (!callProduct(
-                    botId, [&](PluginInstance& p, const bourse_position& pos) { p.onFill(pos, c); }, f.id)) {
-                _undelivered.push_back(botId);  // the product is away (reloading): later
-                return;
+    for (int round = 0; round < 16 && !_needDelivery.empty(); ++round) {
+        const std::set<std::string> bots = std::move(_needDelivery);
+        _needDelivery.clear();
+        Round r;
+        for (const auto& botId : bots) {
+            for (const auto& f : BotStore::undelivered(_db, botId)) {
+                const auto it = _live.find(botId);
+                if (it == _live.end()) break;
+                const Bot& bot = it->second;
+                const bourse_fill c{sizeof(bourse_fill),
+                                    {bot.id.data(), bot.id.size()},
+                                    {f.clientOrderId.data(), f.clientOrderId.size()},
+                                    {f.id.data(), f.id.size()},
+                                    {bot.symbol.data(), bot.symbol.size()},
+                                    f.side == "SELL" ? BOURSE_SIDE_SELL : BOURSE_SIDE_BUY,
+                                    Decimal(f.qty, bot.qtyScale).toC(),
+                                    Decimal(f.price, bot.priceScale).toC(),
+                                    Money{f.fee, bot.quote}.toC(),
+                                    f.tsNs,
+                                    f.orderDone ? 1 : 0};
+                if (!callProduct(
+                        botId, [&](PluginInstance& p, const bourse_position& pos) { p.onFill(pos, c); }, r, f.id)) {
+                    _undelivered.push_back(botId);  // the product is away (reloading): later
+                    break;
+                }
             }
         }
+        commitRound(r);
     }
-    log::warn("bots", "fills keep coming from cancels; delivery continues on the next round", {{"bot", botId}});
-    _undelivered.push_back(botId);
+    if (!_needDelivery.empty()) {
+        log::warn("bots", "fills keep coming from cancels; delivery continues on the next round");
+        for (const auto& id : _needDelivery)
+            _undelivered.push_back(id);
+        _needDelivery.clear();
+    }
 }
 
 bool BotRunner::callProduct(const std::string& botId,
-                            const std::function<void(PluginInstance&, const bourse_position&)>& fn,
+                            const std::function<void(PluginInstance&, const bourse_position&)>& fn, Round& round,
                             const std::string& deliveredFill, const std::string& newStatus) {
     auto it = _live.find(botId);
     if (it == _live.end()) return false;
     Bot& bot = it->second;
     const auto instance = _plugins.instance(bot.product);
     if (!instance) return false;
-    const std::int64_t now = _clock.nowNs();
-    CallScope scope(bot, now);
+    CallScope scope(bot, _clock.nowNs());
     try {
         ProductCallScope::Enter enter(scope);
         const bourse_position pos = cPosition(bot);
@@ -386,69 +435,106 @@ bool BotRunner::callProduct(const std::string& botId,
         if (e.status() == BOURSE_E_UNAVAILABLE) return false;
         // The product failed on this bot: it trades no more until the owner stops it.
         log::error("bots", "the product failed on a bot", {{"bot", bot.id}, {"error", e.what()}});
-        scope.placed.clear();
-        scope.cancelled.clear();
-        scope.state.reset();
         const std::string why = std::string("product error: ") + e.what();
-        _commits.run([&](PreparedSession& w) {
-            BotStore::setStatus(w, bot.id, "error", why, now);
-            if (!deliveredFill.empty()) BotStore::markDelivered(w, deliveredFill);
-        });
+        round.statuses[bot.id] = {"error", why};
+        if (!deliveredFill.empty()) round.delivered.push_back(deliveredFill);
+        round.touched.insert(bot.id);
         bot.status = "error";
         bot.error = why;
-        publish(bot);
         return true;
     }
     if (scope.empty() && deliveredFill.empty() && newStatus.empty()) return true;
-
+    round.touched.insert(bot.id);
     // Cancels of orders still resting end them now; the end is a fill to deliver.
-    std::vector<BotOrder> ended;
     for (const auto& id : scope.cancelled)
         if (_venue.remove(bot.id, id)) {
             BotOrder o;
             o.botId = bot.id;
             o.clientOrderId = id;
-            ended.push_back(o);
+            round.ended.push_back(o);
         }
-    std::vector<BotOrder> fresh;
-    _commits.run([&](PreparedSession& w) {
-        fresh.clear();
-        for (const auto& o : scope.placed)
-            if (BotStore::insertOrder(w, o)) fresh.push_back(o);
-        for (const auto& o : ended) {
-            w.defer(
-                "UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND "
-                "client_order_id = $3 AND status = 'open'",
-                Poco::Int64{now}, o.botId, o.clientOrderId);
-            BotStore::insertFill(w, BotFill{newId("f"), bot.id, o.clientOrderId, "", 0, 0, 0, true, false, now});
-        }
-        if (scope.state) BotStore::saveState(w, bot.id, *scope.state, now);
-        if (!deliveredFill.empty()) BotStore::markDelivered(w, deliveredFill);
-        if (!newStatus.empty()) BotStore::setStatus(w, bot.id, newStatus, "", now);
-    });
-    if (scope.state) bot.stateJson = *scope.state;
+    for (auto& o : scope.placed)
+        round.placed.push_back(std::move(o));
+    if (scope.state) {
+        bot.stateJson = *scope.state;
+        round.states[bot.id] = *scope.state;
+    }
+    if (!deliveredFill.empty()) round.delivered.push_back(deliveredFill);
     if (!newStatus.empty()) {
+        round.statuses[bot.id] = {newStatus, ""};
         bot.status = newStatus;
         bot.error.clear();
     }
-    bot.updatedNs = now;
-    for (const auto& o : fresh)
-        _venue.add(o);
-    if (!ended.empty()) _undelivered.push_back(bot.id);
-    // Market orders execute at once at the last price known.
-    std::vector<BotOrder> market;
-    for (const auto& o : fresh)
-        if (o.type == "MARKET") market.push_back(o);
-    if (!market.empty()) {
-        if (const auto t = _market.lastTick(bot.symbol)) {
-            for (const auto& o : market)
-                _venue.remove(o.botId, o.clientOrderId);
-            execute(bot.id, market, t->price.rescaled(bot.priceScale).mantissa, _clock.nowNs());
-        }
-    }
-    review(botId);
-    if (_live.count(botId)) publish(_live.at(botId));
     return true;
+}
+
+void BotRunner::commitRound(Round& round) {
+    if (round.touched.empty()) return;
+    const std::int64_t now = _clock.nowNs();
+    std::vector<BotOrder> fresh;
+    try {
+        _commits.run([&](PreparedSession& w) {
+            fresh.clear();
+            for (const auto& o : round.placed)
+                if (BotStore::insertOrder(w, o)) fresh.push_back(o);
+            for (const auto& o : round.ended) {
+                w.defer("UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND "
+                        "client_order_id = $3 AND status = 'open'",
+                        Poco::Int64{now}, o.botId, o.clientOrderId);
+                BotStore::insertFill(w, BotFill{newId("f"), o.botId, o.clientOrderId, "", 0, 0, 0, true, false, now});
+            }
+            for (const auto& [botId, state] : round.states)
+                BotStore::saveState(w, botId, state, now);
+            for (const auto& id : round.delivered)
+                BotStore::markDelivered(w, id);
+            for (const auto& [botId, status] : round.statuses)
+                BotStore::setStatus(w, botId, status.first, status.second, now);
+        });
+    } catch (const std::exception& e) {
+        // Nothing of the round happened: the bots go back to what is stored.
+        log::error("bots", "a round of bot decisions could not be stored", {{"error", e.what()}});
+        for (const auto& id : round.touched)
+            resync(id);
+        return;
+    }
+    for (const auto& id : round.touched)
+        if (const auto it = _live.find(id); it != _live.end()) it->second.updatedNs = now;
+    for (const auto& o : round.ended)
+        _needDelivery.insert(o.botId);
+    // Limit orders rest on the book; market orders execute at once at the last price.
+    std::map<std::string, std::map<std::string, std::vector<BotOrder>>> market;  // symbol → bot → orders
+    for (const auto& o : fresh) {
+        if (o.type == "MARKET")
+            market[o.symbol][o.botId].push_back(o);
+        else
+            _venue.add(o);
+    }
+    for (const auto& [symbol, byBot] : market) {
+        const auto t = _market.lastTick(symbol);
+        if (!t) {
+            for (const auto& [botId, orders] : byBot)
+                for (const auto& o : orders)
+                    _venue.add(o);  // no price yet: the first one executes them
+            continue;
+        }
+        executeRound(byBot, t->price.mantissa, _clock.nowNs());
+    }
+    for (const auto& id : round.touched)
+        review(id);
+    for (const auto& id : round.touched)
+        if (const auto it = _live.find(id); it != _live.end()) publish(it->second);
+}
+
+void BotRunner::resync(const std::string& botId) {
+    _venue.removeBot(botId);
+    const auto stored = BotStore::find(_db, botId);
+    if (!stored || !stored->live()) {
+        forget(botId);
+        return;
+    }
+    _live[botId] = *stored;
+    for (const auto& order : BotStore::openOrders(_db))
+        if (order.botId == botId) _venue.add(order);
 }
 
 void BotRunner::review(const std::string& botId) {
@@ -507,10 +593,12 @@ void BotRunner::publish(const Bot& bot) {
     if (!_events) return;
     std::optional<std::int64_t> price;
     if (const auto p = _lastPrice.find(bot.symbol); p != _lastPrice.end()) price = p->second;
-    Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
-    event->set("type", "bot.updated");
-    event->set("bot", botJson(bot, holdings(bot), price));
-    _events(bot.userId, toJson(event));
+    _events(bot.userId, [&] {
+        Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+        event->set("type", "bot.updated");
+        event->set("bot", botJson(bot, holdings(bot), price));
+        return toJson(event);
+    });
 }
 
 void BotRunner::forget(const std::string& botId) {
@@ -543,7 +631,6 @@ Bot BotRunner::startBot(const std::string& botId) {
     if (bot.status != "created")
         throw HttpError(409, "Conflict", "status: only a created bot can be started (it is " + bot.status + ")",
                         "status");
-    bot.status = "running";
     _bySymbol[bot.symbol].push_back(bot.id);
     _live[bot.id] = bot;
     setStatus(_live[bot.id], "running", "");
@@ -551,38 +638,40 @@ Bot BotRunner::startBot(const std::string& botId) {
     if (const auto t = _market.lastTick(bot.symbol)) {
         _lastPrice[bot.symbol] = t->price.mantissa;
         const bourse_tick c{sizeof(bourse_tick), {t->symbol.data(), t->symbol.size()}, t->price.toC(), t->tsNs};
-        callProduct(bot.id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, c); });
+        Round round;
+        callProduct(bot.id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, c); }, round);
+        commitRound(round);
+        drainDeliveries();
     }
     return loadOwned(botId);
 }
 
+void BotRunner::control(const std::string& botId, const std::string& request, const std::string& newStatus) {
+    const std::string product = liveBot(botId).product;
+    Round round;
+    if (!callProduct(
+            botId, [&](PluginInstance& p, const bourse_position& pos) { p.control(pos, request); }, round, "",
+            newStatus))
+        throw HttpError(503, "Service Unavailable", "product '" + product + "' is not available right now");
+    commitRound(round);
+    // Cancels (and a closing sale) report back before the bot can finish.
+    drainDeliveries();
+    if (_live.count(botId)) review(botId);
+}
+
 Bot BotRunner::pauseBot(const std::string& botId) {
-    Bot& bot = liveBot(botId);
-    if (bot.status != "running")
+    if (const Bot& bot = liveBot(botId); bot.status != "running")
         throw HttpError(409, "Conflict", "status: only a running bot can be paused (it is " + bot.status + ")",
                         "status");
-    if (!callProduct(
-            botId,
-            [](PluginInstance& p, const bourse_position& pos) {
-                p.control(pos, R"({"action":"pause","close":false})");
-            },
-            "", "paused"))
-        throw HttpError(503, "Service Unavailable", "product '" + bot.product + "' is not available right now");
+    control(botId, R"({"action":"pause","close":false})", "paused");
     return loadOwned(botId);
 }
 
 Bot BotRunner::resumeBot(const std::string& botId) {
-    Bot& bot = liveBot(botId);
-    if (bot.status != "paused")
+    if (const Bot& bot = liveBot(botId); bot.status != "paused")
         throw HttpError(409, "Conflict", "status: only a paused bot can be resumed (it is " + bot.status + ")",
                         "status");
-    if (!callProduct(
-            botId,
-            [](PluginInstance& p, const bourse_position& pos) {
-                p.control(pos, R"({"action":"resume","close":false})");
-            },
-            "", "running"))
-        throw HttpError(503, "Service Unavailable", "product '" + bot.product + "' is not available right now");
+    control(botId, R"({"action":"resume","close":false})", "running");
     return loadOwned(botId);
 }
 
@@ -598,14 +687,7 @@ Bot BotRunner::stopBot(const std::string& botId, bool close) {
     }
     if (current.status == "stopped" || current.status == "deleted")
         throw HttpError(409, "Conflict", "status: the bot is already " + current.status, "status");
-    Bot& bot = liveBot(botId);
-    const std::string request = std::string(R"({"action":"stop","close":)") + (close ? "true" : "false") + "}";
-    if (!callProduct(
-            botId, [&](PluginInstance& p, const bourse_position& pos) { p.control(pos, request); }, "", "stopping"))
-        throw HttpError(503, "Service Unavailable", "product '" + bot.product + "' is not available right now");
-    // Cancels (and a closing sale) report back before the bot can finish.
-    if (_live.count(botId)) deliver(botId);
-    if (_live.count(botId)) review(botId);
+    control(botId, std::string(R"({"action":"stop","close":)") + (close ? "true" : "false") + "}", "stopping");
     return loadOwned(botId);
 }
 

@@ -6,9 +6,11 @@
 // bot product (on_tick, on_fill, control, settle), so a bot sees its ticks,
 // fills and lifecycle requests strictly one after another. Prices arrive from
 // MarketData's observer and are coalesced per symbol (a slow round sees the
-// latest price, never a backlog). Per price: resting orders it crosses execute
-// (each execution one ledger transaction with its order and fill rows), the
-// fills are delivered, then every running bot on the symbol gets the tick.
+// latest price, never a backlog). A round takes every new price at once:
+// resting orders they cross execute (one transaction for all the executions,
+// each its own balanced ledger transaction with its order and fill rows), the
+// fills are delivered, then every running bot on those symbols gets its tick —
+// a few commits per round however many bots run.
 //
 // What a product does inside a call (orders placed and cancelled, state saved)
 // is recorded in a CallScope and committed in one transaction after the call,
@@ -33,6 +35,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,8 +54,9 @@ class Metrics;
 
 class BotRunner {
 public:
-    /// (user id, JSON event) for the user's stream channel.
-    using EventSink = std::function<void(const std::string& userId, const std::string& json)>;
+    /// (user id, JSON event) for the user's stream channel; the event is built
+    /// only if the sink calls `json` (when somebody follows the user).
+    using EventSink = std::function<void(const std::string& userId, const std::function<std::string()>& json)>;
 
     BotRunner(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins, const Clock& clock,
               Metrics& metrics, PaperTerms terms);
@@ -95,17 +99,26 @@ public:
 private:
     friend class CallScope;
 
+    struct Round;
+
     void work();
-    void process(const PriceTick& tick);
-    /// Executes `orders` of `botId` at market price `price`.
-    void execute(const std::string& botId, const std::vector<BotOrder>& orders, std::int64_t price,
-                 std::int64_t priceTsNs);
-    /// Delivers the bot's stored fills not yet delivered, oldest first.
-    void deliver(const std::string& botId);
-    /// Calls into the product with a scope open; commits what it did. False when
-    /// the product is not available (the call is retried later by the caller).
+    void process(const std::map<std::string, PriceTick>& prices);
+    /// Executes the crossed or market orders of several bots at `price` (one symbol), in one transaction.
+    void executeRound(const std::map<std::string, std::vector<BotOrder>>& byBot, std::int64_t price,
+                      std::int64_t priceTsNs);
+    /// Delivers the stored, undelivered fills of the bots in _needDelivery, oldest first, round after round.
+    void drainDeliveries();
+    /// Calls into the product with a scope open and adds what it did to `round`.
+    /// False when the product is not available (the caller retries later).
     bool callProduct(const std::string& botId, const std::function<void(PluginInstance&, const bourse_position&)>& fn,
-                     const std::string& deliveredFill = "", const std::string& newStatus = "");
+                     Round& round, const std::string& deliveredFill = "", const std::string& newStatus = "");
+    /// Stores everything of the round in one transaction, then rests the new
+    /// limit orders, executes the market ones, reviews and publishes the bots.
+    void commitRound(Round& round);
+    /// A lifecycle request to the product, committed, its consequences delivered.
+    void control(const std::string& botId, const std::string& request, const std::string& newStatus);
+    /// Back to what the database holds for the bot (after a failed commit).
+    void resync(const std::string& botId);
     /// After a call: a finished product releases the bot; an error stops its trading.
     void review(const std::string& botId);
     /// Cancels what is left, moves the bot's holdings back to its owner, status stopped.
@@ -130,6 +143,7 @@ private:
     std::map<std::string, std::vector<std::string>> _bySymbol;  ///< symbol → live bot ids
     std::map<std::string, std::int64_t> _lastPrice;             ///< symbol → mantissa
     std::vector<std::string> _undelivered;                      ///< bots whose fills wait for their product
+    std::set<std::string> _needDelivery;                        ///< bots with fills to deliver this round
 
     mutable std::mutex _mutex;
     std::condition_variable _wake;

@@ -263,6 +263,16 @@ VerifyReport Ledger::verify(Poco::Data::Session& s) {
                                      " reserved for withdrawals but " + std::to_string(inFlight[i]) + " in flight");
     }
     {
+        // A bot that has finished gave everything back: its accounts are empty.
+        std::vector<std::string> ids;
+        std::vector<Poco::Int64> balances;
+        s << "SELECT a.id, a.balance FROM ledger_accounts a JOIN bots b ON a.kind = 'bot-' || b.id "
+             "WHERE b.status IN ('stopped', 'deleted') AND a.balance <> 0",
+            into(ids), into(balances), now;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            r.problems.push_back("account " + ids[i] + " of a stopped bot still holds " + std::to_string(balances[i]));
+    }
+    {
         // Placement's per-user open counters agree with the open positions.
         std::vector<std::string> users, products;
         std::vector<Poco::Int64> actual, counted;

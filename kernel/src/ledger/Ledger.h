@@ -90,8 +90,8 @@ public:
                                             const std::string& cursor, int limit);
     /// Checks that every transaction balances, every account balance equals the
     /// sum of its entries, no user balance is negative, locked funds equal the
-    /// stakes of open positions, and funds reserved for withdrawals equal the
-    /// withdrawals in flight.
+    /// stakes of open positions, funds reserved for withdrawals equal the
+    /// withdrawals in flight, and stopped bots hold nothing.
     static VerifyReport verify(Poco::Data::Session& session);
 };
 
