@@ -20,8 +20,8 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
-#include <set>
 #include <future>
+#include <set>
 #include <sstream>
 
 namespace bourse {
@@ -291,13 +291,14 @@ void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
     for (const auto& [symbol, tick] : prices) {
         const auto ids = _bySymbol.find(symbol);
         if (ids == _bySymbol.end()) continue;
-        const bourse_tick cTick{sizeof(bourse_tick), {tick.symbol.data(), tick.symbol.size()}, tick.price.toC(),
-                                tick.tsNs};
+        const bourse_tick cTick{
+            sizeof(bourse_tick), {tick.symbol.data(), tick.symbol.size()}, tick.price.toC(), tick.tsNs};
         const std::vector<std::string> running = ids->second;  // a call may stop a bot
         for (const auto& id : running) {
             const auto it = _live.find(id);
             if (it == _live.end() || !it->second.trading()) continue;
-            callProduct(id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, cTick); }, round);
+            callProduct(
+                id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, cTick); }, round);
         }
     }
     commitRound(round);
@@ -478,9 +479,10 @@ void BotRunner::commitRound(Round& round) {
             for (const auto& o : round.placed)
                 if (BotStore::insertOrder(w, o)) fresh.push_back(o);
             for (const auto& o : round.ended) {
-                w.defer("UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND "
-                        "client_order_id = $3 AND status = 'open'",
-                        Poco::Int64{now}, o.botId, o.clientOrderId);
+                w.defer(
+                    "UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND "
+                    "client_order_id = $3 AND status = 'open'",
+                    Poco::Int64{now}, o.botId, o.clientOrderId);
                 BotStore::insertFill(w, BotFill{newId("f"), o.botId, o.clientOrderId, "", 0, 0, 0, true, false, now});
             }
             for (const auto& [botId, state] : round.states)
@@ -639,7 +641,8 @@ Bot BotRunner::startBot(const std::string& botId) {
         _lastPrice[bot.symbol] = t->price.mantissa;
         const bourse_tick c{sizeof(bourse_tick), {t->symbol.data(), t->symbol.size()}, t->price.toC(), t->tsNs};
         Round round;
-        callProduct(bot.id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, c); }, round);
+        callProduct(
+            bot.id, [&](PluginInstance& p, const bourse_position& pos) { p.onTick(pos, c); }, round);
         commitRound(round);
         drainDeliveries();
     }

@@ -142,7 +142,9 @@ Result<HttpReply> BinanceSpotClient::sendOnce(const Request& request) {
         reply = _transport->send(request.method, target, body, headers);
     } catch (const TransportError& e) {
         const bool unknown = e.sent && request.mutates;
-        VenueError error{unknown ? ErrorKind::Unknown : ErrorKind::Network, 0, 0,
+        VenueError error{unknown ? ErrorKind::Unknown : ErrorKind::Network,
+                         0,
+                         0,
                          request.method + " " + request.path + ": " + e.what() +
                              (unknown ? " (sent; outcome unknown: query before retrying)" : ""),
                          {}};
@@ -160,8 +162,11 @@ Result<HttpReply> BinanceSpotClient::sendOnce(const Request& request) {
 
 VenueError BinanceSpotClient::classify(const Request& request, const HttpReply& reply) {
     const auto body = parseErrorBody(reply.body);
-    VenueError error{ErrorKind::Rejected, reply.status, body ? body->code : 0,
-                     body ? body->msg : "HTTP " + std::to_string(reply.status), {}};
+    VenueError error{ErrorKind::Rejected,
+                     reply.status,
+                     body ? body->code : 0,
+                     body ? body->msg : "HTTP " + std::to_string(reply.status),
+                     {}};
     if (reply.status == 429 || reply.status == 418) {
         const bool banned = reply.status == 418;
         error.kind = banned ? ErrorKind::Banned : ErrorKind::RateLimited;
@@ -169,8 +174,8 @@ VenueError BinanceSpotClient::classify(const Request& request, const HttpReply& 
         error.retryAfter = retryAfter(reply, std::chrono::seconds(banned ? 120 : 60));
         // -1015 is the account's order rate: only new orders wait. Anything else is the IP's weight.
         (error.code == -1015 && !banned ? *_orderGate : *_ipGate)
-            .close(error.retryAfter, banned, error.code, request.method + " " + request.path + " answered " +
-                                                             std::to_string(reply.status));
+            .close(error.retryAfter, banned, error.code,
+                   request.method + " " + request.path + " answered " + std::to_string(reply.status));
         std::lock_guard lock(_mutex);
         ++_stats.rateLimited;
     } else if (reply.status >= 500 || error.code == -1007) {
@@ -222,7 +227,9 @@ std::optional<SymbolFilters> BinanceSpotClient::filters(const std::string& symbo
 
 Result<OrderRequest> BinanceSpotClient::prepareOrder(const OrderRequest& order) {
     if (!validClientOrderId(order.clientOrderId))
-        return refuse({ErrorKind::LocalInvalid, 0, 0,
+        return refuse({ErrorKind::LocalInvalid,
+                       0,
+                       0,
                        "client order id '" + order.clientOrderId + "' must match ^[.A-Z:/a-z0-9_-]{1,36}$",
                        {}});
     auto f = filters(order.symbol);
@@ -255,7 +262,8 @@ Result<OrderInfo> BinanceSpotClient::placeOrder(const OrderRequest& order) {
     p.emplace_back("side", toWire(toSend.side));
     p.emplace_back("type", toWire(toSend.type));
     if (toSend.type == OrderType::Limit) p.emplace_back("timeInForce", toWire(toSend.timeInForce));
-    if (toSend.quantity.positive() || toSend.type == OrderType::Limit) p.emplace_back("quantity", toSend.quantity.str());
+    if (toSend.quantity.positive() || toSend.type == OrderType::Limit)
+        p.emplace_back("quantity", toSend.quantity.str());
     if (toSend.quoteQuantity.positive()) p.emplace_back("quoteOrderQty", toSend.quoteQuantity.str());
     if (toSend.type == OrderType::Limit || toSend.price.positive()) p.emplace_back("price", toSend.price.str());
     if (!toSend.clientOrderId.empty()) p.emplace_back("newClientOrderId", toSend.clientOrderId);
@@ -269,8 +277,11 @@ Result<OrderInfo> BinanceSpotClient::placeOrder(const OrderRequest& order) {
         return info;
     } catch (const std::invalid_argument& e) {
         // It was accepted (2xx): the order exists even though the reply is unreadable.
-        return VenueError{ErrorKind::Protocol, reply.value().status, 0,
-                          std::string("order accepted but its reply could not be read: ") + e.what(), {}};
+        return VenueError{ErrorKind::Protocol,
+                          reply.value().status,
+                          0,
+                          std::string("order accepted but its reply could not be read: ") + e.what(),
+                          {}};
     }
 }
 
@@ -286,8 +297,11 @@ Result<OrderInfo> BinanceSpotClient::cancelOrder(const std::string& symbol, cons
         log(LogLevel::Info, "binance: cancelled " + refText(ref) + " on " + symbol);
         return info;
     } catch (const std::invalid_argument& e) {
-        return VenueError{ErrorKind::Protocol, reply.value().status, 0,
-                          std::string("cancel accepted but its reply could not be read: ") + e.what(), {}};
+        return VenueError{ErrorKind::Protocol,
+                          reply.value().status,
+                          0,
+                          std::string("cancel accepted but its reply could not be read: ") + e.what(),
+                          {}};
     }
 }
 

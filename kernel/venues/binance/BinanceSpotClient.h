@@ -35,7 +35,6 @@
 #include "venues/binance/Types.h"
 #include "venues/binance/UserDataStream.h"
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -55,11 +54,15 @@ class ServerClock;
 struct HttpReply;
 
 struct ClientConfig {
-    std::string restUrl = "https://testnet.binance.vision";                ///< production: https://api.binance.com
-    std::string wsApiUrl = "wss://ws-api.testnet.binance.vision/ws-api/v3";  ///< production: wss://ws-api.binance.com:443/ws-api/v3
-    std::string apiKey;  ///< required
-    std::string secret;  ///< required; HMAC key. Never logged, never in an error message.
-    int recvWindowMs = 5000;  ///< 1..60000; Binance's default, and what it recommends at most
+    /// REST base; production: https://api.binance.com
+    std::string restUrl = "https://testnet.binance.vision";
+    /// WebSocket API; production: wss://ws-api.binance.com:443/ws-api/v3
+    std::string wsApiUrl = "wss://ws-api.testnet.binance.vision/ws-api/v3";
+    /// Required.
+    std::string apiKey;
+    /// Required; the HMAC key. Never logged, never in an error message.
+    std::string secret;
+    int recvWindowMs = 5000;                    ///< 1..60000; Binance's default, and what it recommends at most
     std::chrono::milliseconds timeout{10'000};  ///< per HTTP request (Binance itself gives up after 10 s)
     std::chrono::milliseconds timeResyncEvery{std::chrono::minutes(30)};
     bool retryOnceAfterTimeResync = true;  ///< on -1021: re-sync, then send again once
@@ -71,13 +74,13 @@ struct ClientConfig {
 };
 
 struct ClientStats {
-    int requests = 0;        ///< HTTP requests sent (not local refusals)
-    int timeSyncs = 0;       ///< /api/v3/time samples taken
+    int requests = 0;             ///< HTTP requests sent (not local refusals)
+    int timeSyncs = 0;            ///< /api/v3/time samples taken
     int timestampRejections = 0;  ///< -1021 answers seen
-    int rateLimited = 0;     ///< 429/418 answers seen
-    int localRefusals = 0;   ///< calls refused before sending (filters, backoff, invalid)
-    std::string usedWeight1m;  ///< last X-MBX-USED-WEIGHT-1M
-    std::string orderCount10s;  ///< last X-MBX-ORDER-COUNT-10S
+    int rateLimited = 0;          ///< 429/418 answers seen
+    int localRefusals = 0;        ///< calls refused before sending (filters, backoff, invalid)
+    std::string usedWeight1m;     ///< last X-MBX-USED-WEIGHT-1M
+    std::string orderCount10s;    ///< last X-MBX-ORDER-COUNT-10S
 };
 
 class BinanceSpotClient {

@@ -43,7 +43,7 @@ std::optional<Fixed8> Fixed8::parse(std::string_view text) {
         text.remove_prefix(1);
     }
     if (text.empty() || text.front() == '.' || text.back() == '.') return std::nullopt;
-    Wide units = 0;
+    Wide acc = 0;
     int decimals = -1;  // -1: no point seen yet
     for (const char c : text) {
         if (c == '.') {
@@ -56,12 +56,12 @@ std::optional<Fixed8> Fixed8::parse(std::string_view text) {
             if (c != '0') return std::nullopt;  // a digit below 1e-8 cannot be represented
             continue;
         }
-        units = units * 10 + (c - '0');
+        acc = acc * 10 + (c - '0');
         if (decimals >= 0) ++decimals;
-        if (units > Wide(kMax)) return std::nullopt;
+        if (acc > Wide(kMax)) return std::nullopt;
     }
-    units *= pow10(kScale - (decimals < 0 ? 0 : decimals));
-    const auto v = narrow(negative ? -units : units);
+    acc *= pow10(kScale - (decimals < 0 ? 0 : decimals));
+    const auto v = narrow(negative ? -acc : acc);
     if (!v) return std::nullopt;
     return Fixed8(*v);
 }
@@ -73,9 +73,9 @@ std::optional<Fixed8> Fixed8::fromScaled(std::int64_t mantissa, int scale) {
         if (!v) return std::nullopt;
         return Fixed8(*v);
     }
-    const Wide div = pow10(scale - kScale);
-    if (Wide(mantissa) % div != 0) return std::nullopt;
-    return Fixed8(static_cast<std::int64_t>(Wide(mantissa) / div));
+    const Wide divisor = pow10(scale - kScale);
+    if (Wide(mantissa) % divisor != 0) return std::nullopt;
+    return Fixed8(static_cast<std::int64_t>(Wide(mantissa) / divisor));
 }
 
 std::string Fixed8::str8() const {

@@ -4,16 +4,26 @@ namespace bourse::venues::binance {
 
 const char* toString(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::Rejected: return "rejected";
-        case ErrorKind::Unauthorized: return "unauthorized";
-        case ErrorKind::RateLimited: return "rate-limited";
-        case ErrorKind::Banned: return "banned";
-        case ErrorKind::Unknown: return "unknown-outcome";
-        case ErrorKind::Network: return "network";
-        case ErrorKind::LocalFilter: return "local-filter";
-        case ErrorKind::LocalBackoff: return "local-backoff";
-        case ErrorKind::LocalInvalid: return "local-invalid";
-        case ErrorKind::Protocol: return "protocol";
+        case ErrorKind::Rejected:
+            return "rejected";
+        case ErrorKind::Unauthorized:
+            return "unauthorized";
+        case ErrorKind::RateLimited:
+            return "rate-limited";
+        case ErrorKind::Banned:
+            return "banned";
+        case ErrorKind::Unknown:
+            return "unknown-outcome";
+        case ErrorKind::Network:
+            return "network";
+        case ErrorKind::LocalFilter:
+            return "local-filter";
+        case ErrorKind::LocalBackoff:
+            return "local-backoff";
+        case ErrorKind::LocalInvalid:
+            return "local-invalid";
+        case ErrorKind::Protocol:
+            return "protocol";
     }
     return "?";
 }

@@ -58,8 +58,11 @@ struct VenueError {
 template <class T>
 class Result {
 public:
-    Result(T value) : _value(std::move(value)) {}          // NOLINT: implicit by design
-    Result(VenueError error) : _error(std::move(error)) {}  // NOLINT: implicit by design
+    // Implicit on purpose: `return info;` and `return error;` both make a Result.
+    // cppcheck-suppress noExplicitConstructor
+    Result(T value) : _value(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    // cppcheck-suppress noExplicitConstructor
+    Result(VenueError error) : _error(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     [[nodiscard]] bool ok() const { return _value.has_value(); }
     explicit operator bool() const { return ok(); }

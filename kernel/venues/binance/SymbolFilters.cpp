@@ -109,11 +109,11 @@ Result<OrderRequest> SymbolFilters::apply(const OrderRequest& order) const {
 
     if (order.quantity.positive()) {
         out.quantity = order.quantity.floorTo(stepSize);
-        const std::string rounded = out.quantity == order.quantity
-                                        ? out.quantity.str()
-                                        : order.quantity.str() + " (" + out.quantity.str() + " after rounding down to "
-                                                                                             "stepSize " +
-                                              stepSize.str() + ")";
+        const std::string rounded = out.quantity == order.quantity ? out.quantity.str()
+                                                                   : order.quantity.str() + " (" + out.quantity.str() +
+                                                                         " after rounding down to "
+                                                                         "stepSize " +
+                                                                         stepSize.str() + ")";
         if (!out.quantity.positive() || (minQty.positive() && out.quantity < minQty))
             return refuse("LOT_SIZE", "quantity " + rounded + " is below minQty " + minQty.str());
         if (maxQty.positive() && out.quantity > maxQty)
@@ -121,11 +121,11 @@ Result<OrderRequest> SymbolFilters::apply(const OrderRequest& order) const {
         if (market) {
             out.quantity = out.quantity.floorTo(marketStepSize);  // a 0 step leaves it
             if (!out.quantity.positive() || (marketMinQty.positive() && out.quantity < marketMinQty))
-                return refuse("MARKET_LOT_SIZE", "quantity " + out.quantity.str() + " is below minQty " +
-                                                     marketMinQty.str());
+                return refuse("MARKET_LOT_SIZE",
+                              "quantity " + out.quantity.str() + " is below minQty " + marketMinQty.str());
             if (marketMaxQty.positive() && out.quantity > marketMaxQty)
-                return refuse("MARKET_LOT_SIZE", "quantity " + out.quantity.str() + " is above maxQty " +
-                                                     marketMaxQty.str());
+                return refuse("MARKET_LOT_SIZE",
+                              "quantity " + out.quantity.str() + " is above maxQty " + marketMaxQty.str());
         }
         if (!market)
             notional = Fixed8::mul(out.price, out.quantity);

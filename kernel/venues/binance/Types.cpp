@@ -12,9 +12,12 @@ const char* toWire(OrderType type) {
 
 const char* toWire(TimeInForce tif) {
     switch (tif) {
-        case TimeInForce::Gtc: return "GTC";
-        case TimeInForce::Ioc: return "IOC";
-        case TimeInForce::Fok: return "FOK";
+        case TimeInForce::Gtc:
+            return "GTC";
+        case TimeInForce::Ioc:
+            return "IOC";
+        case TimeInForce::Fok:
+            return "FOK";
     }
     return "GTC";
 }
@@ -26,10 +29,14 @@ struct StatusName {
     const char* name;
 };
 constexpr StatusName kStatuses[] = {
-    {OrderStatus::New, "NEW"},           {OrderStatus::PartiallyFilled, "PARTIALLY_FILLED"},
-    {OrderStatus::Filled, "FILLED"},     {OrderStatus::Canceled, "CANCELED"},
-    {OrderStatus::PendingCancel, "PENDING_CANCEL"}, {OrderStatus::Rejected, "REJECTED"},
-    {OrderStatus::Expired, "EXPIRED"},   {OrderStatus::ExpiredInMatch, "EXPIRED_IN_MATCH"},
+    {OrderStatus::New, "NEW"},
+    {OrderStatus::PartiallyFilled, "PARTIALLY_FILLED"},
+    {OrderStatus::Filled, "FILLED"},
+    {OrderStatus::Canceled, "CANCELED"},
+    {OrderStatus::PendingCancel, "PENDING_CANCEL"},
+    {OrderStatus::Rejected, "REJECTED"},
+    {OrderStatus::Expired, "EXPIRED"},
+    {OrderStatus::ExpiredInMatch, "EXPIRED_IN_MATCH"},
 };
 
 struct ExecName {
@@ -37,10 +44,14 @@ struct ExecName {
     const char* name;
 };
 constexpr ExecName kExecutionTypes[] = {
-    {ExecutionType::New, "NEW"},         {ExecutionType::Canceled, "CANCELED"},
-    {ExecutionType::Replaced, "REPLACED"}, {ExecutionType::Rejected, "REJECTED"},
-    {ExecutionType::Trade, "TRADE"},     {ExecutionType::Expired, "EXPIRED"},
-    {ExecutionType::TradePrevention, "TRADE_PREVENTION"}, {ExecutionType::Amendment, "AMENDMENT"},
+    {ExecutionType::New, "NEW"},
+    {ExecutionType::Canceled, "CANCELED"},
+    {ExecutionType::Replaced, "REPLACED"},
+    {ExecutionType::Rejected, "REJECTED"},
+    {ExecutionType::Trade, "TRADE"},
+    {ExecutionType::Expired, "EXPIRED"},
+    {ExecutionType::TradePrevention, "TRADE_PREVENTION"},
+    {ExecutionType::Amendment, "AMENDMENT"},
 };
 
 }  // namespace

@@ -22,16 +22,26 @@ enum class Side { Buy, Sell };
 enum class OrderType { Limit, Market };
 enum class TimeInForce { Gtc, Ioc, Fok };
 
-enum class OrderStatus { New, PartiallyFilled, Filled, Canceled, PendingCancel, Rejected, Expired, ExpiredInMatch, Unknown };
+enum class OrderStatus {
+    New,
+    PartiallyFilled,
+    Filled,
+    Canceled,
+    PendingCancel,
+    Rejected,
+    Expired,
+    ExpiredInMatch,
+    Unknown
+};
 enum class ExecutionType { New, Canceled, Replaced, Rejected, Trade, Expired, TradePrevention, Amendment, Unknown };
 
-const char* toWire(Side side);               ///< "BUY" | "SELL"
-const char* toWire(OrderType type);          ///< "LIMIT" | "MARKET"
-const char* toWire(TimeInForce tif);         ///< "GTC" | "IOC" | "FOK"
-const char* toWire(OrderStatus status);      ///< "NEW", "PARTIALLY_FILLED", ... ("UNKNOWN")
-const char* toWire(ExecutionType type);      ///< "NEW", "TRADE", ... ("UNKNOWN")
+const char* toWire(Side side);           ///< "BUY" | "SELL"
+const char* toWire(OrderType type);      ///< "LIMIT" | "MARKET"
+const char* toWire(TimeInForce tif);     ///< "GTC" | "IOC" | "FOK"
+const char* toWire(OrderStatus status);  ///< "NEW", "PARTIALLY_FILLED", ... ("UNKNOWN")
+const char* toWire(ExecutionType type);  ///< "NEW", "TRADE", ... ("UNKNOWN")
 std::optional<Side> sideFromWire(std::string_view s);
-OrderStatus statusFromWire(std::string_view s);       ///< Unknown for a value this code does not know
+OrderStatus statusFromWire(std::string_view s);  ///< Unknown for a value this code does not know
 ExecutionType executionTypeFromWire(std::string_view s);
 /// No further fills can come: FILLED, CANCELED, REJECTED, EXPIRED, EXPIRED_IN_MATCH.
 bool isFinal(OrderStatus status);
@@ -83,9 +93,9 @@ struct OrderInfo {
     OrderStatus status = OrderStatus::Unknown;
     std::string statusText;  ///< as sent (kept for a status this code does not know)
     std::string type, side, timeInForce;
-    std::int64_t transactTimeMs = 0;  ///< place/cancel replies
+    std::int64_t transactTimeMs = 0;            ///< place/cancel replies
     std::int64_t timeMs = 0, updateTimeMs = 0;  ///< query replies
-    std::vector<Fill> fills;  ///< FULL replies to a place
+    std::vector<Fill> fills;                    ///< FULL replies to a place
 };
 
 struct Balance {
@@ -95,32 +105,32 @@ struct Balance {
 
 /// A user-data "executionReport" event: one change of one order.
 struct ExecutionReport {
-    std::int64_t eventTimeMs = 0;        ///< E
-    std::string symbol;                  ///< s
-    std::string clientOrderId;           ///< c (on a cancel: the cancel request's id)
-    std::string origClientOrderId;       ///< C (on a cancel: the cancelled order's id; else "")
-    Side side = Side::Buy;               ///< S
-    std::string orderType;               ///< o
-    std::string timeInForce;             ///< f
-    Fixed8 orderQty;                     ///< q
-    Fixed8 orderPrice;                   ///< p
-    Fixed8 quoteOrderQty;                ///< Q
+    std::int64_t eventTimeMs = 0;                          ///< E
+    std::string symbol;                                    ///< s
+    std::string clientOrderId;                             ///< c (on a cancel: the cancel request's id)
+    std::string origClientOrderId;                         ///< C (on a cancel: the cancelled order's id; else "")
+    Side side = Side::Buy;                                 ///< S
+    std::string orderType;                                 ///< o
+    std::string timeInForce;                               ///< f
+    Fixed8 orderQty;                                       ///< q
+    Fixed8 orderPrice;                                     ///< p
+    Fixed8 quoteOrderQty;                                  ///< Q
     ExecutionType executionType = ExecutionType::Unknown;  ///< x
     OrderStatus orderStatus = OrderStatus::Unknown;        ///< X
-    std::string rejectReason;            ///< r ("NONE" unless rejected)
-    std::int64_t orderId = 0;            ///< i
-    Fixed8 lastQty;                      ///< l: this execution's quantity (TRADE only)
-    Fixed8 cumulativeQty;                ///< z
-    Fixed8 lastPrice;                    ///< L: this execution's price (TRADE only)
-    Fixed8 commission;                   ///< n: this execution's commission
-    std::string commissionAsset;         ///< N (null on non-trades → "")
-    std::int64_t transactTimeMs = 0;     ///< T
-    std::int64_t tradeId = -1;           ///< t (-1 on non-trades)
-    std::int64_t executionId = 0;        ///< I: unique per report; a de-duplication key
-    bool maker = false;                  ///< m
-    bool onBook = false;                 ///< w
-    Fixed8 cumulativeQuoteQty;           ///< Z
-    Fixed8 lastQuoteQty;                 ///< Y
+    std::string rejectReason;                              ///< r ("NONE" unless rejected)
+    std::int64_t orderId = 0;                              ///< i
+    Fixed8 lastQty;                                        ///< l: this execution's quantity (TRADE only)
+    Fixed8 cumulativeQty;                                  ///< z
+    Fixed8 lastPrice;                                      ///< L: this execution's price (TRADE only)
+    Fixed8 commission;                                     ///< n: this execution's commission
+    std::string commissionAsset;                           ///< N (null on non-trades → "")
+    std::int64_t transactTimeMs = 0;                       ///< T
+    std::int64_t tradeId = -1;                             ///< t (-1 on non-trades)
+    std::int64_t executionId = 0;                          ///< I: unique per report; a de-duplication key
+    bool maker = false;                                    ///< m
+    bool onBook = false;                                   ///< w
+    Fixed8 cumulativeQuoteQty;                             ///< Z
+    Fixed8 lastQuoteQty;                                   ///< Y
 
     /// The id the caller gave the order: C on a cancel (where c is the cancel's
     /// own id), c otherwise.
@@ -133,7 +143,7 @@ struct ExecutionReport {
 
 /// A user-data "outboundAccountPosition" event: the balances an event changed.
 struct AccountPosition {
-    std::int64_t eventTimeMs = 0;  ///< E
+    std::int64_t eventTimeMs = 0;   ///< E
     std::int64_t updateTimeMs = 0;  ///< u
     std::vector<Balance> balances;  ///< B: a (asset), f (free), l (locked)
 };

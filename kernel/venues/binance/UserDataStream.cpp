@@ -182,8 +182,8 @@ std::string UserDataStream::serve(WebSocket& ws, bool& hadSubscription, std::chr
         const int op = flags & WebSocket::FRAME_OP_BITMASK;
         if (op == WebSocket::FRAME_OP_PING) {
             // Binance drops connections that leave pings unanswered for a minute.
-            ws.sendFrame(frame.begin(), n, static_cast<int>(WebSocket::FRAME_FLAG_FIN) |
-                                               static_cast<int>(WebSocket::FRAME_OP_PONG));
+            ws.sendFrame(frame.begin(), n,
+                         static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_PONG));
             continue;
         }
         if (op == WebSocket::FRAME_OP_PONG) continue;

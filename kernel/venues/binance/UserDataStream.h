@@ -65,7 +65,7 @@ struct UserDataOptions {
     std::chrono::milliseconds reconnectMin{500}, reconnectMax{30'000};
     std::chrono::milliseconds staleAfter{75'000};  ///< nothing received (not even a ping) for this long: reconnect
     std::chrono::milliseconds renewAfter{std::chrono::hours(23)};  ///< before Binance's 24-hour cut
-    std::chrono::milliseconds timeout{10'000};  ///< connect and subscribe-reply deadline
+    std::chrono::milliseconds timeout{10'000};                     ///< connect and subscribe-reply deadline
 };
 
 /// What the stream needs from its client (BinanceSpotClient::openUserDataStream fills it).
@@ -73,8 +73,8 @@ struct UserDataCredentials {
     std::string wsApiUrl;  ///< ws:// (tests) or wss://
     std::string apiKey, secret;
     int recvWindowMs = 5000;
-    std::function<std::int64_t()> serverNowMs;  ///< Required: timestamp source
-    std::function<void()> resyncTime;           ///< Optional: called after a -1021
+    std::function<std::int64_t()> serverNowMs;              ///< Required: timestamp source
+    std::function<void()> resyncTime;                       ///< Optional: called after a -1021
     std::function<void(LogLevel, const std::string&)> log;  ///< Optional
 };
 
@@ -91,7 +91,7 @@ public:
     void stop();
 
     [[nodiscard]] bool subscribed() const { return _subscribed.load(); }
-    [[nodiscard]] int connects() const { return _connects.load(); }      ///< connections opened
+    [[nodiscard]] int connects() const { return _connects.load(); }            ///< connections opened
     [[nodiscard]] int subscriptions() const { return _subscriptions.load(); }  ///< successful subscribes
     [[nodiscard]] int reportsDelivered() const { return _reports.load(); }
 

@@ -155,6 +155,88 @@ struct Settlement {
     Money payout;
 };
 
+/// An order a trade product asks the host to place on the position's venue
+/// (the C++ mirror of bourse_order_request; see Host::placeOrder). `quantity` is
+/// base at the pair's lot scale, or zero for a market buy spending
+/// `quoteAmount`; `limitPrice` is read for LIMIT orders only.
+struct OrderRequest {
+    std::string positionId;
+    std::string clientOrderId;  ///< idempotency key, unique per position
+    std::string symbol;
+    bourse_side side = BOURSE_SIDE_BUY;
+    bourse_order_type type = BOURSE_ORDER_LIMIT;
+    Decimal quantity;
+    Decimal quoteAmount;
+    Decimal limitPrice;
+
+    /// The C view. Borrows this object's strings: keep the object alive while it is used.
+    [[nodiscard]] bourse_order_request toC() const {
+        return bourse_order_request{sizeof(bourse_order_request),
+                                    toStr(positionId),
+                                    toStr(clientOrderId),
+                                    toStr(symbol),
+                                    side,
+                                    type,
+                                    quantity.toC(),
+                                    quoteAmount.toC(),
+                                    limitPrice.toC()};
+    }
+    /// A copy of a C request (strings copied).
+    static OrderRequest fromC(const bourse_order_request& r) {
+        return OrderRequest{std::string(fromStr(r.position_id)),
+                            std::string(fromStr(r.client_order_id)),
+                            std::string(fromStr(r.symbol)),
+                            r.side,
+                            r.type,
+                            Decimal(r.quantity),
+                            Decimal(r.quote_amount),
+                            Decimal(r.limit_price)};
+    }
+};
+
+/// An execution report (the C++ mirror of bourse_fill): `quantity` is base at
+/// the lot scale, `price` at the tick scale, `fee` in quote minor units;
+/// `orderDone` ends the order (a cancel or a rejection is a done report with
+/// quantity 0). TradeProduct::onFill still receives the C struct (the
+/// signature is fixed); use Fill::fromC there when a copy is handy.
+struct Fill {
+    std::string positionId, clientOrderId, venueOrderId, symbol;
+    bourse_side side = BOURSE_SIDE_BUY;
+    Decimal quantity;
+    Decimal price;
+    Money fee;
+    std::int64_t tsNs = 0;
+    bool orderDone = false;
+
+    /// The C view. Borrows this object's strings: keep the object alive while it is used.
+    [[nodiscard]] bourse_fill toC() const {
+        return bourse_fill{sizeof(bourse_fill),
+                           toStr(positionId),
+                           toStr(clientOrderId),
+                           toStr(venueOrderId),
+                           toStr(symbol),
+                           side,
+                           quantity.toC(),
+                           price.toC(),
+                           fee.toC(),
+                           tsNs,
+                           orderDone ? 1 : 0};
+    }
+    /// A copy of a C report (strings copied).
+    static Fill fromC(const bourse_fill& f) {
+        return Fill{std::string(fromStr(f.position_id)),
+                    std::string(fromStr(f.client_order_id)),
+                    std::string(fromStr(f.venue_order_id)),
+                    std::string(fromStr(f.symbol)),
+                    f.side,
+                    Decimal(f.quantity),
+                    Decimal(f.price),
+                    Money::fromC(f.fee),
+                    f.ts_ns,
+                    f.order_done != 0};
+    }
+};
+
 struct PaymentRequest {
     std::string idempotencyKey, userRef;
     Money amount;
@@ -290,6 +372,40 @@ public:
         if (_api->struct_size < offsetof(bourse_host_api, source_state) + sizeof(_api->source_state)) return false;
         check(_api->source_state(_ctx, static_cast<std::int32_t>(state), toStr(detail)), "source_state");
         return true;
+    }
+
+    // -- trade products (bots): venue orders and position state --
+    //
+    // Valid only while the host is inside the product's onTick, onFill or
+    // control for the position; anywhere else (validate, open, settle, command,
+    // timers) the host refuses with BOURSE_E_UNSUPPORTED. The host records what
+    // one call places, cancels and saves, and applies all of it together once
+    // the call returns successfully; when the call fails (throws), none of it
+    // happens. So an order placed here is not on the venue yet: its fills come
+    // in later onFill calls. Each wrapper throws Error with the host's status
+    // on failure (the message names the call; the host's reason goes to its log).
+    // Arguments are borrowed for the call; the host copies what it keeps.
+
+    /// Places an order on the position's venue. The client order id is the
+    /// idempotency key: placing an id the position already has is a no-op for
+    /// the host, so decide ids deterministically. Throws Error.
+    void placeOrder(const bourse_order_request& order) const {
+        check(_api->venue_place_order(_ctx, &order), "venue_place_order");
+    }
+    /// The same from the C++ mirror. Throws Error.
+    void placeOrder(const OrderRequest& order) const {
+        const bourse_order_request c = order.toC();
+        placeOrder(c);
+    }
+    /// Asks the venue to cancel one of the position's orders; the confirmation
+    /// arrives later as a done fill report with quantity 0. Throws Error.
+    void cancelOrder(std::string_view positionId, std::string_view clientOrderId) const {
+        check(_api->venue_cancel_order(_ctx, toStr(positionId), toStr(clientOrderId)), "venue_cancel_order");
+    }
+    /// Replaces the position's saved state (a JSON object): the next call for the
+    /// position sees it as Position::stateJson. Throws Error.
+    void saveState(std::string_view positionId, std::string_view stateJson) const {
+        check(_api->position_save_state(_ctx, toStr(positionId), toStr(stateJson)), "position_save_state");
     }
 
     enum class WsEvent { Open, Message, Closed };
@@ -549,6 +665,17 @@ public:
     virtual void onTick(const Position& position, const Tick& tick) { (void)position, (void)tick; }
     virtual void onFill(const Position& position, const bourse_fill& fill) { (void)position, (void)fill; }
     virtual Settlement settle(const Position& position, const std::optional<Tick>& exit) = 0;
+    /// Optional (required for bots; since ABI 1.3). A lifecycle request for an
+    /// open-ended position: requestJson is {"action": "pause"|"resume"|"stop",
+    /// "close": bool} (see plugin.h). Like onTick and onFill it may call
+    /// host().placeOrder / cancelOrder / saveState. Called on the thread that
+    /// delivers the position's ticks, serialised with every other call; must
+    /// not block. Throw Error(BOURSE_E_INVALID, "action: ...") for a malformed
+    /// request. Default: throws Error(BOURSE_E_UNSUPPORTED).
+    virtual void control(const Position& position, const std::string& requestJson) {
+        (void)position, (void)requestJson;
+        throw Error(BOURSE_E_UNSUPPORTED, "unsupported: control");
+    }
 };
 
 class KycProvider : public Plugin {
@@ -733,6 +860,11 @@ bourse_trade_product_api tradeProductApi() {
             out->outcome = s.outcome;
             out->payout = s.payout.toC();
         });
+    };
+    // Since ABI 1.3: always filled (the default control refuses with
+    // BOURSE_E_UNSUPPORTED); an older host never reads past settle.
+    a.control = [](void* i, const bourse_position* pos, bourse_str request) noexcept {
+        return onInstance<T>(i, [&](T& p) { p.control(positionOf(pos), std::string(fromStr(request))); });
     };
     return a;
 }

@@ -1,5 +1,9 @@
 #include "binance/FakeBinance.h"
 
+#include "binance/FakeSpotExchange.h"
+#include "binance/SignedRequest.h"
+#include "binance/WsApiSession.h"
+
 #include <Poco/Buffer.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -12,14 +16,17 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/WebSocket.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <condition_variable>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -138,16 +145,76 @@ public:
                            R"("tickSize":"0.01000000"}]})")
                     .extract<Poco::JSON::Object::Ptr>());
         }
+        exchange = std::make_unique<FakeSpotExchange>(*exchangeInfo, options.commissionBps);
+        exchange->addAccount(options.apiKey, options.secret);
+        for (const auto& [asset, amount] : options.balances) {
+            const auto units = parseUnits(amount);
+            if (!units) throw std::invalid_argument("fake Binance: bad balance for " + asset + ": " + amount);
+            exchange->setBalance(options.apiKey, asset, *units);
+        }
+        orderLimit = options.ordersPer10Seconds;
         Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", options.port));
         port = socket.address().port();
         auto* params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(64);
         server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
         server->start();
+        matcher = std::thread([this] { matchLoop(); });
     }
     ~Impl() {
-        stopping = true;
+        {
+            std::lock_guard lock(matchMutex);
+            stopping = true;
+        }
+        matchWake.notify_all();
+        matcher.join();
         server->stopAll(true);
+    }
+
+    /// The fake's clock: the system's, moved by setClockSkew().
+    std::int64_t serverNow() const { return nowMs() + skewMs.load(); }
+
+    /// What orders execute at now: a price set by a test, else the deterministic curve.
+    Units currentUnits(const std::string& symbol) const {
+        {
+            std::lock_guard lock(priceMutex);
+            if (const auto it = priceOverride.find(symbol); it != priceOverride.end()) return it->second;
+        }
+        const Market* m = marketOf(symbol);
+        if (!m || !known(symbol)) return 0;
+        return ticksAt(symbol, serverNow()) * tickUnits(symbol);
+    }
+    static Units tickUnits(const std::string& symbol) {
+        Units u = 1;
+        for (int i = marketOf(symbol)->scale; i < 8; ++i)
+            u *= 10;
+        return u;
+    }
+
+    // --- matching and user data ---
+    void matchLoop() {
+        std::unique_lock lock(matchMutex);
+        while (!stopping) {
+            matchWake.wait_for(lock, options.matchInterval, [this] { return stopping.load(); });
+            if (stopping) break;
+            lock.unlock();
+            matchAll();
+            lock.lock();
+        }
+    }
+    void matchAll() {
+        for (const auto& symbol : exchange->symbolsWithOpenOrders()) {
+            std::vector<UserEvent> events;
+            exchange->match(symbol, currentUnits(symbol), serverNow(), events);
+            publish(events);
+        }
+    }
+    void publish(const std::vector<UserEvent>& events) {
+        if (events.empty()) return;
+        std::lock_guard lock(sessionsMutex);
+        for (auto* session : sessions)
+            for (const auto& e : events)
+                session->push(e);
     }
 
     /// A symbol this fake serves (options decide how many synthetic ones).
@@ -165,21 +232,38 @@ public:
         for (const auto& [k, v] : uri.getQueryParameters())
             q[k] = v;
         const std::string path = uri.getPath();
+        const std::string method = req.getMethod();
+        std::string rawBody;
+        if (req.getContentLength() > 0 || req.getChunkedTransferEncoding()) {
+            Poco::StreamCopier::copyToString(req.stream(), rawBody);
+            if (rawBody.size() > 1 << 20) return send(resp, 413, error(-1000, "Request too large."), 0);
+        }
+        if (path.rfind("/_fake/", 0) == 0) return fakeControl(path, requestParams(uri.getRawQuery(), rawBody), resp);
+        const bool trading = path == "/api/v3/order" || path == "/api/v3/openOrders" || path == "/api/v3/account";
         int status = 200;
         std::string body;
         const int weight = path == "/api/v3/exchangeInfo"                           ? 20
                            : (path == "/api/v3/ticker/price" && !q.count("symbol")) ? 4
                            : path == "/api/v3/klines"                               ? 2
+                           : path == "/api/v3/account"                              ? 20
+                           : path == "/api/v3/openOrders"                           ? (q.count("symbol") ? 6 : 80)
+                           : (path == "/api/v3/order" && method == "GET")           ? 4
                                                                                     : 1;
         int used = 0;
         {
             std::lock_guard lock(mutex);
-            const auto minute = nowMs() / 60'000;
+            const auto minute = serverNow() / 60'000;
             if (minute != weightMinute) {
                 weightMinute = minute;
                 weightUsed = 0;
             }
             const auto now = Clock::now();
+            // Retry-After said when the used weight would allow calls again: once
+            // it has passed (with no ban in force), the count starts afresh.
+            if (retryUntil != Clock::time_point{} && now >= retryUntil && now >= bannedUntil) {
+                retryUntil = {};
+                weightUsed = 0;
+            }
             if (now < bannedUntil) {
                 bannedUntil = now + std::chrono::seconds(options.retryAfterSeconds);  // continuing extends the ban
                 return send(resp, 418, error(-1003, "Way too many requests; IP banned until later."), 0);
@@ -203,11 +287,12 @@ public:
                 return send(resp, failStatus, error(-1001, "Internal error; unable to process your request."), used);
             }
         }
+        if (trading) return trade(req, resp, path, method, uri.getRawQuery(), rawBody, used);
         try {
             if (path == "/api/v3/ping")
                 body = "{}";
             else if (path == "/api/v3/time")
-                body = R"({"serverTime":)" + std::to_string(nowMs()) + "}";
+                body = R"({"serverTime":)" + std::to_string(serverNow()) + "}";
             else if (path == "/api/v3/exchangeInfo")
                 body = exchangeInfoFor(q, status);
             else if (path == "/api/v3/klines")
@@ -225,10 +310,12 @@ public:
         send(resp, status, body, used);
     }
 
-    void send(Poco::Net::HTTPServerResponse& resp, int status, const std::string& body, int used) const {
+    void send(Poco::Net::HTTPServerResponse& resp, int status, const std::string& body, int used,
+              int retryAfter = -1) const {
         resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
         resp.setContentType(body.rfind("<html", 0) == 0 ? "text/html" : "application/json;charset=UTF-8");
-        if (status == 429 || status == 418) resp.set("Retry-After", std::to_string(options.retryAfterSeconds));
+        if (status == 429 || status == 418)
+            resp.set("Retry-After", std::to_string(retryAfter >= 0 ? retryAfter : options.retryAfterSeconds));
         resp.set("X-MBX-USED-WEIGHT-1M", std::to_string(used));
         resp.setContentLength(static_cast<std::streamsize>(body.size()));
         resp.send() << body;
@@ -248,7 +335,7 @@ public:
     std::string exchangeInfoFor(const std::map<std::string, std::string>& q, int& status) const {
         const auto wanted = symbolsParam(q);
         Poco::JSON::Object out(*exchangeInfo);
-        out.set("serverTime", nowMs());
+        out.set("serverTime", serverNow());
         if (wanted.empty()) return stringify(out);
         Poco::JSON::Array::Ptr picked = new Poco::JSON::Array;
         const auto all = exchangeInfo->getArray("symbols");
@@ -288,7 +375,7 @@ public:
             status = 400;
             return error(-1130, "Data sent for parameter 'limit' is not valid.");
         }
-        const std::int64_t now = nowMs();
+        const std::int64_t now = serverNow();
         std::int64_t end = q.count("endTime") ? std::stoll(q.at("endTime")) : now;
         end = std::min(end, now);
         std::int64_t start =
@@ -331,7 +418,7 @@ public:
                 return error(-1121, "Invalid symbol.");
             }
             out += (i ? "," : "") + std::string(R"({"symbol":")") + wanted[i] + R"(","price":")" +
-                   FakeBinance::priceAt(wanted[i], nowMs()) + "\"}";
+                   unitsText(currentUnits(wanted[i])) + "\"}";
         }
         return single ? out : out + "]";
     }
@@ -395,7 +482,7 @@ public:
                 }
             }
             if (shutdownPending()) {
-                const std::string event = R"({"e":"serverShutdown","E":)" + std::to_string(nowMs()) + "}";
+                const std::string event = R"({"e":"serverShutdown","E":)" + std::to_string(serverNow()) + "}";
                 const std::string msg = s.combined ? R"({"stream":"!serverShutdown","data":)" + event + "}" : event;
                 ws.sendFrame(msg.data(), static_cast<int>(msg.size()), WebSocket::FRAME_TEXT);
                 ws.shutdown(1001, "server shutdown");
@@ -431,7 +518,7 @@ public:
                 return;
             }
             if (Clock::now() >= nextPing) {
-                const std::string payload = std::to_string(nowMs());
+                const std::string payload = std::to_string(serverNow());
                 ws.sendFrame(payload.data(), static_cast<int>(payload.size()),
                              static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_PING));
                 if (unansweredSince == Clock::time_point::max()) unansweredSince = Clock::now();
@@ -466,23 +553,26 @@ public:
     }
 
     /// One event of a stream ("" for a stream name this fake does not know).
-    static std::string event(const std::string& name, std::uint64_t id) {
+    std::string event(const std::string& name, std::uint64_t id) const {
         const auto at = name.find('@');
         if (at == std::string::npos) return "";
         std::string symbol = name.substr(0, at);
         std::transform(symbol.begin(), symbol.end(), symbol.begin(), [](unsigned char c) { return std::toupper(c); });
         if (!marketOf(symbol)) return "";
         const std::string kind = name.substr(at + 1);
-        const std::int64_t now = nowMs();
+        const std::int64_t now = serverNow();
         const int scale = marketOf(symbol)->scale;
         const auto ticks = ticksAt(symbol, now);
+        // Trades and the book follow a price a test set; klines stay on the curve (history).
+        const Units price = known(symbol) ? currentUnits(symbol) : ticks * tickUnits(symbol);
         if (kind == "trade")
             return R"({"e":"trade","E":)" + std::to_string(now) + R"(,"s":")" + symbol + R"(","t":)" +
-                   std::to_string(id) + R"(,"p":")" + decimal(ticks, scale) + R"(","q":"0.01000000","T":)" +
+                   std::to_string(id) + R"(,"p":")" + unitsText(price) + R"(","q":"0.01000000","T":)" +
                    std::to_string(now) + R"(,"m":)" + (id % 2 ? "true" : "false") + R"(,"M":true})";
         if (kind == "bookTicker")
-            return R"({"u":)" + std::to_string(id) + R"(,"s":")" + symbol + R"(","b":")" + decimal(ticks - 1, scale) +
-                   R"(","B":"1.50000000","a":")" + decimal(ticks + 1, scale) + R"(","A":"2.00000000"})";
+            return R"({"u":)" + std::to_string(id) + R"(,"s":")" + symbol + R"(","b":")" +
+                   unitsText(price - tickUnits(symbol)) + R"(","B":"1.50000000","a":")" +
+                   unitsText(price + tickUnits(symbol)) + R"(","A":"2.00000000"})";
         if (kind == "kline_1m") {
             const std::int64_t open = now / 60'000 * 60'000;
             return R"({"e":"kline","E":)" + std::to_string(now) + R"(,"s":")" + symbol + R"(","k":{"t":)" +
@@ -525,6 +615,167 @@ public:
         ws.sendFrame(reply.data(), static_cast<int>(reply.size()), WebSocket::FRAME_TEXT);
     }
 
+    // --- trading ---
+    void trade(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, const std::string& path,
+               const std::string& method, const std::string& rawQuery, const std::string& rawBody, int used) {
+        const auto params = requestParams(rawQuery, rawBody);
+        const std::string key = req.get("X-MBX-APIKEY", "");
+        const auto secretOf = [this](const std::string& k) { return exchange->secretOf(k); };
+        if (auto bad = checkSignedRest(key, rawQuery, rawBody, params, serverNow(), secretOf)) {
+            countRejection(bad->body);
+            return send(resp, bad->status, bad->body, used);
+        }
+        std::vector<UserEvent> events;
+        FakeReply reply;
+        if (path == "/api/v3/order" && method == "POST") {
+            ++ordersIn;
+            int count = 0;
+            {
+                std::lock_guard lock(mutex);
+                const std::int64_t window = serverNow() / 10'000;
+                auto& [w, n] = orderCounts[key];
+                if (w != window) {
+                    w = window;
+                    n = 0;
+                }
+                if (n >= orderLimit) {
+                    const auto left = static_cast<int>((window + 1) * 10'000 - serverNow() + 999) / 1000;
+                    resp.set("X-MBX-ORDER-COUNT-10S", std::to_string(n));
+                    return send(resp, 429,
+                                error(-1015, "Too many new orders; current limit is " + std::to_string(orderLimit) +
+                                                 " orders per 10 SECOND."),
+                                used, left);
+                }
+                count = ++n;
+            }
+            resp.set("X-MBX-ORDER-COUNT-10S", std::to_string(count));
+            std::optional<InjectedError> injected;
+            {
+                std::lock_guard lock(mutex);
+                injected.swap(nextOrderError);
+            }
+            const std::string symbol = params.count("symbol") ? params.at("symbol") : "";
+            if (!injected || injected->executeAnyway)
+                reply = exchange->placeOrder(key, params, currentUnits(symbol), serverNow(), events);
+            if (injected) reply = {injected->status, error(injected->code, injected->msg)};
+        } else if (path == "/api/v3/order" && method == "DELETE") {
+            reply = exchange->cancelOrder(key, params, serverNow(), events);
+        } else if (path == "/api/v3/order" && method == "GET") {
+            reply = exchange->queryOrder(key, params);
+        } else if (path == "/api/v3/openOrders" && method == "GET") {
+            reply = exchange->openOrders(key, params);
+        } else if (path == "/api/v3/account" && method == "GET") {
+            reply = exchange->account(key, params, serverNow());
+        } else {
+            reply = {405, "<html><body><h2>405 Method Not Allowed</h2></body></html>"};
+        }
+        publish(events);
+        if (reply.status != 200) countRejection(reply.body);
+        send(resp, reply.status, reply.body, used);
+    }
+
+    void countRejection(const std::string& body) {
+        try {
+            const auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+            std::lock_guard lock(mutex);
+            ++rejections[o->getValue<int>("code")];
+        } catch (const Poco::Exception&) {
+        }
+    }
+
+    /// /_fake/... controls for the fake-binance program (tests use the C++ methods).
+    void fakeControl(const std::string& path, const std::map<std::string, std::string>& p,
+                     Poco::Net::HTTPServerResponse& resp) {
+        const auto at = [&](const char* k) { return p.count(k) ? p.at(k) : std::string(); };
+        try {
+            if (path == "/_fake/account") {
+                if (at("apiKey").empty() || at("secret").empty()) throw std::invalid_argument("apiKey and secret");
+                exchange->addAccount(at("apiKey"), at("secret"));
+            } else if (path == "/_fake/balance") {
+                const auto units = parseUnits(at("free"));
+                if (at("apiKey").empty() || at("asset").empty() || !units)
+                    throw std::invalid_argument("apiKey, asset and free");
+                exchange->setBalance(at("apiKey"), at("asset"), *units);
+            } else if (path == "/_fake/price") {
+                setPrice(at("symbol"), at("price"));
+            } else if (path == "/_fake/clockSkew") {
+                skewMs = std::stoll(at("ms"));
+            } else if (path == "/_fake/liquidity") {
+                const auto units = parseUnits(at("qty").empty() ? "0" : at("qty"));
+                if (!units) throw std::invalid_argument("qty");
+                exchange->setLiquidity(at("symbol"), *units);
+            } else if (path == "/_fake/failNextOrder") {
+                std::lock_guard lock(mutex);
+                nextOrderError =
+                    InjectedError{std::stoi(at("status")), std::stoi(at("code")), at("msg"), at("execute") == "true"};
+            } else {
+                return send(resp, 404, "<html><body><h2>404 Not found</h2></body></html>", 0);
+            }
+            send(resp, 200, "{}", 0);
+        } catch (const std::exception& e) {
+            send(resp, 400, R"({"error":"bad control parameters: )" + std::string(e.what()) + R"("})", 0);
+        }
+    }
+
+    void setPrice(const std::string& symbol, const std::string& price) {
+        if (!known(symbol)) throw std::invalid_argument("unknown symbol " + symbol);
+        {
+            std::lock_guard lock(priceMutex);
+            if (price.empty()) {
+                priceOverride.erase(symbol);
+            } else {
+                const auto units = parseUnits(price);
+                if (!units || *units <= 0) throw std::invalid_argument("bad price " + price);
+                priceOverride[symbol] = *units;
+            }
+        }
+        matchAll();  // a test that moves the price sees its fills without waiting for the next round
+    }
+
+    // --- WebSocket API ---
+    void wsApi(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
+        WebSocket ws(req, resp);
+        ++wsApiOpened;
+        ++wsApiOpen;
+        std::uint64_t generation;
+        {
+            std::lock_guard lock(mutex);
+            generation = dropGeneration;
+        }
+        WsApiSession::Hooks hooks;
+        hooks.secretOf = [this](const std::string& k) { return exchange->secretOf(k); };
+        hooks.nowMs = [this] { return serverNow(); };
+        hooks.dropNow = [this, generation] {
+            std::lock_guard lock(mutex);
+            return dropGeneration != generation;
+        };
+        hooks.shutdownNow = [this] {
+            std::lock_guard lock(mutex);
+            if (wsApiShutdownRequested == 0) return false;
+            --wsApiShutdownRequested;
+            return true;
+        };
+        hooks.stopping = [this] { return stopping.load(); };
+        hooks.stalled = [this] { return stalled.load(); };
+        hooks.pingInterval = options.pingInterval;
+        hooks.pongTimeout = options.pongTimeout;
+        WsApiSession session(hooks);
+        {
+            std::lock_guard lock(sessionsMutex);
+            sessions.insert(&session);
+        }
+        try {
+            session.serve(ws);
+        } catch (const Poco::Exception&) {
+            // the client went away
+        }
+        {
+            std::lock_guard lock(sessionsMutex);
+            sessions.erase(&session);
+        }
+        --wsApiOpen;
+    }
+
     /// True once for each connection open when announceShutdown() was called.
     bool shutdownPending() {
         std::lock_guard lock(mutex);
@@ -537,7 +788,10 @@ public:
     public:
         explicit Handler(Impl& impl) : _impl(impl) {}
         void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
-            if (Poco::icompare(req.get("Upgrade", ""), "websocket") == 0)
+            if (Poco::icompare(req.get("Upgrade", ""), "websocket") == 0 &&
+                Poco::URI(req.getURI()).getPath() == "/ws-api/v3")
+                _impl.wsApi(req, resp);
+            else if (Poco::icompare(req.get("Upgrade", ""), "websocket") == 0)
                 _impl.stream(req, resp);
             else
                 _impl.rest(req, resp);
@@ -574,6 +828,28 @@ public:
     int failStatus = 500, failCount = 0;
     std::uint64_t dropGeneration = 0, malformedGeneration = 0;
     int shutdownRequested = 0;
+    int wsApiShutdownRequested = 0;
+    int orderLimit = 100;
+    std::map<std::string, std::pair<std::int64_t, int>> orderCounts;  ///< apiKey → (10 s window, orders in it)
+    struct InjectedError {
+        int status = 500, code = -1001;
+        std::string msg;
+        bool executeAnyway = false;
+    };
+    std::optional<InjectedError> nextOrderError;
+    std::map<int, int> rejections;  ///< signed-call error code → how many
+
+    // Trading state: the exchange locks itself.
+    std::unique_ptr<FakeSpotExchange> exchange;
+    std::atomic<long long> skewMs{0};
+    std::atomic<int> ordersIn{0}, wsApiOpened{0}, wsApiOpen{0};
+    mutable std::mutex priceMutex;
+    std::map<std::string, Units> priceOverride;
+    std::mutex sessionsMutex;
+    std::set<WsApiSession*> sessions;
+    std::mutex matchMutex;
+    std::condition_variable matchWake;
+    std::thread matcher;
 };
 
 FakeBinance::FakeBinance(FakeBinanceOptions options) : _impl(std::make_unique<Impl>(options)) {}
@@ -584,6 +860,9 @@ std::string FakeBinance::restUrl() const {
 }
 std::string FakeBinance::wsUrl() const {
     return "ws://127.0.0.1:" + std::to_string(_impl->port);
+}
+std::string FakeBinance::wsApiUrl() const {
+    return wsUrl() + "/ws-api/v3";
 }
 
 std::string FakeBinance::priceAt(const std::string& symbol, std::int64_t ms) {
@@ -604,6 +883,7 @@ void FakeBinance::sendMalformed() {
 void FakeBinance::announceShutdown() {
     std::lock_guard lock(_impl->mutex);
     _impl->shutdownRequested = _impl->streamsOpen.load();
+    _impl->wsApiShutdownRequested = _impl->wsApiOpen.load();
 }
 void FakeBinance::failRest(int status, int count) {
     std::lock_guard lock(_impl->mutex);
@@ -629,6 +909,74 @@ int FakeBinance::pongsReceived() const {
 }
 int FakeBinance::restRequests() const {
     return _impl->restCount.load();
+}
+
+// --- trading ---
+
+void FakeBinance::addAccount(const std::string& apiKey, const std::string& secret) {
+    _impl->exchange->addAccount(apiKey, secret);
+}
+void FakeBinance::setBalance(const std::string& apiKey, const std::string& asset, const std::string& free) {
+    const auto units = parseUnits(free);
+    if (!units) throw std::invalid_argument("fake Binance: bad amount " + free);
+    _impl->exchange->setBalance(apiKey, asset, *units);
+}
+std::string FakeBinance::freeBalance(const std::string& apiKey, const std::string& asset) const {
+    return unitsText(_impl->exchange->freeBalance(apiKey, asset));
+}
+std::string FakeBinance::lockedBalance(const std::string& apiKey, const std::string& asset) const {
+    return unitsText(_impl->exchange->lockedBalance(apiKey, asset));
+}
+void FakeBinance::setPrice(const std::string& symbol, const std::string& price) {
+    _impl->setPrice(symbol, price);
+}
+std::string FakeBinance::currentPrice(const std::string& symbol) const {
+    return unitsText(_impl->currentUnits(symbol));
+}
+void FakeBinance::setLiquidity(const std::string& symbol, const std::string& qty) {
+    const auto units = parseUnits(qty.empty() ? "0" : qty);
+    if (!units) throw std::invalid_argument("fake Binance: bad quantity " + qty);
+    _impl->exchange->setLiquidity(symbol, *units);
+}
+void FakeBinance::setClockSkew(std::chrono::milliseconds skew) {
+    _impl->skewMs = static_cast<long long>(skew.count());
+}
+std::int64_t FakeBinance::serverTimeMs() const {
+    return _impl->serverNow();
+}
+void FakeBinance::failNextOrder(int status, int code, const std::string& msg, bool executeAnyway) {
+    std::lock_guard lock(_impl->mutex);
+    _impl->nextOrderError = Impl::InjectedError{status, code, msg, executeAnyway};
+}
+void FakeBinance::setOrderLimit(int per10Seconds) {
+    std::lock_guard lock(_impl->mutex);
+    _impl->orderLimit = per10Seconds;
+}
+void FakeBinance::terminateUserDataStreams() {
+    std::lock_guard lock(_impl->sessionsMutex);
+    for (auto* s : _impl->sessions)
+        s->terminateSubscriptions();
+}
+int FakeBinance::openOrders() const {
+    return _impl->exchange->openOrderCount();
+}
+int FakeBinance::wsApiSessionsOpened() const {
+    return _impl->wsApiOpened.load();
+}
+int FakeBinance::userDataSubscriptions() const {
+    std::lock_guard lock(_impl->sessionsMutex);
+    int n = 0;
+    for (const auto* s : _impl->sessions)
+        n += s->subscriptions();
+    return n;
+}
+int FakeBinance::signedRejections(int code) const {
+    std::lock_guard lock(_impl->mutex);
+    const auto it = _impl->rejections.find(code);
+    return it == _impl->rejections.end() ? 0 : it->second;
+}
+int FakeBinance::ordersReceived() const {
+    return _impl->ordersIn.load();
 }
 
 }  // namespace bourse::fakes

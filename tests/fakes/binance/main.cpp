@@ -19,7 +19,9 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, [](int) { stop = 1; });
     std::signal(SIGTERM, [](int) { stop = 1; });
     bourse::fakes::FakeBinance fake(options);
-    std::cout << "fake Binance: REST " << fake.restUrl() << "  streams " << fake.wsUrl() << std::endl;
+    std::cout << "fake Binance: REST " << fake.restUrl() << "  streams " << fake.wsUrl() << "  WS API "
+              << fake.wsApiUrl() << "\n  trading account: apiKey " << options.apiKey << "  secret " << options.secret
+              << " (test values; /_fake/balance, /_fake/price ... change the state)" << std::endl;
     while (!stop)
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     return 0;

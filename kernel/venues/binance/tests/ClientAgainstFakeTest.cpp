@@ -71,6 +71,7 @@ bool eventually(P pred, std::chrono::milliseconds timeout = std::chrono::seconds
 struct Inbox {
     std::mutex mutex;
     std::vector<ExecutionReport> reports;
+    std::vector<AccountPosition> positions;
     std::vector<std::string> states;
 
     UserDataHandlers handlers() {
@@ -78,6 +79,10 @@ struct Inbox {
         h.onExecutionReport = [this](const ExecutionReport& r) {
             std::lock_guard lock(mutex);
             reports.push_back(r);
+        };
+        h.onAccountPosition = [this](const AccountPosition& p) {
+            std::lock_guard lock(mutex);
+            positions.push_back(p);
         };
         h.onState = [this](StreamState s, const std::string& detail) {
             std::lock_guard lock(mutex);
@@ -135,6 +140,7 @@ class ClientAgainstFakeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testNothingListening);
     CPPUNIT_TEST(testUserDataStreamReconnectsAndResubscribes);
     CPPUNIT_TEST(testUserDataSubscribeResyncsClockAfterRejection);
+    CPPUNIT_TEST(testSilentUserDataConnectionIsReplaced);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -180,8 +186,10 @@ public:
         CPPUNIT_ASSERT(balances.ok());
         for (const auto& b : balances.value()) {
             if (b.asset == "BTC") CPPUNIT_ASSERT_EQUAL(std::string("1.000999"), b.free.str());
-            if (b.asset == "USDT") CPPUNIT_ASSERT_EQUAL(std::string("9936"), b.free.str());
-            if (b.asset == "USDT") CPPUNIT_ASSERT(b.locked.isZero());
+            if (b.asset == "USDT") {
+                CPPUNIT_ASSERT_EQUAL(std::string("9936"), b.free.str());
+                CPPUNIT_ASSERT(b.locked.isZero());
+            }
         }
         stream->stop();
     }
@@ -205,6 +213,14 @@ public:
         const auto trade = inbox.await("bot2-base", ExecutionType::Trade, OrderStatus::Filled);
         CPPUNIT_ASSERT(trade);
         CPPUNIT_ASSERT(!trade->maker);
+        // Balances after the trade come as outboundAccountPosition.
+        CPPUNIT_ASSERT(eventually([&] {
+            std::lock_guard lock(inbox.mutex);
+            for (const auto& p : inbox.positions)
+                for (const auto& b : p.balances)
+                    if (b.asset == "BTC" && b.free == d("1.001998")) return true;  // 1 + 0.002 − 0.000002
+            return false;
+        }));
 
         // quoteOrderQty: spend 100 USDT → floor(100 / 65000) at the 0.00001 step = 0.00153 BTC.
         const auto quote = client.placeOrder(market("bot2-quote", Side::Buy, "0", "100"));
@@ -310,8 +326,7 @@ public:
         CPPUNIT_ASSERT(r.error().kind == ErrorKind::Rejected);
         CPPUNIT_ASSERT_EQUAL(400, r.error().httpStatus);
         CPPUNIT_ASSERT_EQUAL(-2010, r.error().code);
-        CPPUNIT_ASSERT_EQUAL(std::string("Account has insufficient balance for requested action."),
-                             r.error().message);
+        CPPUNIT_ASSERT_EQUAL(std::string("Account has insufficient balance for requested action."), r.error().message);
         CPPUNIT_ASSERT(!r.error().outcomeUnknown());
         const auto sell = client.placeOrder(market("poor-2", Side::Sell, "2"));  // holds 1 BTC
         CPPUNIT_ASSERT_EQUAL(-2010, sell.error().code);
@@ -590,6 +605,28 @@ public:
         CPPUNIT_ASSERT(eventually([&] { return stream->subscribed(); }));
         CPPUNIT_ASSERT(stream->connects() >= 2);  // the first subscribe was refused (-1021)
         CPPUNIT_ASSERT(std::abs(client.serverTimeOffsetMs() - 30'000) < 1000);
+    }
+
+    void testSilentUserDataConnectionIsReplaced() {
+        FakeBinanceOptions o;
+        o.pingInterval = std::chrono::milliseconds(100);
+        FakeBinance fake(o);
+        BinanceSpotClient client(configFor(fake, o));
+        Inbox inbox;
+        UserDataOptions options;
+        options.reconnectMin = std::chrono::milliseconds(50);
+        options.staleAfter = std::chrono::milliseconds(600);  // pings come every 100 ms while healthy
+        options.timeout = std::chrono::milliseconds(600);
+        auto stream = client.openUserDataStream(inbox.handlers(), options);
+        CPPUNIT_ASSERT(eventually([&] { return stream->subscribed(); }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));  // answered pings keep it
+        CPPUNIT_ASSERT_EQUAL(1, stream->connects());
+        fake.stallStreams(true);  // open, but nothing arrives any more
+        CPPUNIT_ASSERT(eventually([&] { return stream->connects() >= 2; }));
+        fake.stallStreams(false);
+        CPPUNIT_ASSERT(eventually([&] { return stream->subscribed(); }));
+        CPPUNIT_ASSERT(client.placeOrder(market("st-1", Side::Buy, "0.001")).ok());
+        CPPUNIT_ASSERT(inbox.await("st-1", ExecutionType::Trade));
     }
 };
 

@@ -78,7 +78,7 @@ public:
         CPPUNIT_ASSERT(Fixed8::parse("92233720368.54775807").has_value());
         CPPUNIT_ASSERT(!Fixed8::parse("92233720368.54775808").has_value());
         CPPUNIT_ASSERT(!Fixed8::parse("0.000000001").has_value());  // below 1e-8: not representable
-        CPPUNIT_ASSERT(Fixed8::parse("1.0000000000").has_value());   // zeros beyond 8 decimals are fine
+        CPPUNIT_ASSERT(Fixed8::parse("1.0000000000").has_value());  // zeros beyond 8 decimals are fine
         for (const char* bad : {"", ".", "1.", ".5", "1e5", "+1", "1.2.3", "abc", " 1"})
             CPPUNIT_ASSERT_MESSAGE(bad, !Fixed8::parse(bad).has_value());
         // The kernel's mantissa/scale pairs, exactly.
@@ -173,8 +173,9 @@ public:
         // 0.00007 × 65000 = 4.55 < 5
         const auto small = btc.apply(limit("BTCUSDT", Side::Buy, "65000", "0.00007"));
         CPPUNIT_ASSERT(small.error().kind == ErrorKind::LocalFilter);
-        CPPUNIT_ASSERT_MESSAGE(small.error().message,
-                               small.error().message == "Filter failure: NOTIONAL: notional 4.55 is below minNotional 5");
+        CPPUNIT_ASSERT_MESSAGE(
+            small.error().message,
+            small.error().message == "Filter failure: NOTIONAL: notional 4.55 is below minNotional 5");
         // 0.00008 × 65000 = 5.2: fine
         CPPUNIT_ASSERT(btc.apply(limit("BTCUSDT", Side::Buy, "65000", "0.00008")).ok());
         // The check uses the ROUNDED values: 0.000079 rounds down to 0.00007 → 4.55.

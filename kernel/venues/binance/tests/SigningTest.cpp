@@ -75,17 +75,16 @@ public:
                              signRest(kDocSecret, "symbol=BTCUSDT&side=BUY&type=MARKET",
                                       "quoteOrderQty=100&recvWindow=5000&timestamp=1700000000000"));
         // The same bytes all in the body sign differently (an '&' more): the split matters.
-        CPPUNIT_ASSERT(signRest(kDocSecret, "", "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100&recvWindow=5000&"
-                                                "timestamp=1700000000000") !=
+        CPPUNIT_ASSERT(signRest(kDocSecret, "",
+                                "symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100&recvWindow=5000&"
+                                "timestamp=1700000000000") !=
                        "d76f0bc0f4578155fdbc619e60779592cffe141a10a48d1637dc7616481e8bd3");
     }
 
     // Addendum: the WebSocket API signs every param but `signature`, sorted by name.
     void testWsApiPayloadIsSortedAndExcludesSignature() {
-        const Params params{{"timestamp", "1700000000000"},
-                            {"signature", "ignored"},
-                            {"recvWindow", "5000"},
-                            {"apiKey", kDocApiKey}};
+        const Params params{
+            {"timestamp", "1700000000000"}, {"signature", "ignored"}, {"recvWindow", "5000"}, {"apiKey", kDocApiKey}};
         CPPUNIT_ASSERT_EQUAL("apiKey=" + kDocApiKey + "&recvWindow=5000&timestamp=1700000000000", wsApiPayload(params));
         CPPUNIT_ASSERT_EQUAL(std::string("8e7dc111166c315f1428e00296a186d92074b458bb8a2852b3a13d85b7816832"),
                              signWsApi("testsecret123", params));

@@ -46,13 +46,13 @@ public:
         CPPUNIT_ASSERT(r.isTrade());
         CPPUNIT_ASSERT(r.orderStatus == OrderStatus::PartiallyFilled);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(4293153), r.orderId);
-        CPPUNIT_ASSERT_EQUAL(std::string("0.0015"), r.lastQty.str());           // l
-        CPPUNIT_ASSERT_EQUAL(std::string("64000"), r.lastPrice.str());          // L
-        CPPUNIT_ASSERT_EQUAL(std::string("0.0015"), r.cumulativeQty.str());     // z
-        CPPUNIT_ASSERT_EQUAL(std::string("0.002"), r.orderQty.str());           // q
-        CPPUNIT_ASSERT_EQUAL(std::string("0.0000015"), r.commission.str());     // n
-        CPPUNIT_ASSERT_EQUAL(std::string("BTC"), r.commissionAsset);            // N
-        CPPUNIT_ASSERT_EQUAL(std::string("96"), r.lastQuoteQty.str());          // Y
+        CPPUNIT_ASSERT_EQUAL(std::string("0.0015"), r.lastQty.str());        // l
+        CPPUNIT_ASSERT_EQUAL(std::string("64000"), r.lastPrice.str());       // L
+        CPPUNIT_ASSERT_EQUAL(std::string("0.0015"), r.cumulativeQty.str());  // z
+        CPPUNIT_ASSERT_EQUAL(std::string("0.002"), r.orderQty.str());        // q
+        CPPUNIT_ASSERT_EQUAL(std::string("0.0000015"), r.commission.str());  // n
+        CPPUNIT_ASSERT_EQUAL(std::string("BTC"), r.commissionAsset);         // N
+        CPPUNIT_ASSERT_EQUAL(std::string("96"), r.lastQuoteQty.str());       // Y
         CPPUNIT_ASSERT_EQUAL(std::int64_t(56), r.tradeId);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(8641984), r.executionId);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1700000000120), r.transactTimeMs);

@@ -18,11 +18,23 @@
 // tested instantly and deterministically. HTTP requests are answered by a
 // test-supplied responder, never during the call that made them: when the test
 // calls runPending(), and inside advance() before each due timer and at the end.
-// Outbound WebSocket, ledger, venue and position services answer
-// BOURSE_E_UNSUPPORTED. Limits the kernel enforces are enforced here too
-// (timer interval >= 1 ms, http(s) URLs only, KV key 1..256 bytes, value <= 1 MiB),
-// so a plugin that passes its unit tests is not refused at run time for them.
-// Unlike the current kernel, publish_candle is accepted and recorded.
+// Outbound WebSocket and ledger services answer BOURSE_E_UNSUPPORTED. Limits the
+// kernel enforces are enforced here too (timer interval >= 1 ms, http(s) URLs
+// only, KV key 1..256 bytes, value <= 1 MiB), so a plugin that passes its unit
+// tests is not refused at run time for them. Unlike the current kernel,
+// publish_candle is accepted and recorded.
+//
+// Trade products (bots): venue_place_order, venue_cancel_order and
+// position_save_state work as in the kernel only inside a product call — an
+// on_tick, on_fill or control for one position, opened with ProductCall (the
+// PluginUnderTest helpers onTick/onFill/control do it) — and answer
+// BOURSE_E_UNSUPPORTED anywhere else. Inside one they are checked (the position
+// being called, a JSON object for state, a non-empty client id), recorded as
+// pending, and applied together when the call succeeds: then they appear in
+// venueOrders / venueCancels / savedStates and savedState(id) answers the new
+// state; a failed call drops them, as the kernel's single transaction does.
+// Unlike the kernel, a client id placed twice is recorded twice, so a test can
+// see a plugin that repeats itself. setVenueFailure() makes the venue refuse.
 //
 // Header-only. It defines struct bourse_host_ctx, so never include it in a
 // program that also links the kernel. Not thread-safe: one test thread.
@@ -78,6 +90,18 @@ struct Notification {
 struct LogLine {
     bourse_log_level level;
     std::string text;
+};
+
+/// A venue_cancel_order the host applied.
+struct VenueCancel {
+    std::string positionId;
+    std::string clientOrderId;
+};
+
+/// A position_save_state the host applied.
+struct SavedState {
+    std::string positionId;
+    std::string json;
 };
 
 class FakeHost {
@@ -186,6 +210,60 @@ public:
     std::map<std::string, std::string> kv;  ///< the plugin's key-value store (shared by its instances)
     std::string lastError;                  ///< the last message from set_error (or a failed host call)
     std::vector<LogLine> logs;
+    /// Venue and state calls of trade products, applied (successful product calls only), oldest first.
+    std::vector<OrderRequest> venueOrders;
+    std::vector<VenueCancel> venueCancels;
+    std::vector<SavedState> savedStates;
+
+    /// The state last saved for a position by a successful product call, if any.
+    [[nodiscard]] std::optional<std::string> savedState(const std::string& positionId) const {
+        for (auto it = savedStates.rbegin(); it != savedStates.rend(); ++it)
+            if (it->positionId == positionId) return it->json;
+        return std::nullopt;
+    }
+    /// Client ids placed for a position, in order (duplicates included).
+    [[nodiscard]] std::vector<std::string> placedIds(const std::string& positionId) const {
+        std::vector<std::string> ids;
+        for (const auto& o : venueOrders)
+            if (o.positionId == positionId) ids.push_back(o.clientOrderId);
+        return ids;
+    }
+
+    /// Makes venue_place_order and venue_cancel_order fail with `status` (and
+    /// `message` through lastError) until called again with BOURSE_OK, as a
+    /// kernel refusing an order would.
+    void setVenueFailure(bourse_status status, std::string message = "venue: refused (fake host)") {
+        _venueFailure = status;
+        _venueFailureMessage = std::move(message);
+    }
+
+    /// An open on_tick / on_fill / control call for one position: venue and
+    /// state calls are accepted for that position while it lives. commit()
+    /// applies what was recorded (call it when the product call returned OK);
+    /// destroyed without commit(), it drops everything. One at a time.
+    class ProductCall {
+    public:
+        ProductCall(FakeHost& host, std::string positionId) : _host(host) {
+            if (_host._call) throw std::logic_error("FakeHost::ProductCall: a product call is already open");
+            _host._call.emplace(Pending{std::move(positionId), {}, {}, std::nullopt});
+        }
+        ProductCall(const ProductCall&) = delete;
+        ProductCall& operator=(const ProductCall&) = delete;
+        ~ProductCall() { _host._call.reset(); }
+        void commit() {
+            if (!_host._call) return;
+            Pending p = std::move(*_host._call);
+            _host._call.reset();
+            for (auto& o : p.orders)
+                _host.venueOrders.push_back(std::move(o));
+            for (auto& c : p.cancels)
+                _host.venueCancels.push_back(std::move(c));
+            if (p.state) _host.savedStates.push_back({p.positionId, std::move(*p.state)});
+        }
+
+    private:
+        FakeHost& _host;
+    };
 
     /// The last tick the host knows for symbol (published or set), if any.
     [[nodiscard]] std::optional<PublishedTick> lastTick(const std::string& symbol) const {
@@ -237,6 +315,24 @@ private:
     static bourse_status unsupported(bourse_host_ctx* c, const char* what) {
         return fail(c, BOURSE_E_UNSUPPORTED, std::string("unsupported: ") + what + " (fake host)");
     }
+    static bourse_status outsideCall(bourse_host_ctx* c) {
+        return unsupported(c, "venue orders and position state only inside on_tick, on_fill or control");
+    }
+    /// The checks venue calls share: the position being called, no failure set.
+    bourse_status checkVenue(bourse_host_ctx* c, bourse_str position) const {
+        if (str(position) != _call->positionId)
+            return fail(c, BOURSE_E_INVALID, "position: only the position being called may be acted on");
+        if (_venueFailure != BOURSE_OK) return fail(c, _venueFailure, _venueFailureMessage);
+        return BOURSE_OK;
+    }
+
+    /// What the open product call recorded, applied by ProductCall::commit().
+    struct Pending {
+        std::string positionId;
+        std::vector<OrderRequest> orders;
+        std::vector<VenueCancel> cancels;
+        std::optional<std::string> state;
+    };
 
     // The table's functions are C callbacks: they must not throw. Each one only
     // touches standard containers; allocation failure would terminate the test.
@@ -351,14 +447,32 @@ private:
             a.ledger_release = [](bourse_host_ctx* c, bourse_str, bourse_money, bourse_str) {
                 return unsupported(c, "ledger operations");
             };
-            a.venue_place_order = [](bourse_host_ctx* c, const bourse_order_request*) {
-                return unsupported(c, "venue orders");
+            a.venue_place_order = [](bourse_host_ctx* c, const bourse_order_request* o) {
+                FakeHost& h = of(c);
+                if (!h._call) return outsideCall(c);
+                if (!o || o->struct_size < sizeof(bourse_order_request))
+                    return fail(c, BOURSE_E_INVALID, "venue_place_order: order is null or too small");
+                if (const bourse_status s = h.checkVenue(c, o->position_id); s != BOURSE_OK) return s;
+                if (o->client_order_id.len == 0) return fail(c, BOURSE_E_INVALID, "client_order_id: required");
+                h._call->orders.push_back(OrderRequest::fromC(*o));
+                return BOURSE_OK;
             };
-            a.venue_cancel_order = [](bourse_host_ctx* c, bourse_str, bourse_str) {
-                return unsupported(c, "venue orders");
+            a.venue_cancel_order = [](bourse_host_ctx* c, bourse_str position, bourse_str clientOrderId) {
+                FakeHost& h = of(c);
+                if (!h._call) return outsideCall(c);
+                if (const bourse_status s = h.checkVenue(c, position); s != BOURSE_OK) return s;
+                h._call->cancels.push_back({str(position), str(clientOrderId)});
+                return BOURSE_OK;
             };
-            a.position_save_state = [](bourse_host_ctx* c, bourse_str, bourse_str) {
-                return unsupported(c, "position state");
+            a.position_save_state = [](bourse_host_ctx* c, bourse_str position, bourse_str json) {
+                FakeHost& h = of(c);
+                if (!h._call) return outsideCall(c);
+                if (str(position) != h._call->positionId)
+                    return fail(c, BOURSE_E_INVALID, "position: only the position being called may be acted on");
+                if (json.len == 0 || json.data[0] != '{')
+                    return fail(c, BOURSE_E_INVALID, "state: must be a JSON object");
+                h._call->state = str(json);
+                return BOURSE_OK;
             };
             a.instruments_changed = [](bourse_host_ctx* c) {
                 ++of(c).instrumentsChanged;
@@ -384,6 +498,9 @@ private:
     std::map<std::string, PublishedTick> _last;
     std::string _scratch;
     Responder _responder;
+    std::optional<Pending> _call;  ///< the product call in progress, if any
+    bourse_status _venueFailure = BOURSE_OK;
+    std::string _venueFailureMessage;
 };
 
 }  // namespace bourse::testing

@@ -5,7 +5,8 @@
 // The module is checked with the kernel's own rules (bourse::checkModule,
 // bourse::checkDescriptor) and its descriptors registered; the plugin is then
 // created, started, stopped and destroyed by id. Typed helpers wrap the calls
-// (listInstruments, command, health, validate/open/settle ...) and record every
+// (listInstruments, command, health, validate/open/settle, and for bots
+// onTick/onFill/control inside a FakeHost::ProductCall ...) and record every
 // breach of the calling contract they notice — a failed call that gave no
 // message through set_error, a reply sent twice, timers started in create or
 // still scheduled after stop — in violations(), which the conformance kit reads.
@@ -25,6 +26,7 @@
 
 #include <bourse/testing/FakeHost.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -256,6 +258,53 @@ public:
         return {s, Settlement{out.outcome, Money::fromC(out.payout)}};
     }
 
+    // Bots: each of these opens a FakeHost::ProductCall for the position, so the
+    // plugin may place and cancel orders and save state during it; they are
+    // applied (host.venueOrders, host.savedState(...)) only when the call
+    // returns BOURSE_OK. The position is passed as given: to continue from what
+    // the plugin saved, set position.stateJson = *host.savedState(position.id)
+    // (or use the *Saved variants, which do that when a state was saved).
+
+    /// A tick for the position (on_tick). BOURSE_OK when the product has no on_tick.
+    bourse_status onTick(const Position& position, const Tick& tick) {
+        requireInstance("on_tick");
+        const auto f = tradeProduct().on_tick;
+        if (!f) return BOURSE_OK;
+        const bourse_position pos = cPosition(position);
+        const bourse_tick t{sizeof(bourse_tick), toStr(tick.symbol), tick.price.toC(), tick.tsNs};
+        return productCall("on_tick", position.id, [&] { return f(_instance, &pos, &t); });
+    }
+    /// An execution report for one of the position's orders (on_fill).
+    bourse_status onFill(const Position& position, const Fill& fill) {
+        requireInstance("on_fill");
+        const auto f = tradeProduct().on_fill;
+        if (!f) return BOURSE_OK;
+        const bourse_position pos = cPosition(position);
+        const bourse_fill c = fill.toC();
+        return productCall("on_fill", position.id, [&] { return f(_instance, &pos, &c); });
+    }
+    /// A lifecycle request (control, ABI 1.3): {"action": ..., "close": ...}.
+    /// BOURSE_E_UNSUPPORTED when the product's table has no control entry.
+    bourse_status control(const Position& position, const std::string& requestJson) {
+        requireInstance("control");
+        const auto& api = tradeProduct();
+        if (api.struct_size < offsetof(bourse_trade_product_api, control) + sizeof(api.control) || !api.control)
+            return BOURSE_E_UNSUPPORTED;
+        const bourse_position pos = cPosition(position);
+        return productCall("control", position.id, [&] { return api.control(_instance, &pos, toStr(requestJson)); });
+    }
+    /// The same three with position.stateJson replaced by the state the host
+    /// last applied for the position (unchanged when none was saved yet).
+    bourse_status onTickSaved(Position position, const Tick& tick) {
+        return onTick(withSavedState(std::move(position)), tick);
+    }
+    bourse_status onFillSaved(Position position, const Fill& fill) {
+        return onFill(withSavedState(std::move(position)), fill);
+    }
+    bourse_status controlSaved(Position position, const std::string& requestJson) {
+        return control(withSavedState(std::move(position)), requestJson);
+    }
+
     // ---- payment gateways ----
 
     /// Each awaited like command(); the reply is the documented JSON object.
@@ -357,6 +406,19 @@ private:
     static bool isErrorMessage(const std::string& m) {
         static const std::regex shape(R"([a-z][a-z0-9_.-]*: [\s\S]+)");
         return std::regex_match(m, shape);
+    }
+
+    /// One on_tick / on_fill / control: venue and state calls are applied only if it succeeds.
+    template <class F>
+    bourse_status productCall(const char* call, const std::string& positionId, F&& fn) {
+        FakeHost::ProductCall scope(_host, positionId);
+        const bourse_status s = guard(call, std::forward<F>(fn));
+        if (s == BOURSE_OK) scope.commit();
+        return s;
+    }
+    Position withSavedState(Position position) const {
+        if (auto saved = _host.savedState(position.id)) position.stateJson = std::move(*saved);
+        return position;
     }
 
     void requireInstance(const char* call) const {

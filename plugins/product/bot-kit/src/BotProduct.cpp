@@ -1,0 +1,83 @@
+#include <bourse/botkit/BotProduct.h>
+
+namespace bourse::botkit {
+
+void BotProduct::remember(const std::string& positionId, std::unique_ptr<BotSession> session,
+                          const std::string& stateJson) {
+    Entry e;
+    e.savedKey = session->stateJson(StateView::ChangeKey);
+    e.session = std::move(session);
+    e.savedState = stateJson;
+    _sessions[positionId] = std::move(e);
+}
+
+BotProduct::Entry& BotProduct::entryFor(const Position& position) {
+    const auto it = _sessions.find(position.id);
+    if (it != _sessions.end() && it->second.savedState == position.stateJson) return it->second;
+    // Unknown here, or the kernel holds another state than we saved last (our
+    // last call was not committed): the position is the truth.
+    Entry e;
+    e.session = restore(position);
+    e.savedState = position.stateJson;
+    e.savedKey = e.session->stateJson(StateView::ChangeKey);
+    return _sessions[position.id] = std::move(e);
+}
+
+template <class Step>
+void BotProduct::run(const Position& position, Step&& step) {
+    Entry& e = entryFor(position);
+    try {
+        step(*e.session);
+        for (const bots::OrderIntent& intent : e.session->takeIntents()) {
+            if (intent.action == bots::OrderIntent::Action::Cancel)
+                host().cancelOrder(position.id, intent.clientId);
+            else
+                host().placeOrder(orderFor(intent, position.id, e.session->pair()));
+        }
+        std::string key = e.session->stateJson(StateView::ChangeKey);
+        if (key != e.savedKey) {
+            std::string full = e.session->stateJson(StateView::Full);
+            host().saveState(position.id, full);
+            e.savedKey = std::move(key);
+            e.savedState = std::move(full);
+        }
+        // Nothing more will happen to it; a late call rebuilds it from the position.
+        if (e.session->finished()) _sessions.erase(position.id);
+    } catch (...) {
+        // What this call decided is lost with it (the kernel commits all or
+        // nothing): the engine in memory would be ahead of the saved state.
+        _sessions.erase(position.id);
+        throw;
+    }
+}
+
+void BotProduct::onTick(const Position& position, const Tick& tick) {
+    run(position, [&](BotSession& s) { s.onTick(tick.price, tick.tsNs); });
+}
+
+void BotProduct::onFill(const Position& position, const bourse_fill& fill) {
+    run(position, [&](BotSession& s) {
+        const bots::FillReport report = reportFor(fill);
+        try {
+            if (!s.onFill(report))
+                host().log(BOURSE_LOG_DEBUG, "fill for " + report.clientId + " of " + position.id + " ignored");
+        } catch (const std::invalid_argument& e) {
+            // Redelivering it would fail the same way forever: record and go on.
+            s.recordError("fill: " + report.clientId + ": " + e.what());
+            host().warn("bot " + position.id + ": refused a fill: " + e.what());
+        }
+    });
+}
+
+void BotProduct::control(const Position& position, const std::string& requestJson) {
+    const ControlRequest request = parseControl(requestJson);
+    run(position, [&](BotSession& s) { s.control(request, host().nowNs()); });
+}
+
+Settlement BotProduct::settle(const Position& position, const std::optional<Tick>& exit) {
+    (void)exit;
+    _sessions.erase(position.id);
+    return Settlement{BOURSE_OUTCOME_CLOSED, Money{0, position.stake.currency}};
+}
+
+}  // namespace bourse::botkit

@@ -1,0 +1,192 @@
+// Benchmark: a fleet of paper bots on live prices.
+//
+// Runs the kernel in-process (SQLite) with the OTC source ticking N instruments
+// every 100 ms (10 ticks/s each), funds 100 users, creates and starts B bots
+// spread over the instruments (half DCA, half grid), then for D seconds
+// measures: CPU of the process, price rounds the runner kept up with, the
+// tick-to-fill latency of every paper execution (price timestamp → fill
+// committed), and memory: resident size per bot after they are created and
+// started. Not a test: it prints figures.
+//
+//   bench_bot_fleet --plugins DIR [--bots 10000] [--instruments 20] [--seconds 20]
+#include "app/Kernel.h"
+#include "bots/BotRunner.h"
+#include "bots/BotService.h"
+#include "ledger/Ledger.h"
+#include "market/MarketData.h"
+#include "storage/CommitQueue.h"
+#include "storage/PreparedSession.h"
+#include "util/Clock.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/TemporaryFile.h>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+using namespace bourse;
+
+namespace {
+
+long residentKib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
+}
+
+double cpuSeconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+Poco::JSON::Object::Ptr object(const std::string& json) {
+    Poco::JSON::Parser p;
+    return p.parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string pluginDir;
+    int bots = 10000, instruments = 20, seconds = 20;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--plugins")
+            pluginDir = v;
+        else if (k == "--bots")
+            bots = std::stoi(v);
+        else if (k == "--instruments")
+            instruments = std::stoi(v);
+        else if (k == "--seconds")
+            seconds = std::stoi(v);
+    }
+    if (pluginDir.empty()) {
+        std::cerr << "usage: bench_bot_fleet --plugins DIR [--bots N] [--instruments N] [--seconds N]\n";
+        return 2;
+    }
+    Poco::TemporaryFile dataDir;
+    dataDir.createDirectories();
+    Config c;
+    c.dataDir = dataDir.path();
+    c.server.port = 0;
+    c.logLevel = "warn";
+    c.pluginDirs = {pluginDir};
+    std::string list;
+    for (int i = 0; i < instruments; ++i)
+        list += std::string(i ? "," : "") + R"({"symbol":"BOT)" + std::to_string(i) +
+                R"(","base_price":"100.00","price_scale":2,"volatility":"HIGH","base_asset":"B)" + std::to_string(i) +
+                R"(","quote_asset":"USD"})";
+    c.plugins = {PluginConfig{"otc",
+                              "bourse-plugin-otc",
+                              "",
+                              true,
+                              R"({"tick_interval_ms":100,"seed":7,"instruments":[)" + list + "]}",
+                              {},
+                              "bench"},
+                 PluginConfig{"dca-bot", "bourse-plugin-dca-bot", "", true, "{}", {}, "bench"},
+                 PluginConfig{"grid-bot", "bourse-plugin-grid-bot", "", true, "{}", {}, "bench"}};
+    Kernel kernel(c);
+    std::mutex latencyMutex;
+    std::vector<std::int64_t> latencies;
+    kernel.start();
+    kernel.botRunner().setFillLatencyObserver([&](std::int64_t ns) {
+        std::lock_guard lock(latencyMutex);
+        latencies.push_back(ns);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // first prices
+
+    constexpr int kUsers = 100;
+    std::vector<std::string> users;
+    for (int u = 0; u < kUsers; ++u) {
+        users.push_back("benchuser" + std::to_string(u));
+        kernel.commits().run([&](PreparedSession& w) {
+            JournalTx tx{"bench-fund:" + users.back(), "demo_credit", users.back(), "", "bench", {}};
+            tx.postings = {{Ledger::userAccount(users.back(), "available", "USD"), "USD", 100'000'000},
+                           {Ledger::houseAccount("demo", "USD"), "USD", -100'000'000}};
+            Ledger::apply(w, tx, kernel.clock().nowNs());
+        });
+    }
+    const long rssBefore = residentKib();
+    const auto createStart = std::chrono::steady_clock::now();
+    std::vector<std::string> ids;
+    for (int b = 0; b < bots; ++b) {
+        BotRequest req;
+        const bool dca = b % 2 == 0;
+        req.product = dca ? "dca-bot" : "grid-bot";
+        req.symbol = "BOT" + std::to_string(b % instruments);
+        req.clientOrderId = "bench-" + std::to_string(b);
+        const auto price = kernel.market().lastTick(req.symbol);
+        const double p = price ? static_cast<double>(price->price.mantissa) / 100.0 : 100.0;
+        char params[512];
+        if (dca)
+            std::snprintf(params, sizeof params,
+                          R"({"base_order_size":"10.00","safety_order_size":"10.00","max_safety_orders":3,)"
+                          R"("max_active_safety_orders":1,"price_deviation":"0.5","step_scale":"1.5",)"
+                          R"("volume_scale":"1.5","take_profit":"0.5"})");
+        else
+            std::snprintf(params, sizeof params,
+                          R"({"lower":"%.2f","upper":"%.2f","grid_count":5,"spacing":"arithmetic",)"
+                          R"("investment":"100.00"})",
+                          p * 0.98, p * 1.02);
+        req.params = object(params);
+        bool created = false;
+        try {
+            const auto bot = kernel.bots().create(users[static_cast<std::size_t>(b % kUsers)], req, created);
+            ids.push_back(bot->getValue<std::string>("id"));
+            kernel.bots().act(users[static_cast<std::size_t>(b % kUsers)], ids.back(), "start", false);
+        } catch (const std::exception& e) {
+            std::cerr << "bot " << b << ": " << e.what() << '\n';
+            return 1;
+        }
+    }
+    const double createS = std::chrono::duration<double>(std::chrono::steady_clock::now() - createStart).count();
+    const long rssAfter = residentKib();
+    {
+        std::lock_guard lock(latencyMutex);
+        latencies.clear();  // starting bots fills at once; measure the steady state
+    }
+    const double cpu0 = cpuSeconds();
+    const auto processed0 = kernel.botRunner().pricesProcessed();
+    const auto skipped0 = kernel.botRunner().pricesSkipped();
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    const double cpu = cpuSeconds() - cpu0;
+    const auto processed = kernel.botRunner().pricesProcessed() - processed0;
+    const auto skipped = kernel.botRunner().pricesSkipped() - skipped0;
+    std::vector<std::int64_t> lat;
+    {
+        std::lock_guard lock(latencyMutex);
+        lat = latencies;
+    }
+    std::sort(lat.begin(), lat.end());
+    const auto pct = [&](double q) {
+        return lat.empty()
+                   ? 0.0
+                   : static_cast<double>(lat[static_cast<std::size_t>(q * static_cast<double>(lat.size() - 1))]) / 1e6;
+    };
+    std::printf("bot fleet benchmark: %d paper bots (half DCA, half grid) on %d instruments at 10 ticks/s each\n", bots,
+                instruments);
+    std::printf("  created + started  %.1f s (%.0f bots/s)\n", createS, bots / createS);
+    std::printf("  live bots          %zu\n", kernel.botRunner().liveCount());
+    std::printf("  CPU (process)      %.2f s/s over %d s\n", cpu / seconds, seconds);
+    std::printf("  price rounds       %llu processed (%.0f/s), %llu skipped (runner behind real time)\n",
+                static_cast<unsigned long long>(processed), static_cast<double>(processed) / seconds,
+                static_cast<unsigned long long>(skipped));
+    std::printf("  fills              %zu (%.0f/s)\n", lat.size(), static_cast<double>(lat.size()) / seconds);
+    std::printf("  tick-to-fill       p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", pct(0.5), pct(0.99), pct(1.0));
+    std::printf("  memory             %.1f KiB per bot (RSS %ld → %ld KiB)\n",
+                static_cast<double>(rssAfter - rssBefore) / bots, rssBefore, rssAfter);
+    kernel.stop();
+    return 0;
+}
