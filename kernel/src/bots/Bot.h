@@ -30,7 +30,9 @@ struct Bot {
     std::string stateJson = "{}";  ///< the product's state as last saved
     std::int64_t createdNs = 0, updatedNs = 0;
 
-    [[nodiscard]] bool trading() const { return status == "running"; }
+    /// Gets ticks: running, or paused (the product decides what a pause stops:
+    /// new deals and grid orders, not the stop loss of what it holds).
+    [[nodiscard]] bool trading() const { return status == "running" || status == "paused"; }
     /// Statuses in which the bot still has orders or money on the venue.
     [[nodiscard]] bool live() const {
         return status == "running" || status == "paused" || status == "stopping" || status == "error";

@@ -547,7 +547,8 @@ void BotRunner::review(const std::string& botId) {
     if (!summary) return;
     const std::string error = summary->optValue<std::string>("error", "");
     if (!error.empty() && bot.status != "error" && bot.status != "stopping") setStatus(bot, "error", error);
-    if (summary->optValue<bool>("finished", false) && bot.status == "stopping") finish(bot);
+    // Finished: stopped by its owner, or by itself (a grid's stop loss or take profit).
+    if (summary->optValue<bool>("finished", false)) finish(bot);
 }
 
 void BotRunner::finish(Bot& bot) {

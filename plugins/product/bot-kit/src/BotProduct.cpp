@@ -24,16 +24,18 @@ BotProduct::Entry& BotProduct::entryFor(const Position& position) {
 }
 
 template <class Step>
-void BotProduct::run(const Position& position, Step&& step) {
+void BotProduct::run(const Position& position, Step&& step, bool tick) {
     Entry& e = entryFor(position);
     try {
         step(*e.session);
-        for (const bots::OrderIntent& intent : e.session->takeIntents()) {
+        const std::vector<bots::OrderIntent> intents = e.session->takeIntents();
+        for (const bots::OrderIntent& intent : intents) {
             if (intent.action == bots::OrderIntent::Action::Cancel)
                 host().cancelOrder(position.id, intent.clientId);
             else
                 host().placeOrder(orderFor(intent, position.id, e.session->pair()));
         }
+        if (tick && intents.empty() && !e.session->tickMovesKey() && !e.session->finished()) return;
         std::string key = e.session->stateJson(StateView::ChangeKey);
         if (key != e.savedKey) {
             std::string full = e.session->stateJson(StateView::Full);
@@ -52,7 +54,7 @@ void BotProduct::run(const Position& position, Step&& step) {
 }
 
 void BotProduct::onTick(const Position& position, const Tick& tick) {
-    run(position, [&](BotSession& s) { s.onTick(tick.price, tick.tsNs); });
+    run(position, [&](BotSession& s) { s.onTick(tick.price, tick.tsNs); }, true);
 }
 
 void BotProduct::onFill(const Position& position, const bourse_fill& fill) {

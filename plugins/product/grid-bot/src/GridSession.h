@@ -46,6 +46,11 @@ public:
     void recordError(const std::string& message) override;
     [[nodiscard]] bool finished() const override { return _grid->finished(); }
     [[nodiscard]] std::string stateJson(botkit::StateView view) const override;
+    /// A trailing grid records whether the price is above its top line; a grid
+    /// not started yet records why it waits (the price outside its range).
+    [[nodiscard]] bool tickMovesKey() const override {
+        return _terms.params.trailingUp || _grid->status() == bots::GridStatus::NotStarted;
+    }
 
     [[nodiscard]] const bots::GridBot& grid() const { return *_grid; }
 

@@ -68,6 +68,11 @@ public:
     [[nodiscard]] virtual bool finished() const = 0;
     /// The state as JSON text (see StateView).
     [[nodiscard]] virtual std::string stateJson(StateView view) const = 0;
+    /// True when a tick can change the change key without placing or
+    /// cancelling an order (a trailing grid above its top line). Otherwise a
+    /// tick that decided nothing is not checked for a change: with thousands of
+    /// bots, writing the change key on every tick cost more than all the rest.
+    [[nodiscard]] virtual bool tickMovesKey() const { return false; }
 };
 
 class BotProduct : public TradeProduct {
@@ -100,8 +105,11 @@ private:
     };
 
     Entry& entryFor(const Position& position);
+    /// One call: the step, its intents to the venue, the state saved if it
+    /// changed. `tick`: a tick that decided nothing skips the change check
+    /// (see BotSession::tickMovesKey).
     template <class Step>
-    void run(const Position& position, Step&& step);
+    void run(const Position& position, Step&& step, bool tick = false);
 
     std::map<std::string, Entry> _sessions;
 };
