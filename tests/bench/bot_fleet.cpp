@@ -145,12 +145,16 @@ int main(int argc, char** argv) {
         try {
             const auto bot = kernel.bots().create(users[static_cast<std::size_t>(b % kUsers)], req, created);
             ids.push_back(bot->getValue<std::string>("id"));
-            kernel.bots().act(users[static_cast<std::size_t>(b % kUsers)], ids.back(), "start", false);
         } catch (const std::exception& e) {
             std::cerr << "bot " << b << ": " << e.what() << '\n';
             return 1;
         }
     }
+    // Started in one go on the runner's thread (as the API does one by one).
+    kernel.botRunner().call([&] {
+        for (const auto& id : ids)
+            kernel.botRunner().startBot(id);
+    });
     const double createS = std::chrono::duration<double>(std::chrono::steady_clock::now() - createStart).count();
     const long rssAfter = residentKib();
     {
