@@ -56,6 +56,15 @@ std::size_t ordersIn(const Poco::JSON::Object::Ptr& bot, const std::string& stat
     return n;
 }
 
+/// Fills that executed something (a cancel's end report has quantity 0).
+std::size_t executions(const Poco::JSON::Object::Ptr& bot) {
+    std::size_t n = 0;
+    const auto fills = bot->getArray("fills");
+    for (std::size_t i = 0; i < fills->size(); ++i)
+        if (fills->getObject(static_cast<unsigned>(i))->getValue<std::string>("qty") != "0.00") ++n;
+    return n;
+}
+
 Poco::JSON::Object::Ptr act(const BourseProcess& b, const std::string& token, const std::string& id,
                             const std::string& action, const std::string& body = "") {
     const auto r = b.post("/api/v1/bots/" + id + "/" + action, body, token);
@@ -71,6 +80,7 @@ class BotsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(dcaDealRunsToTakeProfitAndStopReturnsTheMoney);
     CPPUNIT_TEST(insufficientBalanceChangesNothing);
     CPPUNIT_TEST(killedMidDealResumesWithoutLostOrDuplicateOrders);
+    CPPUNIT_TEST(hotReloadMidDealLosesNothing);
     CPPUNIT_TEST(gridBuysLowSellsHighAndCountsGridProfit);
     CPPUNIT_TEST_SUITE_END();
 
@@ -224,11 +234,36 @@ public:
         publish(b, "98.80");
         bot = details(b, token, id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), ordersIn(bot, "filled"));
-        std::size_t executions = 0;
-        const auto fills = bot->getArray("fills");
-        for (std::size_t i = 0; i < fills->size(); ++i)
-            if (fills->getObject(static_cast<unsigned>(i))->getValue<std::string>("qty") != "0.00") ++executions;
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), executions);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), executions(bot));
+        assertLedgerVerifies(b);
+    }
+
+    void hotReloadMidDealLosesNothing() {
+        ScratchDir dir;
+        BourseProcess b(configYaml(), dir.path());
+        const std::string token = b.userToken("reload@bots.test");
+        publish(b, "100.00");
+        const auto r = b.post("/api/v1/bots", dcaBody("reload-1"), token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+        const std::string id = r.json()->getValue<std::string>("id");
+        act(b, token, id, "start");
+        const std::size_t ordersBefore = details(b, token, id)->getArray("orders")->size();
+        // The product is swapped for a fresh instance in the middle of the deal: the
+        // new one knows the bot only from its saved state.
+        const auto reload = b.adminPost("/api/v1/admin/plugins/dca-bot/reload");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(reload.body, 200, reload.status);
+        publish(b, "100.00");
+        CPPUNIT_ASSERT_EQUAL(ordersBefore, details(b, token, id)->getArray("orders")->size());
+        publish(b, "98.90");
+        CPPUNIT_ASSERT(eventually([&] { return ordersIn(details(b, token, id), "filled") == 2; }));
+        publish(b, "103.00");
+        CPPUNIT_ASSERT(eventually(
+            [&] { return details(b, token, id)->getObject("summary")->optValue<int>("closed_deals", 0) == 1; }));
+        const auto bot = details(b, token, id);
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), bot->getValue<std::string>("status"));
+        // Base, SO1, take profit (and the next deal's base): each executed exactly once.
+        CPPUNIT_ASSERT(ordersIn(bot, "filled") >= 3);
+        CPPUNIT_ASSERT_EQUAL(ordersIn(bot, "filled"), executions(bot));
         assertLedgerVerifies(b);
     }
 

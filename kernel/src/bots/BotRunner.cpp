@@ -17,6 +17,7 @@
 #include "util/Ids.h"
 
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
@@ -158,7 +159,7 @@ void BotRunner::start() {
     for (auto& bot : BotStore::live(_db)) {
         _bySymbol[bot.symbol].push_back(bot.id);
         _undelivered.push_back(bot.id);  // fills stored but not delivered before the stop
-        _live.emplace(bot.id, std::move(bot));
+        adopt(std::move(bot));
     }
     for (const auto& order : BotStore::openOrders(_db))
         if (_live.count(order.botId)) _venue.add(order);
@@ -534,7 +535,7 @@ void BotRunner::resync(const std::string& botId) {
         forget(botId);
         return;
     }
-    _live[botId] = *stored;
+    adopt(*stored);
     for (const auto& order : BotStore::openOrders(_db))
         if (order.botId == botId) _venue.add(order);
 }
@@ -604,6 +605,23 @@ void BotRunner::publish(const Bot& bot) {
     });
 }
 
+void BotRunner::adopt(Bot bot) {
+    // What the product needs to rebuild a bot is its accepted params; the
+    // preview and worst case stay in the database for the API (a few KiB per bot
+    // that every call would otherwise copy).
+    try {
+        Poco::JSON::Parser parser;
+        Poco::JSON::Object::Ptr terms = parser.parse(bot.paramsJson).extract<Poco::JSON::Object::Ptr>();
+        terms->remove("preview");
+        terms->remove("worst_case");
+        bot.paramsJson = toJson(terms);
+    } catch (const Poco::Exception&) {
+        // Not an object: handed over as it is, the product will say what is wrong.
+    }
+    const std::string id = bot.id;
+    _live[id] = std::move(bot);
+}
+
 void BotRunner::forget(const std::string& botId) {
     const auto it = _live.find(botId);
     if (it == _live.end()) return;
@@ -635,7 +653,7 @@ Bot BotRunner::startBot(const std::string& botId) {
         throw HttpError(409, "Conflict", "status: only a created bot can be started (it is " + bot.status + ")",
                         "status");
     _bySymbol[bot.symbol].push_back(bot.id);
-    _live[bot.id] = bot;
+    adopt(bot);
     setStatus(_live[bot.id], "running", "");
     // The first decision now, at the price in force, not at the next tick.
     if (const auto t = _market.lastTick(bot.symbol)) {
@@ -683,7 +701,7 @@ Bot BotRunner::stopBot(const std::string& botId, bool close) {
     Bot current = loadOwned(botId);
     if (current.status == "created") {
         // Never traded: its capital goes straight back.
-        _live[botId] = current;
+        adopt(current);
         _bySymbol[current.symbol].push_back(botId);
         _live[botId].status = "stopping";
         finish(_live[botId]);

@@ -127,6 +127,8 @@ private:
     Bot loadOwned(const std::string& botId) const;
     void setStatus(Bot& bot, const std::string& status, const std::string& error);
     void publish(const Bot& bot);
+    /// Takes a bot into the live set, its params without preview and worst case.
+    void adopt(Bot bot);
     void forget(const std::string& botId);
 
     Database& _db;
