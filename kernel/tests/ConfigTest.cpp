@@ -148,6 +148,13 @@ plugins:
             "is not an origin"));
         CPPUNIT_ASSERT(contains(errorOf("plugins:\n  - { id: s, library: x, withdraw_via: wire }\n"),
                                 "plugins[0].withdraw_via: expected one of payout, refund, got 'wire'"));
+        // The bots' paper venue: basis points as decimal strings below 100 %.
+        const std::string fee = errorOf("trading:\n  paper_fee_bps: \"ten\"\n");
+        CPPUNIT_ASSERT_MESSAGE(fee, contains(fee, "test.yaml:2:") &&
+                                        contains(fee, "trading.paper_fee_bps: expected basis points below 1000"));
+        CPPUNIT_ASSERT(contains(errorOf("trading: { paper_slippage_bps: \"1000\" }"),
+                                "trading.paper_slippage_bps: expected basis points below 1000"));
+        CPPUNIT_ASSERT(contains(errorOf("trading: { max_bots_per_user: 0 }"), "trading.max_bots_per_user"));
     }
 
     void testEnvironmentExpansion() {

@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
     c.server.port = 0;
     c.logLevel = "warn";
     c.pluginDirs = {pluginDir};
+    c.trading.maxBotsPerUser = 10000;  // 100 bots per user here
     std::string list;
     for (int i = 0; i < instruments; ++i)
         list += std::string(i ? "," : "") + R"({"symbol":"BOT)" + std::to_string(i) +

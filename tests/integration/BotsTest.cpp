@@ -16,8 +16,8 @@ using namespace bourse::test;
 
 namespace {
 
-std::string configYaml() {
-    return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n"
+std::string configYaml(const std::string& trading = "") {
+    return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n" + trading +
            "security: { auth_rate_per_minute: 100000, api_rate_per_minute: 100000 }\n"
            "plugin_dirs: [BUILD_DIR/lib/bourse/plugins, BUILD_DIR/test-plugins]\nplugins:\n"
            "  - { id: test-source, library: good-test-source, config: { scripted: true, base_asset: TST, "
@@ -79,6 +79,7 @@ class BotsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(previewShowsTheLadderAndRefusesBadInput);
     CPPUNIT_TEST(dcaDealRunsToTakeProfitAndStopReturnsTheMoney);
     CPPUNIT_TEST(insufficientBalanceChangesNothing);
+    CPPUNIT_TEST(botsPerUserAreLimited);
     CPPUNIT_TEST(killedMidDealResumesWithoutLostOrDuplicateOrders);
     CPPUNIT_TEST(hotReloadMidDealLosesNothing);
     CPPUNIT_TEST(gridBuysLowSellsHighAndCountsGridProfit);
@@ -200,6 +201,22 @@ public:
                       "capital");
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, token).available);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), b.get("/api/v1/bots", token).json()->getArray("bots")->size());
+        assertLedgerVerifies(b);
+    }
+
+    void botsPerUserAreLimited() {
+        ScratchDir dir;
+        BourseProcess b(configYaml("trading: { max_bots_per_user: 1 }\n"), dir.path());
+        const std::string token = b.userToken("many@bots.test");
+        publish(b, "100.00");
+        const auto first = b.post("/api/v1/bots", dcaBody("one"), token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(first.body, 201, first.status);
+        assertProblem(b.post("/api/v1/bots", dcaBody("two"), token), 409, "at most 1 bots");
+        CPPUNIT_ASSERT_EQUAL(std::string("9849.85"), wallet(b, token).available);  // the first bot only
+        // A stopped bot no longer counts.
+        act(b, token, first.json()->getValue<std::string>("id"), "stop");
+        const auto again = b.post("/api/v1/bots", dcaBody("two"), token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 201, again.status);
         assertLedgerVerifies(b);
     }
 

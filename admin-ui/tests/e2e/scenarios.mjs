@@ -24,8 +24,10 @@ async function api(page, url, path) {
 
 /** What a pending withdrawal holds, in cents (0 when the wallet shows none). */
 async function pendingWithdrawal(page) {
-  const el = page.locator('[data-role="pending-withdrawal"]');
-  return (await el.count()) ? cents(await el.textContent()) : 0;
+  // The wallet re-renders as events arrive: the figure can disappear between a
+  // count and a read, so read it once with a short wait and take "gone" as 0.
+  const text = await page.locator('[data-role="pending-withdrawal"]').textContent({ timeout: 250 }).catch(() => null);
+  return text === null ? 0 : cents(text);
 }
 
 // A 1×1 PNG: the smallest identity document the server accepts.

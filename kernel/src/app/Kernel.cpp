@@ -133,7 +133,8 @@ void Kernel::start() {
         const std::string channel = "user:" + userId;
         if (_stream->hasSubscribers(channel)) _stream->publish(channel, json());
     });
-    _bots = std::make_unique<BotService>(*_db, *_commits, *_market, *_plugins, *_botRunner, *_clock);
+    _bots = std::make_unique<BotService>(*_db, *_commits, *_market, *_plugins, *_botRunner, *_clock,
+                                         _config.trading.maxBotsPerUser);
     _gateways = std::make_unique<GatewayClient>(*_plugins, _config,
                                                 std::chrono::milliseconds(_config.payments.gatewayTimeoutMs));
     _payments = std::make_unique<PaymentService>(*_db, *_commits, *_gateways, *_audit, _config, *_clock, *_metrics);

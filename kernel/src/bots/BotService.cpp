@@ -20,6 +20,7 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/StringTokenizer.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace bourse {
@@ -47,8 +48,14 @@ std::string step(int scale) {
 }  // namespace
 
 BotService::BotService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins,
-                       BotRunner& runner, const Clock& clock)
-    : _db(db), _commits(commits), _market(market), _plugins(plugins), _runner(runner), _clock(clock) {}
+                       BotRunner& runner, const Clock& clock, int maxBotsPerUser)
+    : _db(db),
+      _commits(commits),
+      _market(market),
+      _plugins(plugins),
+      _runner(runner),
+      _clock(clock),
+      _maxBotsPerUser(maxBotsPerUser) {}
 
 BotService::Terms BotService::validate(const std::string& userId, const BotRequest& request) {
     const auto instance = _plugins.instance(request.product);
@@ -144,6 +151,13 @@ Poco::JSON::Object::Ptr BotService::create(const std::string& userId, const BotR
             throw HttpError(409, "Conflict", "client_order_id: already used for a different bot", "client_order_id");
         return view(*existing);
     }
+    const auto mine = BotStore::listByUser(_db, userId);
+    const auto active = std::count_if(mine.begin(), mine.end(), [](const Bot& b) { return b.status != "stopped"; });
+    if (active >= _maxBotsPerUser)
+        throw HttpError(
+            409, "Conflict",
+            "bots: at most " + std::to_string(_maxBotsPerUser) + " bots that are not stopped; stop or delete one first",
+            "product");
     Terms t = validate(userId, request);
     Bot& bot = t.bot;
     bot.createdNs = bot.updatedNs = _clock.nowNs();

@@ -36,7 +36,7 @@ struct BotRequest {
 class BotService {
 public:
     BotService(Database& db, CommitQueue& commits, MarketData& market, PluginManager& plugins, BotRunner& runner,
-               const Clock& clock);
+               const Clock& clock, int maxBotsPerUser);
 
     /// The product's terms for the request: capital, normalised params, preview, worst case.
     Poco::JSON::Object::Ptr preview(const std::string& userId, const BotRequest& request);
@@ -71,6 +71,7 @@ private:
     PluginManager& _plugins;
     BotRunner& _runner;
     const Clock& _clock;
+    const int _maxBotsPerUser;
 };
 
 }  // namespace bourse

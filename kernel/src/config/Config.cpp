@@ -176,7 +176,9 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
             a->fail("demo_balance", "expected an amount like \"10000.00\", got '" + c.accounts.demoBalance + "'");
     }
     if (auto t = root.child("trading")) {
-        t->allowOnly({"binary_product", "settle_interval_ms", "paper_fee_bps", "paper_slippage_bps"});
+        t->allowOnly(
+            {"binary_product", "settle_interval_ms", "paper_fee_bps", "paper_slippage_bps", "max_bots_per_user"});
+        c.trading.maxBotsPerUser = t->integer("max_bots_per_user", c.trading.maxBotsPerUser, 1, 10000);
         c.trading.binaryProduct = t->string("binary_product", c.trading.binaryProduct);
         c.trading.settleIntervalMs = t->integer("settle_interval_ms", c.trading.settleIntervalMs, 5, 60000);
         // Basis points below 100 % of the notional, at most 4 decimals.

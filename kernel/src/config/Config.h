@@ -89,6 +89,8 @@ struct TradingConfig {
     /// basis points (decimal strings, e.g. "7.5").
     std::string paperFeeBps = "10";
     std::string paperSlippageBps = "5";
+    /// Bots a user may have that are not stopped (created, running, paused, error).
+    int maxBotsPerUser = 50;
 };
 
 /// Money limits of one currency, in minor units (2-decimal currencies).
