@@ -79,6 +79,7 @@ class BotsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(previewShowsTheLadderAndRefusesBadInput);
     CPPUNIT_TEST(dcaDealRunsToTakeProfitAndStopReturnsTheMoney);
     CPPUNIT_TEST(insufficientBalanceChangesNothing);
+    CPPUNIT_TEST(backtestOverCsvAndItsBadInput);
     CPPUNIT_TEST(botsPerUserAreLimited);
     CPPUNIT_TEST(killedMidDealResumesWithoutLostOrDuplicateOrders);
     CPPUNIT_TEST(hotReloadMidDealLosesNothing);
@@ -202,6 +203,38 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, token).available);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), b.get("/api/v1/bots", token).json()->getArray("bots")->size());
         assertLedgerVerifies(b);
+    }
+
+    void backtestOverCsvAndItsBadInput() {
+        ScratchDir dir;
+        BourseProcess b(configYaml(), dir.path());
+        const std::string token = b.userToken("backtest@bots.test");
+        publish(b, "100.00");
+        // Down through SO1 (99) and back above the take profit: one deal closes with a profit.
+        const std::string csv =
+            "ts,open,high,low,close\n1700000000,100.00,100.00,100.00,100.00\n"
+            "1700000060,100.00,100.00,98.50,98.80\n1700000120,98.80,102.50,98.80,102.00\n";
+        std::string body = R"({"product":"dca-bot","symbol":"TEST_A","params":)" + kDcaParams + R"(,"csv":")";
+        for (char ch : csv)
+            body += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+        body += "\"}";
+        const auto r = b.post("/api/v1/bots/backtest", body, token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+        const auto result = r.json();
+        CPPUNIT_ASSERT_EQUAL(3, result->getValue<int>("candles"));
+        CPPUNIT_ASSERT_MESSAGE(r.body, result->getArray("deals")->size() >= 1);
+        CPPUNIT_ASSERT_MESSAGE(r.body, cents(result->getValue<std::string>("pnl")) > 0);
+        CPPUNIT_ASSERT(result->getArray("equity")->size() >= 1);
+        // A malformed row names its line; nothing is stored and no money moves.
+        const std::string bad = R"({"product":"dca-bot","symbol":"TEST_A","params":)" + kDcaParams +
+                                R"(,"csv":"1700000000,100.00,abc,99.00,100.00"})";
+        assertProblem(b.post("/api/v1/bots/backtest", bad, token), 400, "line 1", "csv");
+        assertProblem(
+            b.post("/api/v1/bots/backtest",
+                   R"({"product":"dca-bot","symbol":"TEST_A","params":)" + kDcaParams + R"(,"interval":"2m"})", token),
+            400, "interval", "interval");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), b.get("/api/v1/bots", token).json()->getArray("bots")->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, token).available);
     }
 
     void botsPerUserAreLimited() {

@@ -21,20 +21,12 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <regex>
-#include <sstream>
 
 namespace bourse {
 
 namespace {
-
-std::string toJson(const Poco::JSON::Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
 
 /// product, symbol, params (an object), name, client_order_id of a request body.
 BotRequest botRequest(const Poco::JSON::Object& body, const JsonBody& b) {
@@ -77,7 +69,7 @@ void addBotRoutes(Router& router, Kernel& kernel) {
         const Caller c = requireUser(r, kernel);
         const auto body = r.jsonBody();
         const JsonBody b(body, {"product", "symbol", "params", "name", "client_order_id"});
-        sendJson(r.response, 200, toJson(kernel.bots().preview(c.userId, botRequest(body, b))));
+        sendJson(r.response, 200, toJson(*kernel.bots().preview(c.userId, botRequest(body, b))));
     });
 
     router.add("POST", "/api/v1/bots/backtest", [&kernel](Request& r) {
@@ -101,7 +93,7 @@ void addBotRoutes(Router& router, Kernel& kernel) {
             from = body.has("from") ? instantNs(body, "from") : to - 24LL * 3600 * 1'000'000'000;
             if (from >= to) throw HttpError::badRequest("from: must be before to", "from");
         }
-        sendJson(r.response, 200, toJson(kernel.bots().backtest(c.userId, req, interval, from, to, csv)));
+        sendJson(r.response, 200, toJson(*kernel.bots().backtest(c.userId, req, interval, from, to, csv)));
     });
 
     router.add("POST", "/api/v1/bots", [&kernel](Request& r) {
@@ -114,23 +106,23 @@ void addBotRoutes(Router& router, Kernel& kernel) {
         if (req.clientOrderId.empty()) req.clientOrderId = newId("create");
         bool created = false;
         const auto bot = kernel.bots().create(c.userId, req, created);
-        sendJson(r.response, created ? 201 : 200, toJson(bot));
+        sendJson(r.response, created ? 201 : 200, toJson(*bot));
     });
 
     router.add("GET", "/api/v1/bots", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
-        sendJson(r.response, 200, toJson(kernel.bots().list(c.userId)));
+        sendJson(r.response, 200, toJson(*kernel.bots().list(c.userId)));
     });
 
     router.add("GET", "/api/v1/bots/{id}", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
-        sendJson(r.response, 200, toJson(kernel.bots().details(c.userId, r.param("id"))));
+        sendJson(r.response, 200, toJson(*kernel.bots().details(c.userId, r.param("id"))));
     });
 
     for (const char* action : {"start", "pause", "resume"})
         router.add("POST", std::string("/api/v1/bots/{id}/") + action, [&kernel, action](Request& r) {
             const Caller c = requireUser(r, kernel);
-            sendJson(r.response, 200, toJson(kernel.bots().act(c.userId, r.param("id"), action, false)));
+            sendJson(r.response, 200, toJson(*kernel.bots().act(c.userId, r.param("id"), action, false)));
         });
 
     router.add("POST", "/api/v1/bots/{id}/stop", [&kernel](Request& r) {
@@ -141,7 +133,7 @@ void addBotRoutes(Router& router, Kernel& kernel) {
             const auto body = r.jsonBody();
             close = JsonBody(body, {"close"}).optBool("close").value_or(false);
         }
-        sendJson(r.response, 200, toJson(kernel.bots().act(c.userId, r.param("id"), "stop", close)));
+        sendJson(r.response, 200, toJson(*kernel.bots().act(c.userId, r.param("id"), "stop", close)));
     });
 
     router.add("DELETE", "/api/v1/bots/{id}", [&kernel](Request& r) {

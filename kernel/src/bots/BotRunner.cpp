@@ -2,6 +2,7 @@
 
 #include "bots/BotStore.h"
 #include "http/HttpError.h"
+#include "http/Router.h"
 #include "ledger/Currencies.h"
 #include "ledger/Ledger.h"
 #include "log/Log.h"
@@ -18,24 +19,16 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
 #include <future>
 #include <set>
-#include <sstream>
 
 namespace bourse {
 
 namespace {
 
 const std::string kBalance = "SELECT balance FROM ledger_accounts WHERE id = $1";
-
-std::string toJson(const Poco::JSON::Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
 
 /// `d` at `scale` as a mantissa; nullopt when it has finer digits than that.
 std::optional<std::int64_t> atScale(const bourse_decimal& d, int scale) {
@@ -368,7 +361,7 @@ void BotRunner::executeRound(const std::map<std::string, std::vector<BotOrder>>&
                 event->set("type", "bot.fill");
                 event->set("bot_id", fill.botId);
                 event->set("fill", fillJson(it->second, fill));
-                return toJson(event);
+                return toJson(*event);
             });
         _needDelivery.insert(fill.botId);
     }
@@ -601,7 +594,7 @@ void BotRunner::publish(const Bot& bot) {
         Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
         event->set("type", "bot.updated");
         event->set("bot", botJson(bot, holdings(bot), price));
-        return toJson(event);
+        return toJson(*event);
     });
 }
 
@@ -614,7 +607,7 @@ void BotRunner::adopt(Bot bot) {
         Poco::JSON::Object::Ptr terms = parser.parse(bot.paramsJson).extract<Poco::JSON::Object::Ptr>();
         terms->remove("preview");
         terms->remove("worst_case");
-        bot.paramsJson = toJson(terms);
+        bot.paramsJson = toJson(*terms);
     } catch (const Poco::Exception&) {
         // Not an object: handed over as it is, the product will say what is wrong.
     }

@@ -3,6 +3,7 @@
 #include "bots/BotJson.h"
 #include "bots/BotStore.h"
 #include "http/HttpError.h"
+#include "http/Router.h"
 #include "ledger/Currencies.h"
 #include "ledger/Ledger.h"
 #include "market/MarketData.h"
@@ -17,23 +18,13 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/StringTokenizer.h>
-
-#include <algorithm>
-#include <sstream>
 
 namespace bourse {
 
 namespace {
 
 constexpr int kMaxCandles = 20000;
-
-std::string toJson(const Poco::JSON::Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
 
 Poco::JSON::Object::Ptr parseObject(const std::string& json) {
     Poco::JSON::Parser parser;
@@ -103,7 +94,7 @@ BotService::Terms BotService::validate(const std::string& userId, const BotReque
     venue->set("fee_bps", _runner.paperTerms().feeBps.toString());
     venue->set("id_prefix", bot.idPrefix);
     params->set("venue", venue);
-    const std::string paramsJson = toJson(params);
+    const std::string paramsJson = toJson(*params);
 
     bourse_tick cTick{sizeof(bourse_tick), {bot.symbol.data(), bot.symbol.size()}, price->price.toC(), price->tsNs};
     const bourse_open_request r{sizeof(bourse_open_request),
@@ -151,9 +142,7 @@ Poco::JSON::Object::Ptr BotService::create(const std::string& userId, const BotR
             throw HttpError(409, "Conflict", "client_order_id: already used for a different bot", "client_order_id");
         return view(*existing);
     }
-    const auto mine = BotStore::listByUser(_db, userId);
-    const auto active = std::count_if(mine.begin(), mine.end(), [](const Bot& b) { return b.status != "stopped"; });
-    if (active >= _maxBotsPerUser)
+    if (BotStore::activeCount(_db, userId) >= _maxBotsPerUser)
         throw HttpError(
             409, "Conflict",
             "bots: at most " + std::to_string(_maxBotsPerUser) + " bots that are not stopped; stop or delete one first",
@@ -332,7 +321,7 @@ Poco::JSON::Object::Ptr BotService::backtest(const std::string& userId, const Bo
     const auto instance = _plugins.instance(request.product);
     if (!instance) throw HttpError(503, "Service Unavailable", "product '" + request.product + "' is not available");
     try {
-        auto result = parseObject(instance->command("backtest", toJson(args)));
+        auto result = parseObject(instance->command("backtest", toJson(*args)));
         result->set("candles", static_cast<int>(candles->size()));
         result->set("capital", formatMinor(t.bot.capital, currencyDecimals(t.bot.quote)));
         result->set("currency", t.bot.quote);

@@ -138,6 +138,15 @@ std::vector<Bot> listByUser(Database& db, const std::string& userId) {
     return readBots(stmt);
 }
 
+int activeCount(Database& db, const std::string& userId) {
+    Poco::Data::Session s = db.session();
+    std::string uid = userId;
+    Poco::Int64 n = 0;
+    s << "SELECT COUNT(*) FROM bots WHERE user_id = $1 AND status NOT IN ('stopped', 'deleted')", use(uid), into(n),
+        now;
+    return static_cast<int>(n);
+}
+
 std::vector<Bot> live(Database& db) {
     Poco::Data::Session s = db.session();
     Poco::Data::Statement stmt(s);

@@ -35,6 +35,8 @@ std::optional<Bot> find(Database& db, const std::string& botId);
 std::optional<Bot> findByClientOrder(Database& db, const std::string& userId, const std::string& clientOrderId);
 /// A user's bots, newest first (deleted ones left out).
 std::vector<Bot> listByUser(Database& db, const std::string& userId);
+/// How many of a user's bots are not stopped (created, running, paused, stopping, error).
+int activeCount(Database& db, const std::string& userId);
 /// Bots with orders or money on a venue (running, paused, stopping, error).
 std::vector<Bot> live(Database& db);
 std::vector<BotOrder> orders(Database& db, const std::string& botId, int limit);
