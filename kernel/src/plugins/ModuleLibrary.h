@@ -37,6 +37,8 @@ public:
     [[nodiscard]] const std::string& path() const noexcept { return _path; }
     [[nodiscard]] std::string buildInfo() const;
     [[nodiscard]] std::string abiVersion() const;
+    /// BOURSE_ABI_MINOR the module was built with (what it expects of the host).
+    [[nodiscard]] unsigned abiMinor() const noexcept { return _module ? _module->abi_minor : 0; }
     [[nodiscard]] const std::vector<const bourse_plugin_descriptor*>& descriptors() const noexcept {
         return _descriptors;
     }

@@ -219,6 +219,8 @@ PGresult* PreparedSession::pgWait() {
                         "] " + p.sql;
             } else if (p.kind == PgPending::Kind::Deferred && std::strtoull(PQcmdTuples(r), nullptr, 10) < p.rows) {
                 error = "deferred write changed too few rows: " + p.sql;
+            } else if (p.deliver) {
+                p.deliver(r);
             }
         }
         if (i + 1 == _pgPending.size() && error.empty())
@@ -295,14 +297,23 @@ std::size_t PreparedSession::PgRun::execute() {
                                : static_cast<std::size_t>(PQntuples(_result));
 }
 
-void PreparedSession::PgRun::read(int column, Poco::Nullable<std::string>& out) const {
-    if (PQgetisnull(_result, _row, column)) return out.clear();
-    out = std::string(PQgetvalue(_result, _row, column), static_cast<std::size_t>(PQgetlength(_result, _row, column)));
+void PreparedSession::PgRun::deferRead(std::function<void(const pg_result*)> deliver) {
+    send();
+    _owner._pgPending.push_back({PgPending::Kind::Deferred, _sql, 0, std::move(deliver)});
 }
 
-void PreparedSession::PgRun::read(int column, Poco::Nullable<Poco::Int64>& out) const {
-    if (PQgetisnull(_result, _row, column)) return out.clear();
-    out = static_cast<Poco::Int64>(std::strtoll(PQgetvalue(_result, _row, column), nullptr, 10));
+int PreparedSession::pgRowCount(const pg_result* result) {
+    return PQntuples(result);
+}
+
+void PreparedSession::pgRead(const pg_result* result, int row, int column, Poco::Nullable<std::string>& out) {
+    if (PQgetisnull(result, row, column)) return out.clear();
+    out = std::string(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)));
+}
+
+void PreparedSession::pgRead(const pg_result* result, int row, int column, Poco::Nullable<Poco::Int64>& out) {
+    if (PQgetisnull(result, row, column)) return out.clear();
+    out = static_cast<Poco::Int64>(std::strtoll(PQgetvalue(result, row, column), nullptr, 10));
 }
 
 }  // namespace bourse

@@ -33,6 +33,7 @@
 #include <Poco/Nullable.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -117,6 +118,28 @@ public:
             int i = 0;
             std::apply([&](auto&... column) { (run.read(i++, column), ...); }, out);
             return true;
+        });
+    }
+
+    /// Like row(), but the caller reads `out` only after this session's next
+    /// commit() (or exec()/first()/row(), which wait for everything sent
+    /// before them): on PostgreSQL the query is pipelined like defer(), so a
+    /// statement that writes and reports what it did costs no round trip of
+    /// its own. `out` must outlive that; it stays NULL if there was no row.
+    /// On SQLite the query runs at once.
+    template <typename... R, typename... T>
+    void deferRow(std::tuple<Poco::Nullable<R>...>& out, const std::string& sql, const T&... values) {
+        if (!_pg) {
+            row(out, sql, values...);
+            return;
+        }
+        std::apply([](auto&... column) { (column.clear(), ...); }, out);
+        PgRun run(*this, sql);
+        run.bindAll(values...);
+        run.deferRead([&out](const pg_result* result) {
+            if (pgRowCount(result) == 0) return;
+            int i = 0;
+            std::apply([&](auto&... column) { (pgRead(result, 0, i++, column), ...); }, out);
         });
     }
 
@@ -218,8 +241,10 @@ private:
         bool step();
         std::size_t execute();
         void defer(std::size_t rows);
-        void read(int column, Poco::Nullable<std::string>& out) const;
-        void read(int column, Poco::Nullable<Poco::Int64>& out) const;
+        /// Sends without waiting; `deliver` gets the result at the next sync.
+        void deferRead(std::function<void(const pg_result*)> deliver);
+        void read(int column, Poco::Nullable<std::string>& out) const { pgRead(_result, _row, column, out); }
+        void read(int column, Poco::Nullable<Poco::Int64>& out) const { pgRead(_result, _row, column, out); }
 
     private:
         void send();
@@ -239,7 +264,11 @@ private:
         enum class Kind { Prepare, Command, Deferred } kind;
         std::string sql;       ///< for error messages
         std::size_t rows = 0;  ///< a deferred write must change at least this many
+        std::function<void(const pg_result*)> deliver = {};  ///< a deferred read's reader
     };
+    static int pgRowCount(const pg_result* result);
+    static void pgRead(const pg_result* result, int row, int column, Poco::Nullable<std::string>& out);
+    static void pgRead(const pg_result* result, int row, int column, Poco::Nullable<Poco::Int64>& out);
 
     template <typename F>
     decltype(auto) withRun(const std::string& sql, F&& body) {

@@ -10,6 +10,7 @@
 #include "storage/CommitQueue.h"
 #include "storage/Database.h"
 #include "storage/PreparedSession.h"
+#include "trading/OpenPositionTx.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
 
@@ -18,6 +19,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <future>
+#include <limits>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -76,11 +78,6 @@ std::optional<Position> findByClientOrder(Poco::Data::Session& s, const std::str
     return rows.front();
 }
 
-/// One more open position of a user in a product (see migration 3).
-const std::string kCountOpened =
-    "INSERT INTO open_positions (user_id, product, open_count) VALUES ($1, $2, 1) "
-    "ON CONFLICT (user_id, product) DO UPDATE SET open_count = open_positions.open_count + 1";
-
 /// The C view of a stored position, valid while `p` lives.
 bourse_position cPosition(const Position& p) {
     bourse_position c{};
@@ -129,51 +126,41 @@ PositionService::~PositionService() {
     stop();
 }
 
-Position PositionService::open(const OpenPositionRequest& req, bool& created) {
-    created = false;
-    const auto instance = _plugins.instance(req.product);
-    if (!instance || instance->kind() != BOURSE_KIND_TRADE_PRODUCT)
-        throw HttpError(503, "Service Unavailable", "product '" + req.product + "' is not available right now");
-    // One read for both questions asked of every order: is it a retry, and how
-    // many positions does the user hold open in this product?
-    std::tuple<Poco::Nullable<std::string>, Poco::Nullable<Poco::Int64>> known;
-    _db.read([&](PreparedSession& r) {
-        r.row(known,
-              "SELECT (SELECT id FROM positions WHERE user_id = $1 AND client_order_id = $2), "
-              "(SELECT open_count FROM open_positions WHERE user_id = $1 AND product = $3)",
-              req.userId, req.clientOrderId, req.product);
-    });
-    if (!std::get<0>(known).isNull()) {
-        Poco::Data::Session s = _db.session();
-        if (const auto existing = findByClientOrder(s, req.userId, req.clientOrderId)) {
-            if (existing->symbol != req.symbol || existing->stake != req.stake || existing->product != req.product)
-                throw HttpError(409, "Conflict", "client_order_id: already used for a different trade",
-                                "client_order_id");
-            return *existing;
-        }
+PositionService::Accepted PositionService::accept(const OpenPositionRequest& req, PluginInstance& product) const {
+    // Modules built before ABI 1.4 count the user's open positions themselves
+    // (racy: two requests can both see room); newer ones name their limit in
+    // the terms and the host enforces it in the transaction that opens.
+    std::int32_t openCount = -1;
+    if (product.library().abiMinor() < 4) {
+        _db.read([&](PreparedSession& r) {
+            openCount = static_cast<std::int32_t>(
+                r.first<Poco::Int64>("SELECT open_count FROM open_positions WHERE user_id = $1 AND product = $2",
+                                     req.userId, req.product)
+                    .value_or(0));
+        });
     }
-    const Poco::Int64 openCount = std::get<1>(known).isNull() ? 0 : std::get<1>(known).value();
     const auto instrument = _market.instrument(req.symbol);
     if (!instrument) throw HttpError::badRequest("symbol: unknown symbol '" + req.symbol + "'", "symbol");
     if (!_market.hasLiveSource(req.symbol))
         throw HttpError(409, "Conflict", "symbol: no live price source for " + req.symbol + " right now", "symbol");
     const auto price = _market.lastTick(req.symbol);
 
-    bourse_tick cTick{sizeof(bourse_tick), {req.symbol.data(), req.symbol.size()}, {}, 0};
+    Accepted a;
+    a.entry = bourse_tick{sizeof(bourse_tick), {req.symbol.data(), req.symbol.size()}, {}, 0};
     if (price) {
-        cTick.price = price->price.toC();
-        cTick.ts_ns = price->tsNs;
+        a.entry.price = price->price.toC();
+        a.entry.ts_ns = price->tsNs;
     }
-    bourse_open_request r{sizeof(bourse_open_request),
-                          {req.userId.data(), req.userId.size()},
-                          {req.symbol.data(), req.symbol.size()},
-                          Money{req.stake, req.currency}.toC(),
-                          {req.paramsJson.data(), req.paramsJson.size()},
-                          price ? &cTick : nullptr,
-                          static_cast<std::int32_t>(openCount)};
+    const bourse_open_request r{sizeof(bourse_open_request),
+                                {req.userId.data(), req.userId.size()},
+                                {req.symbol.data(), req.symbol.size()},
+                                Money{req.stake, req.currency}.toC(),
+                                {req.paramsJson.data(), req.paramsJson.size()},
+                                price ? &a.entry : nullptr,
+                                openCount};
     std::string terms;
     try {
-        terms = instance->validate(r);
+        terms = product.validate(r);
     } catch (const PluginError& e) {
         throw pluginProblem(e);
     }
@@ -182,6 +169,7 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
         Poco::JSON::Parser parser;
         const auto obj = parser.parse(terms).extract<Poco::JSON::Object::Ptr>();
         expiresInMs = obj->getValue<Poco::Int64>("expires_in_ms");
+        if (obj->has("max_open")) a.maxOpen = obj->getValue<Poco::Int64>("max_open");
     } catch (const Poco::Exception&) {
         expiresInMs = -1;
     }
@@ -189,7 +177,7 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
         throw HttpError(500, "Internal Server Error",
                         "product '" + req.product + "' accepted terms without expires_in_ms");
 
-    Position p;
+    Position& p = a.position;
     p.id = newId("t");
     p.userId = req.userId;
     p.product = req.product;
@@ -198,49 +186,57 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     p.stake = req.stake;
     p.currency = req.currency;
     p.status = "OPEN";
-    p.paramsJson = terms;
+    p.paramsJson = std::move(terms);
     p.priceScale = instrument->priceScale;
     p.entryPrice = price->price.rescaled(instrument->priceScale).mantissa;
     p.openedNs = _clock.nowNs();
     p.expiresNs = expiresInMs ? p.openedNs + expiresInMs * kNsPerMs : 0;
+    return a;
+}
 
-    enum class Outcome { Created, Insufficient } outcome = Outcome::Created;
+Position PositionService::open(const OpenPositionRequest& req, bool& created) {
+    created = false;
+    const auto instance = _plugins.instance(req.product);
+    if (!instance || instance->kind() != BOURSE_KIND_TRADE_PRODUCT)
+        throw HttpError(503, "Service Unavailable", "product '" + req.product + "' is not available right now");
+    Accepted accepted;
     try {
-        _commits.run([&](PreparedSession& w) {
-            // The position row goes with the stake lock. A retry that raced past
-            // the pre-check breaks the unique (user, client_order_id): the error
-            // comes back through run() and the catch below returns the original.
-            w.defer(
-                "INSERT INTO positions (id, user_id, product, symbol, client_order_id, stake, currency, status, "
-                "params_json, state_json, price_scale, entry_price, opened_ns, expires_ns) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, '{}', $9, $10, $11, $12)",
-                p.id, p.userId, p.product, p.symbol, p.clientOrderId, Poco::Int64{p.stake}, p.currency, p.paramsJson,
-                p.priceScale, Poco::Int64{*p.entryPrice}, Poco::Int64{p.openedNs}, Poco::Int64{p.expiresNs});
-            JournalTx tx{"stake:" + p.id, "stake_lock", p.userId, p.id, p.product + " " + p.symbol, {}};
-            tx.postings = {{Ledger::userAccount(p.userId, "available", p.currency), p.currency, -p.stake, true},
-                           {Ledger::userAccount(p.userId, "locked", p.currency), p.currency, p.stake}};
-            if (Ledger::apply(w, tx, p.openedNs) == Ledger::Result::Insufficient) {
-                w.exec("DELETE FROM positions WHERE id = $1", p.id);
-                outcome = Outcome::Insufficient;
-                return;
-            }
-            w.defer(kCountOpened, p.userId, p.product);
-            outcome = Outcome::Created;
-        });
-    } catch (const Poco::Exception&) {
-        // Another instance inserted the same client_order_id first (unique constraint).
-        Poco::Data::Session s = _db.session();
-        if (auto existing = findByClientOrder(s, req.userId, req.clientOrderId)) return *existing;
+        accepted = accept(req, *instance);
+    } catch (const HttpError&) {
+        // A retry is answered with the position it made, whatever the rules or
+        // the market say now (only refusals pay for this read).
+        if (auto earlier = retried(req)) return *earlier;
         throw;
     }
-    if (outcome == Outcome::Insufficient)
-        throw HttpError(422, "Unprocessable Content", "stake: insufficient available balance", "stake");
+    Position& p = accepted.position;
+    const std::int64_t maxOpen = accepted.maxOpen;
+
+    OpenPositionTx tx(p, maxOpen);
+    try {
+        _commits.run([&tx](PreparedSession& w) { tx.run(w); });
+    } catch (const Poco::Exception&) {
+        // Another instance inserted the same client_order_id first (unique constraint).
+        if (auto earlier = retried(req)) return *earlier;
+        throw;
+    }
+    const auto outcome = tx.outcome();
+    if (outcome != OpenPositionTx::Outcome::Opened) {
+        // A retry is answered with the position it made, even if the balance or
+        // the open count would refuse it now.
+        if (auto earlier = retried(req)) return *earlier;
+        if (outcome == OpenPositionTx::Outcome::TooManyOpen)
+            throw HttpError(422, "Unprocessable Content",
+                            "trades: at most " + std::to_string(maxOpen) + " open trades at a time", "trades");
+        if (outcome == OpenPositionTx::Outcome::InsufficientFunds)
+            throw HttpError(422, "Unprocessable Content", "stake: insufficient available balance", "stake");
+        throw HttpError(500, "Internal Server Error", "client_order_id: the earlier trade could not be read");
+    }
     created = true;
     _opened.inc();
     // The product may keep state per position (bots); binary options keep none.
     try {
         const bourse_position c = cPosition(p);
-        const std::string state = instance->open(c, &cTick);
+        const std::string state = instance->open(c, &accepted.entry);
         if (!state.empty() && state != "{}") {
             p.stateJson = state;
             Poco::Data::Session s = _db.session();
@@ -251,6 +247,15 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     }
     if (_events) _events(p.userId, [&p] { return R"({"type":"trade.opened","trade":)" + positionJson(p) + "}"; });
     return p;
+}
+
+std::optional<Position> PositionService::retried(const OpenPositionRequest& req) const {
+    Poco::Data::Session s = _db.session();
+    auto existing = findByClientOrder(s, req.userId, req.clientOrderId);
+    if (existing &&
+        (existing->symbol != req.symbol || existing->stake != req.stake || existing->product != req.product))
+        throw HttpError(409, "Conflict", "client_order_id: already used for a different trade", "client_order_id");
+    return existing;
 }
 
 std::optional<Position> PositionService::find(const std::string& userId, const std::string& id) const {

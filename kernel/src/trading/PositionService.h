@@ -21,10 +21,13 @@
 
 #include "trading/Position.h"
 
+#include <bourse/plugin.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -39,6 +42,7 @@ class Counter;
 class Database;
 class MarketData;
 class Metrics;
+class PluginInstance;
 class PluginManager;
 
 struct OpenPositionRequest {
@@ -87,6 +91,19 @@ public:
     void stop();
 
 private:
+    /// What the product accepted: the position to store (not stored yet), the
+    /// most open positions it allows the user, the price it was accepted at.
+    struct Accepted {
+        Position position;
+        std::int64_t maxOpen = std::numeric_limits<std::int64_t>::max();
+        bourse_tick entry{};
+    };
+    /// Checks the symbol and the price, and asks the product. Throws HttpError.
+    Accepted accept(const OpenPositionRequest& req, PluginInstance& product) const;
+    /// The position an earlier request with req's client_order_id opened, if
+    /// any; throws HttpError 409 when that was a different trade.
+    [[nodiscard]] std::optional<Position> retried(const OpenPositionRequest& req) const;
+
     Database& _db;
     CommitQueue& _commits;
     MarketData& _market;

@@ -72,7 +72,7 @@ extern "C" {
 
 /* ABI version of this header. Major: incompatible change. Minor: appended entries. */
 #define BOURSE_ABI_MAJOR 1
-#define BOURSE_ABI_MINOR 3
+#define BOURSE_ABI_MINOR 4
 
 /* Name of the single symbol every module exports (a const bourse_module). */
 #define BOURSE_MODULE_SYMBOL "bourse_module_entry"
@@ -473,7 +473,12 @@ typedef struct bourse_open_request {
     bourse_money stake;
     bourse_str params_json;      /* product-specific terms from the client, a JSON object */
     const bourse_tick* price;    /* price in force now; NULL if none is known */
-    int32_t user_open_positions; /* the user's open positions of this product */
+    /* The user's open positions of this product, for modules built with ABI
+     * 1.3 or older. From 1.4 on the host passes -1 (not counted): a product
+     * that limits open positions names its limit in the validate reply
+     * ("max_open"), and the host enforces it in the transaction that opens
+     * the position, where concurrent requests cannot race past it. */
+    int32_t user_open_positions;
 } bourse_open_request;
 
 typedef enum bourse_outcome {
@@ -494,8 +499,13 @@ typedef struct bourse_trade_product_api {
     uint32_t struct_size;
     /* Required. Check a request against the product's rules, synchronously. Reply
      * with the accepted terms as a JSON object, stored as the position's
-     * params_json; it must include "expires_in_ms" (0 for open-ended positions).
-     * Return BOURSE_E_INVALID / BOURSE_E_REJECTED with a message otherwise. */
+     * params_json; it must include "expires_in_ms" (0 for open-ended positions)
+     * and may include "max_open" (since 1.4: the most positions of this product
+     * the user may hold open; the host refuses the open beyond it with
+     * "trades: at most N open trades at a time").
+     * Return BOURSE_E_INVALID / BOURSE_E_REJECTED with a message otherwise. A
+     * request repeating an earlier client_order_id never opens twice: the host
+     * answers it with the earlier position, whatever validate says now. */
     bourse_status (*validate)(void* instance, const bourse_open_request* request, bourse_reply reply);
     /* Required. The host has stored the position and locked its stake in the same
      * transaction. Reply with the initial state JSON. */

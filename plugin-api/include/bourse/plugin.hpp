@@ -147,7 +147,9 @@ struct OpenRequest {
     Money stake;
     std::string paramsJson;
     std::optional<Tick> price;  ///< price in force now
-    int userOpenPositions = 0;  ///< the user's open positions of this product
+    /// -1: the host does not count them (ABI 1.4); to limit open positions,
+    /// put "max_open" in the terms validate() returns and the host enforces it.
+    int userOpenPositions = -1;
 };
 
 struct Settlement {

@@ -85,9 +85,6 @@ std::string BinaryOptions::validate(const OpenRequest& req) {
         throw Error(BOURSE_E_REJECTED, "symbol: the last price of " + req.symbol + " is " +
                                            std::to_string(ageMs / 1000) +
                                            " s old; trading is paused until prices resume");
-    if (req.userOpenPositions >= rules.maxOpenPerUser)
-        throw Error(BOURSE_E_REJECTED,
-                    "trades: at most " + std::to_string(rules.maxOpenPerUser) + " open trades at a time");
     if (recentTrades(req.userRef, nowNs) >= rules.maxTradesPerMinute)
         throw Error(BOURSE_E_REJECTED,
                     "trades: at most " + std::to_string(rules.maxTradesPerMinute) + " trades a minute");
@@ -97,6 +94,7 @@ std::string BinaryOptions::validate(const OpenRequest& req) {
     terms->set("direction", direction);
     terms->set("duration", duration);
     terms->set("expires_in_ms", static_cast<Poco::Int64>(duration) * 1000);
+    terms->set("max_open", rules.maxOpenPerUser);  // enforced by the host, atomically with the stake lock
     terms->set("payout_percent", bpsToPercent(rules.payoutBps));
     terms->set("loss_refund_percent", bpsToPercent(rules.lossRefundBps));
     terms->set("entry_price", req.price->price.toString());
