@@ -53,6 +53,8 @@ class MoneyFlowTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTradingRulesArePublicAndFollowTheOperator);
     CPPUNIT_TEST(testTradeListFiltersAndPages);
     CPPUNIT_TEST(testSimultaneousFullBalanceTrades);
+    CPPUNIT_TEST(testOpenLimitHoldsUnderConcurrency);
+    CPPUNIT_TEST(testProductsBuiltBeforeAbi14StillGetTheOpenCount);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -378,6 +380,72 @@ public:
         const Wallet w = wallet(b, token);
         CPPUNIT_ASSERT_EQUAL(std::string("0.00"), w.available);
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), w.locked);
+        assertLedgerVerifies(b);
+    }
+
+    void testOpenLimitHoldsUnderConcurrency() {
+        // The limit is checked in the transaction that opens, so twelve orders at
+        // once cannot all see room for themselves.
+        BourseProcess b(configYaml());
+        const std::string token = b.userToken("olga@bourse.test");
+        waitForLivePrices(b);
+        const HttpResult put = b.request("PUT", "/api/v1/admin/markets/OTC_EUR_USD", R"({"max_open_per_user":3})",
+                                         "application/json", b.operatorToken());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(put.body, 200, put.status);
+        std::vector<HttpResult> results(12);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 12; ++i)
+            threads.emplace_back([&, i] {
+                results[static_cast<std::size_t>(i)] =
+                    b.post("/api/v1/trades", tradeBody("10.00", "limit-" + std::to_string(i), 2), token);
+            });
+        for (auto& t : threads)
+            t.join();
+        std::vector<std::string> opened;
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (results[i].status == 201) {
+                opened.push_back("limit-" + std::to_string(i));
+                continue;
+            }
+            assertProblem(results[i], 422, "trades: at most 3 open trades at a time", "trades");
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), opened.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("9970.00"), wallet(b, token).available);
+        CPPUNIT_ASSERT_EQUAL(std::string("30.00"), wallet(b, token).locked);
+
+        // At the limit, a retry of an accepted order still answers with its trade and moves nothing.
+        const HttpResult again = b.post("/api/v1/trades", tradeBody("10.00", opened.front(), 2), token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 200, again.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("9970.00"), wallet(b, token).available);
+
+        // Settled trades free their places.
+        const auto list = b.get("/api/v1/trades?status=OPEN", token).json()->getArray("trades");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), list->size());
+        for (std::size_t i = 0; i < list->size(); ++i)
+            waitSettled(b, token, list->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+        const HttpResult next = b.post("/api/v1/trades", tradeBody("10.00", "limit-after", 2), token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(next.body, 201, next.status);
+        assertLedgerVerifies(b);
+    }
+
+    void testProductsBuiltBeforeAbi14StillGetTheOpenCount() {
+        // A product compiled against ABI 1.3 enforces its own limit from
+        // user_open_positions; the host keeps counting for it.
+        BourseProcess b(
+            "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n"
+            "trading: { settle_interval_ms: 20, binary_product: legacy-product }\n"
+            "security: { auth_rate_per_minute: 100000 }\n"
+            "plugin_dirs: [BUILD_DIR/lib/bourse/plugins, BUILD_DIR/test-plugins]\nplugins:" +
+            otcPluginYaml(50) + "\n  - id: legacy-product\n    library: good-legacy-product\n");
+        const std::string token = b.userToken("lena@bourse.test");
+        waitForLivePrices(b);
+        for (const char* coid : {"old-1", "old-2"}) {
+            const HttpResult r = b.post("/api/v1/trades", tradeBody("5.00", coid, 60), token);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+        }
+        assertProblem(b.post("/api/v1/trades", tradeBody("5.00", "old-3", 60), token), 422,
+                      "trades: the legacy product allows 2 open trades");
+        CPPUNIT_ASSERT_EQUAL(std::string("9990.00"), wallet(b, token).available);
         assertLedgerVerifies(b);
     }
 };

@@ -26,6 +26,7 @@ class PreparedSessionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testDeferredWritesLandBeforeTheNextRead);
     CPPUNIT_TEST(testDeferredWriteChangingNothingIsAnError);
     CPPUNIT_TEST(testDeferredFailureFailsTheTransaction);
+    CPPUNIT_TEST(testDeferredRowsArriveByTheCommit);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -183,6 +184,28 @@ public:
         Int64 v = 0;
         other << "SELECT v FROM kv WHERE k = 'keep'", Poco::Data::Keywords::into(v), Poco::Data::Keywords::now;
         CPPUNIT_ASSERT_EQUAL(Int64{1}, v);
+    }
+
+    void testDeferredRowsArriveByTheCommit() {
+        // A conditional write that reports what it did: each its own result,
+        // and a query with no row leaves its columns NULL.
+        _w->exec("INSERT INTO kv (k, v) VALUES ($1, $2)", std::string("funds"), Int64{5});
+        const std::string spend =
+            "UPDATE kv SET v = v - $2 WHERE k = $1 AND v >= $2 RETURNING v, note";
+        std::tuple<Poco::Nullable<Int64>, Poco::Nullable<std::string>> first, second, third;
+        std::tuple<Poco::Nullable<Int64>> none;
+        _w->begin();
+        _w->deferRow(first, spend, std::string("funds"), Int64{3});
+        _w->deferRow(second, spend, std::string("funds"), Int64{3});  // only 2 left: refused, no row
+        _w->deferRow(third, spend, std::string("funds"), Int64{2});
+        _w->deferRow(none, "SELECT v FROM kv WHERE k = $1", std::string("absent"));
+        _w->commit();
+        CPPUNIT_ASSERT_EQUAL(Int64{2}, std::get<0>(first).value());
+        CPPUNIT_ASSERT(std::get<1>(first).isNull());  // a NULL column reads as NULL
+        CPPUNIT_ASSERT(std::get<0>(second).isNull());
+        CPPUNIT_ASSERT_EQUAL(Int64{0}, std::get<0>(third).value());
+        CPPUNIT_ASSERT(std::get<0>(none).isNull());
+        CPPUNIT_ASSERT_EQUAL(Int64{0}, *_w->first<Int64>("SELECT v FROM kv WHERE k = $1", std::string("funds")));
     }
 
 private:
