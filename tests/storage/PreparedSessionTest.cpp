@@ -190,8 +190,7 @@ public:
         // A conditional write that reports what it did: each its own result,
         // and a query with no row leaves its columns NULL.
         _w->exec("INSERT INTO kv (k, v) VALUES ($1, $2)", std::string("funds"), Int64{5});
-        const std::string spend =
-            "UPDATE kv SET v = v - $2 WHERE k = $1 AND v >= $2 RETURNING v, note";
+        const std::string spend = "UPDATE kv SET v = v - $2 WHERE k = $1 AND v >= $2 RETURNING v, note";
         std::tuple<Poco::Nullable<Int64>, Poco::Nullable<std::string>> first, second, third;
         std::tuple<Poco::Nullable<Int64>> none;
         _w->begin();

@@ -2,7 +2,7 @@
 //
 //   POST   /api/v1/bots/preview   {product, symbol, params}            → terms, capital, preview
 //   POST   /api/v1/bots/backtest  {product, symbol, params, interval, from, to | csv}
-//   POST   /api/v1/bots           {product, symbol, params, name?, client_order_id?} → 201 bot
+//   POST   /api/v1/bots           {product, symbol, params, venue?, name?, client_order_id?} → 201 bot
 //   GET    /api/v1/bots                                               → {"bots": [...]}
 //   GET    /api/v1/bots/{id}      (404 for another user's bot)        → bot, orders, fills, equity_history
 //   POST   /api/v1/bots/{id}/start | pause | resume
@@ -40,6 +40,9 @@ BotRequest botRequest(const Poco::JSON::Object& body, const JsonBody& b) {
         if (req.params->has(reserved))
             throw HttpError::badRequest(std::string("params.") + reserved + ": set by the platform, not the client",
                                         std::string("params.") + reserved);
+    req.venue = b.optString("venue", 16).value_or("paper");
+    if (req.venue != "paper" && req.venue != "binance")
+        throw HttpError::badRequest("venue: \"paper\" or \"binance\"", "venue");
     req.name = b.optString("name", 64).value_or("");
     req.clientOrderId = b.optString("client_order_id", 64).value_or("");
     static const std::regex idPattern("[A-Za-z0-9_.:-]{1,64}");
@@ -68,14 +71,14 @@ void addBotRoutes(Router& router, Kernel& kernel) {
     router.add("POST", "/api/v1/bots/preview", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
         const auto body = r.jsonBody();
-        const JsonBody b(body, {"product", "symbol", "params", "name", "client_order_id"});
+        const JsonBody b(body, {"product", "symbol", "params", "venue", "name", "client_order_id"});
         sendJson(r.response, 200, toJson(*kernel.bots().preview(c.userId, botRequest(body, b))));
     });
 
     router.add("POST", "/api/v1/bots/backtest", [&kernel](Request& r) {
         const Caller c = requireUser(r, kernel);
         const auto body = r.jsonBody();
-        const JsonBody b(body, {"product", "symbol", "params", "interval", "from", "to", "csv"});
+        const JsonBody b(body, {"product", "symbol", "params", "venue", "interval", "from", "to", "csv"});
         const BotRequest req = botRequest(body, b);
         const std::string csv = b.optString("csv", 1 << 20).value_or("");
         int interval = 60;
@@ -101,7 +104,7 @@ void addBotRoutes(Router& router, Kernel& kernel) {
         if (kernel.config().kyc.needs("trading") && kernel.kyc().status(c.userId) != "verified")
             throw HttpError(403, "Forbidden", "kyc: verify your identity before trading");
         const auto body = r.jsonBody();
-        const JsonBody b(body, {"product", "symbol", "params", "name", "client_order_id"});
+        const JsonBody b(body, {"product", "symbol", "params", "venue", "name", "client_order_id"});
         BotRequest req = botRequest(body, b);
         if (req.clientOrderId.empty()) req.clientOrderId = newId("create");
         bool created = false;

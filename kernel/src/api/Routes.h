@@ -20,6 +20,7 @@ void addAdminRoutes(Router& router, Kernel& kernel);
 void addAccountRoutes(Router& router, Kernel& kernel);
 void addTradeRoutes(Router& router, Kernel& kernel);
 void addBotRoutes(Router& router, Kernel& kernel);
+void addVenueRoutes(Router& router, Kernel& kernel);
 void addPaymentRoutes(Router& router, Kernel& kernel);
 void addKycRoutes(Router& router, Kernel& kernel);
 void addStreamRoute(Router& router, Kernel& kernel);

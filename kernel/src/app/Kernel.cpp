@@ -3,8 +3,10 @@
 #include "accounts/AccountService.h"
 #include "accounts/TokenService.h"
 #include "api/Routes.h"
+#include "bots/BinanceVenue.h"
 #include "bots/BotRunner.h"
 #include "bots/BotService.h"
+#include "bots/VenueKeyStore.h"
 #include "http/Router.h"
 #include "kyc/KycService.h"
 #include "ledger/Ledger.h"
@@ -19,6 +21,7 @@
 #include "plugins/PluginManager.h"
 #include "plugins/TimerService.h"
 #include "plugins/WsClient.h"
+#include "security/SecretBox.h"
 #include "storage/AuditLog.h"
 #include "storage/CommitQueue.h"
 #include "storage/Database.h"
@@ -97,6 +100,9 @@ Kernel::~Kernel() {
 
 void Kernel::start() {
     if (_running) return;
+    // Read first: a malformed BOURSE_SECRETS_KEY stops the start (SecretBoxError)
+    // before anything runs; an unset one only disables storing exchange keys.
+    auto secrets = SecretBox::fromEnvironment();
     _db->migrate();
 
     // Money core: group commit, tokens, accounts, positions.
@@ -135,6 +141,29 @@ void Kernel::start() {
     });
     _bots = std::make_unique<BotService>(*_db, *_commits, *_market, *_plugins, *_botRunner, *_clock,
                                          _config.trading.maxBotsPerUser);
+    _venueKeys = std::make_unique<VenueKeyStore>(*_db, *_commits, *_clock, std::move(secrets));
+    log::info("venues", _venueKeys->available() ? "exchange keys can be stored"
+                                                : "exchange keys cannot be stored: BOURSE_SECRETS_KEY is not set");
+    if (_config.venues.binance.enabled) {
+        BinanceVenue::Handlers handlers;
+        handlers.refused = [this](const std::string& botId, const std::string& clientOrderId,
+                                  const std::string& reason) {
+            _botRunner->onLiveRefusal(botId, clientOrderId, reason);
+        };
+        handlers.report = [this](const std::string&, const venues::binance::ExecutionReport& report) {
+            _botRunner->onLiveReport(report);
+        };
+        handlers.resumed = [this](const std::string& userId) { _botRunner->onLiveResumed(userId); };
+        _binance = std::make_unique<BinanceVenue>(
+            _config.venues.binance,
+            [this](const std::string& userId) -> std::optional<VenueCredentials> {
+                if (!_venueKeys->available()) return std::nullopt;
+                return _venueKeys->load(userId, "binance");
+            },
+            [this](std::function<void()> fn) { _botRunner->post(std::move(fn)); }, std::move(handlers));
+        _botRunner->setBinanceVenue(_binance.get());
+        log::info("venues", "live bots on Binance", {{"rest_url", _config.venues.binance.restUrl}});
+    }
     _gateways = std::make_unique<GatewayClient>(*_plugins, _config,
                                                 std::chrono::milliseconds(_config.payments.gatewayTimeoutMs));
     _payments = std::make_unique<PaymentService>(*_db, *_commits, *_gateways, *_audit, _config, *_clock, *_metrics);
@@ -177,6 +206,7 @@ void Kernel::start() {
     addAccountRoutes(*_router, *this);
     addTradeRoutes(*_router, *this);
     addBotRoutes(*_router, *this);
+    addVenueRoutes(*_router, *this);
     addPaymentRoutes(*_router, *this);
     addKycRoutes(*_router, *this);
     addStreamRoute(*_router, *this);
@@ -204,6 +234,7 @@ void Kernel::stop() {
     _stream->stop();
     _market->setPriceObserver(nullptr);
     if (_botRunner) _botRunner->stop();
+    _binance.reset();  // after the runner: nothing is posted to it any more
     _positions->stop();
     _payments->stop();
     _history->stop();

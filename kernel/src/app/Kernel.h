@@ -23,6 +23,8 @@ class CommitQueue;
 class PositionService;
 class BotRunner;
 class BotService;
+class VenueKeyStore;
+class BinanceVenue;
 class GatewayClient;
 class PaymentService;
 class KycService;
@@ -71,6 +73,7 @@ public:
     [[nodiscard]] AccountService& accounts() noexcept { return *_accounts; }
     [[nodiscard]] PositionService& positions() noexcept { return *_positions; }
     [[nodiscard]] BotService& bots() noexcept { return *_bots; }
+    [[nodiscard]] VenueKeyStore& venueKeys() noexcept { return *_venueKeys; }
     [[nodiscard]] BotRunner& botRunner() noexcept { return *_botRunner; }
     [[nodiscard]] CommitQueue& commits() noexcept { return *_commits; }
     [[nodiscard]] PaymentService& payments() noexcept { return *_payments; }
@@ -102,6 +105,8 @@ private:
     std::unique_ptr<PositionService> _positions;
     std::unique_ptr<BotRunner> _botRunner;
     std::unique_ptr<BotService> _bots;
+    std::unique_ptr<VenueKeyStore> _venueKeys;
+    std::unique_ptr<BinanceVenue> _binance;  ///< live bot venue (venues.binance in the config)
     std::unique_ptr<GatewayClient> _gateways;
     std::unique_ptr<PaymentService> _payments;
     std::unique_ptr<KycService> _kyc;

@@ -1,5 +1,6 @@
 #include "bots/BotRunner.h"
 
+#include "bots/BinanceVenue.h"
 #include "bots/BotStore.h"
 #include "http/HttpError.h"
 #include "http/Router.h"
@@ -154,8 +155,25 @@ void BotRunner::start() {
         _undelivered.push_back(bot.id);  // fills stored but not delivered before the stop
         adopt(std::move(bot));
     }
-    for (const auto& order : BotStore::openOrders(_db))
-        if (_live.count(order.botId)) _venue.add(order);
+    std::set<std::string> liveUsers;
+    for (const auto& order : BotStore::openOrders(_db)) {
+        const auto it = _live.find(order.botId);
+        if (it == _live.end()) continue;
+        if (it->second.venue == "binance") {
+            _liveOrders[order.clientOrderId] = order;
+            liveUsers.insert(it->second.userId);
+        } else {
+            _venue.add(order);
+        }
+    }
+    // Their reports start flowing again (what happened meanwhile is not replayed:
+    // see kernel/venues/binance/README.md, "after a restart or a stream gap").
+    if (_binance) {
+        for (const auto& user : liveUsers)
+            _binance->follow(user);
+        for (const auto& [id, order] : _liveOrders)
+            _binance->reconcile(_live.at(order.botId), order);
+    }
     _liveCount = _live.size();
     if (!_live.empty())
         log::info("bots", "resumed live bots",
@@ -202,6 +220,21 @@ void BotRunner::call(const std::function<void()>& fn) {
     }
     _wake.notify_one();
     result.get();
+}
+
+void BotRunner::post(std::function<void()> fn) {
+    {
+        std::lock_guard lock(_mutex);
+        if (_stopping) return;
+        _calls.push_back([fn = std::move(fn)] {
+            try {
+                fn();
+            } catch (const std::exception& e) {
+                log::error("bots", "a venue report could not be applied", {{"error", e.what()}});
+            }
+        });
+    }
+    _wake.notify_one();
 }
 
 std::size_t BotRunner::liveCount() const {
@@ -264,6 +297,7 @@ struct BotRunner::Round {
     std::vector<std::string> delivered;         // fill ids
     std::map<std::string, std::pair<std::string, std::string>> statuses;  // bot → (status, error)
     std::set<std::string> touched;
+    std::vector<std::pair<std::string, std::string>> liveCancels;  // (bot, client order id), sent after the commit
 };
 
 void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
@@ -355,14 +389,7 @@ void BotRunner::executeRound(const std::map<std::string, std::vector<BotOrder>>&
         if (_fillLatency) _fillLatency(latency);
         const auto it = _live.find(fill.botId);
         if (it == _live.end()) continue;
-        if (_events)
-            _events(it->second.userId, [&] {
-                Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
-                event->set("type", "bot.fill");
-                event->set("bot_id", fill.botId);
-                event->set("fill", fillJson(it->second, fill));
-                return toJson(*event);
-            });
+        publishFill(it->second, fill);
         _needDelivery.insert(fill.botId);
     }
     for (const auto& [botId, why] : rejections) {
@@ -442,7 +469,9 @@ bool BotRunner::callProduct(const std::string& botId,
     round.touched.insert(bot.id);
     // Cancels of orders still resting end them now; the end is a fill to deliver.
     for (const auto& id : scope.cancelled)
-        if (_venue.remove(bot.id, id)) {
+        if (bot.venue == "binance") {
+            if (_liveOrders.count(id)) round.liveCancels.emplace_back(bot.id, id);
+        } else if (_venue.remove(bot.id, id)) {
             BotOrder o;
             o.botId = bot.id;
             o.clientOrderId = id;
@@ -499,7 +528,13 @@ void BotRunner::commitRound(Round& round) {
         _needDelivery.insert(o.botId);
     // Limit orders rest on the book; market orders execute at once at the last price.
     std::map<std::string, std::map<std::string, std::vector<BotOrder>>> market;  // symbol → bot → orders
+    for (const auto& [botId, id] : round.liveCancels)
+        if (const auto it = _live.find(botId); it != _live.end() && _binance) _binance->cancel(it->second, id);
     for (const auto& o : fresh) {
+        if (const auto it = _live.find(o.botId); it != _live.end() && it->second.venue == "binance") {
+            sendLive(it->second, o);
+            continue;
+        }
         if (o.type == "MARKET")
             market[o.symbol][o.botId].push_back(o);
         else
@@ -529,8 +564,123 @@ void BotRunner::resync(const std::string& botId) {
         return;
     }
     adopt(*stored);
+    if (stored->venue == "binance") return;  // its orders are on the exchange, unchanged
     for (const auto& order : BotStore::openOrders(_db))
         if (order.botId == botId) _venue.add(order);
+}
+
+void BotRunner::sendLive(const Bot& bot, const BotOrder& order) {
+    _liveOrders[order.clientOrderId] = order;
+    if (!_binance) {
+        // Refused outside this round (it is being committed).
+        post([this, botId = bot.id, id = order.clientOrderId] {
+            onLiveRefusal(botId, id, "venue: live trading on Binance is not configured on this server");
+        });
+        return;
+    }
+    std::optional<std::int64_t> last;
+    if (const auto p = _lastPrice.find(bot.symbol); p != _lastPrice.end()) last = p->second;
+    _binance->place(bot, order, last);
+}
+
+void BotRunner::onLiveResumed(const std::string& userId) {
+    if (!_binance) return;
+    for (const auto& [id, order] : _liveOrders)
+        if (const auto it = _live.find(order.botId); it != _live.end() && it->second.userId == userId)
+            _binance->reconcile(it->second, order);
+}
+
+void BotRunner::onLiveRefusal(const std::string& botId, const std::string& clientOrderId, const std::string& why) {
+    log::warn("bots", "the exchange refused an order", {{"bot", botId}, {"order", clientOrderId}, {"reason", why}});
+    endLiveOrder(clientOrderId, "rejected", why);
+    const auto it = _live.find(botId);
+    if (it == _live.end()) return;
+    if (it->second.status != "error" && it->second.status != "stopping") setStatus(it->second, "error", why);
+}
+
+void BotRunner::endLiveOrder(const std::string& clientOrderId, const std::string& status, const std::string& reason) {
+    const auto it = _liveOrders.find(clientOrderId);
+    if (it == _liveOrders.end()) return;  // ended already (the reply and the stream both say so)
+    BotOrder order = it->second;
+    _liveOrders.erase(it);
+    const std::int64_t now = _clock.nowNs();
+    order.status = status;
+    order.reason = reason;
+    order.updatedNs = now;
+    _commits.run([&](PreparedSession& w) {
+        BotStore::updateOrder(w, order);
+        BotStore::insertFill(w, BotFill{newId("f"), order.botId, order.clientOrderId, "", 0, 0, 0, true, false, now});
+    });
+    if (!_live.count(order.botId)) return;
+    _needDelivery.insert(order.botId);
+    drainDeliveries();
+}
+
+void BotRunner::onLiveReport(const venues::binance::ExecutionReport& r) {
+    namespace bn = venues::binance;
+    const std::string id = r.orderClientId();
+    const auto o = _liveOrders.find(id);
+    if (o == _liveOrders.end()) return;  // not a bot's, or ended already
+    const auto b = _live.find(o->second.botId);
+    if (b == _live.end()) return;
+    const Bot& bot = b->second;
+    if (!r.isTrade()) {
+        if (r.executionType == bn::ExecutionType::Rejected)
+            onLiveRefusal(bot.id, id, "binance: " + r.rejectReason);
+        else if (bn::isFinal(r.orderStatus))
+            endLiveOrder(id, "cancelled", r.executionType == bn::ExecutionType::Expired ? "expired" : "");
+        return;
+    }
+    const std::int64_t now = _clock.nowNs();
+    BotFill fill;
+    // The exchange's trade id: the same execution reported twice is stored once.
+    fill.id = "binance:" + r.symbol + ":" +
+              (r.tradeId >= 0 ? std::to_string(r.tradeId)
+                              : id + ":to:" + std::to_string(r.cumulativeQty.units()));  // a reconciled sum
+    fill.botId = bot.id;
+    fill.clientOrderId = id;
+    fill.orderDone = bn::isFinal(r.orderStatus);
+    fill.tsNs = r.transactTimeMs > 0 ? r.transactTimeMs * 1'000'000 : now;
+    std::int64_t lotStep = 1;
+    try {
+        // The accepted terms keep the pair the platform gave the product under "params".
+        if (const auto params = objectMember(bot.paramsJson, "params"); params && params->isObject("pair"))
+            lotStep = Decimal::parse(params->getObject("pair")->optValue<std::string>("lot_step", "0"))
+                          .rescaled(bot.qtyScale)
+                          .mantissa;
+    } catch (const std::exception&) {
+        lotStep = 1;  // the smallest unit: nothing is held back
+    }
+    const JournalTx tx = BinanceVenue::fillTx(bot, r, lotStep, fill);
+    BotOrder order = o->second;
+    order.filledQty += r.lastQty.toScaled(bot.qtyScale).value_or(0);
+    order.status = fill.orderDone ? "filled" : "open";
+    order.updatedNs = now;
+    bool fresh = false;
+    _commits.run([&](PreparedSession& w) {
+        fresh = Ledger::apply(w, tx, now) == Ledger::Result::Applied;
+        if (!fresh) return;
+        BotStore::insertFill(w, fill);
+        BotStore::updateOrder(w, order);
+        BotHoldings h;
+        h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
+        h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
+        BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, fill.price));
+    });
+    if (!fresh) return;
+    if (fill.orderDone)
+        _liveOrders.erase(id);
+    else
+        o->second = order;
+    _tickToFill.observe(static_cast<double>(now - fill.tsNs) / 1e9);
+    publishFill(bot, fill);
+    _needDelivery.insert(bot.id);
+    drainDeliveries();
+}
+
+std::string BotRunner::releaseAccount(const Bot& bot, const std::string& currency) {
+    return bot.venue == "binance" ? BinanceVenue::mirrorAccount(currency)
+                                  : Ledger::userAccount(bot.userId, "available", currency);
 }
 
 void BotRunner::review(const std::string& botId) {
@@ -556,6 +706,15 @@ void BotRunner::finish(Bot& bot) {
         }
     }
     _venue.removeBot(bot.id);
+    // Whatever the product left open on the exchange is cancelled there too.
+    for (auto it = _liveOrders.begin(); it != _liveOrders.end();) {
+        if (it->second.botId != bot.id) {
+            ++it;
+            continue;
+        }
+        if (_binance) _binance->cancel(bot, it->first);
+        it = _liveOrders.erase(it);
+    }
     const std::int64_t now = _clock.nowNs();
     _commits.run([&](PreparedSession& w) {
         w.exec("UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND status = 'open'",
@@ -566,7 +725,7 @@ void BotRunner::finish(Bot& bot) {
             const auto left = w.first<Poco::Int64>(kBalance, BotStore::account(bot, currency));
             if (!left || *left == 0) continue;
             tx.postings.push_back({BotStore::account(bot, currency), currency, -*left});
-            tx.postings.push_back({Ledger::userAccount(bot.userId, "available", currency), currency, *left});
+            tx.postings.push_back({releaseAccount(bot, currency), currency, *left});
         }
         if (!tx.postings.empty()) Ledger::apply(w, tx, now);
         BotStore::setStatus(w, bot.id, "stopped", bot.status == "error" ? bot.error : "", now);
@@ -584,6 +743,17 @@ void BotRunner::setStatus(Bot& bot, const std::string& status, const std::string
     bot.error = error;
     bot.updatedNs = now;
     publish(bot);
+}
+
+void BotRunner::publishFill(const Bot& bot, const BotFill& fill) {
+    if (!_events) return;
+    _events(bot.userId, [&] {
+        Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+        event->set("type", "bot.fill");
+        event->set("bot_id", fill.botId);
+        event->set("fill", fillJson(bot, fill));
+        return toJson(*event);
+    });
 }
 
 void BotRunner::publish(const Bot& bot) {
@@ -647,6 +817,7 @@ Bot BotRunner::startBot(const std::string& botId) {
                         "status");
     _bySymbol[bot.symbol].push_back(bot.id);
     adopt(bot);
+    if (bot.venue == "binance" && _binance) _binance->follow(bot.userId);
     setStatus(_live[bot.id], "running", "");
     // The first decision now, at the price in force, not at the next tick.
     if (const auto t = _market.lastTick(bot.symbol)) {

@@ -16,7 +16,12 @@
 // is recorded in a CallScope and committed in one transaction after the call,
 // together with marking the delivered fill; a crash loses the whole call or
 // nothing. A restart loads the live bots, their open orders and the fills not
-// yet delivered, and carries on. Paper only: the venue of every bot is "paper".
+// yet delivered, and carries on.
+//
+// Venues: "paper" bots execute here, against the prices (PaperVenue); "binance"
+// bots send their orders to the exchange through the BinanceVenue (set with
+// setBinanceVenue), whose answers and execution reports come back to this
+// thread (post()) and are stored and delivered like paper fills.
 //
 // Threading: onPrice() is cheap and callable from any thread; lifecycle
 // operations are run on the runner's thread through call() and wait for it.
@@ -42,6 +47,11 @@
 
 namespace bourse {
 
+namespace venues::binance {
+struct ExecutionReport;
+}
+
+class BinanceVenue;
 class Clock;
 class CommitQueue;
 class Database;
@@ -78,6 +88,18 @@ public:
 
     /// Runs `fn` on the runner's thread and waits; its exception is rethrown here.
     void call(const std::function<void()>& fn);
+    /// Runs `fn` on the runner's thread later (any thread; dropped when stopping).
+    void post(std::function<void()> fn);
+
+    /// The live venue for bots created with venue "binance" (null: none). Set before start().
+    void setBinanceVenue(BinanceVenue* venue) { _binance = venue; }
+    [[nodiscard]] BinanceVenue* binanceVenue() const { return _binance; }
+    /// On the runner's thread: the exchange refused an order for good (the bot goes to error).
+    void onLiveRefusal(const std::string& botId, const std::string& clientOrderId, const std::string& why);
+    /// On the runner's thread: an order change reported by the exchange.
+    void onLiveReport(const venues::binance::ExecutionReport& report);
+    /// On the runner's thread: the user's reports flow again after a gap; asks where each open order stands.
+    void onLiveResumed(const std::string& userId);
 
     // Lifecycle, on the runner's thread (through call()). Each returns the bot as it is after.
     Bot startBot(const std::string& botId);
@@ -123,10 +145,17 @@ private:
     void review(const std::string& botId);
     /// Cancels what is left, moves the bot's holdings back to its owner, status stopped.
     void finish(Bot& bot);
+    /// Sends an order of a live bot to its exchange (it is open there until a report ends it).
+    void sendLive(const Bot& bot, const BotOrder& order);
+    /// Ends a live order (cancelled, expired or refused): the order row, the end fill to deliver.
+    void endLiveOrder(const std::string& clientOrderId, const std::string& status, const std::string& reason);
+    /// Where a stopped bot's holdings go: the owner's wallet (paper), the exchange mirror (live).
+    static std::string releaseAccount(const Bot& bot, const std::string& currency);
     Bot& liveBot(const std::string& botId);
     Bot loadOwned(const std::string& botId) const;
     void setStatus(Bot& bot, const std::string& status, const std::string& error);
     void publish(const Bot& bot);
+    void publishFill(const Bot& bot, const BotFill& fill);
     /// Takes a bot into the live set, its params without preview and worst case.
     void adopt(Bot bot);
     void forget(const std::string& botId);
@@ -137,6 +166,8 @@ private:
     PluginManager& _plugins;
     const Clock& _clock;
     PaperVenue _venue;
+    BinanceVenue* _binance = nullptr;
+    std::map<std::string, BotOrder> _liveOrders;  ///< open orders on live venues, by client order id
     EventSink _events;
     std::function<void(std::int64_t)> _fillLatency;
     Histogram& _tickToFill;

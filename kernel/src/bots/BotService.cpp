@@ -1,5 +1,6 @@
 #include "bots/BotService.h"
 
+#include "bots/BinanceVenue.h"
 #include "bots/BotJson.h"
 #include "bots/BotStore.h"
 #include "http/HttpError.h"
@@ -68,7 +69,7 @@ BotService::Terms BotService::validate(const std::string& userId, const BotReque
     bot.product = request.product;
     bot.symbol = request.symbol;
     bot.name = request.name.empty() ? request.product + " " + request.symbol : request.name;
-    bot.venue = "paper";
+    bot.venue = request.venue;
     bot.status = "created";
     bot.base = instrument->baseAsset;
     bot.quote = instrument->quoteAsset;
@@ -88,10 +89,23 @@ BotService::Terms BotService::validate(const std::string& userId, const BotReque
     pair->set("quote_scale", quoteScale);
     // The paper venue's minimum order: one unit of the quote (1.00 USD).
     pair->set("min_notional", Decimal(Decimal::pow10(quoteScale), quoteScale).toString());
+    std::string feeBps = _runner.paperTerms().feeBps.toString();
+    if (bot.venue == "binance") {
+        // The exchange's own steps and minimum, so every order the bot plans passes its filters.
+        BinanceVenue* live = _runner.binanceVenue();
+        if (!live)
+            throw HttpError::badRequest("venue: live trading on Binance is not configured on this server", "venue");
+        const auto f = live->filters(userId, bot.symbol);
+        if (!f) throw HttpError(409, "Conflict", "venue: " + f.error().message, "venue");
+        pair->set("tick_size", f.value().tickSize.str());
+        pair->set("lot_step", f.value().stepSize.str());
+        if (f.value().minNotional.positive()) pair->set("min_notional", f.value().minNotional.str());
+        feeBps = "10";  // Binance's standard spot fee
+    }
     params->set("pair", pair);
     Poco::JSON::Object::Ptr venue = new Poco::JSON::Object;
     venue->set("name", bot.venue);
-    venue->set("fee_bps", _runner.paperTerms().feeBps.toString());
+    venue->set("fee_bps", feeBps);
     venue->set("id_prefix", bot.idPrefix);
     params->set("venue", venue);
     const std::string paramsJson = toJson(*params);
@@ -150,13 +164,29 @@ Poco::JSON::Object::Ptr BotService::create(const std::string& userId, const BotR
     Terms t = validate(userId, request);
     Bot& bot = t.bot;
     bot.createdNs = bot.updatedNs = _clock.nowNs();
+    const bool live = bot.venue == "binance";
+    if (live) {
+        // The money is on the exchange: it must be there, free, now.
+        const auto free = _runner.binanceVenue()->freeBalance(userId, bot.quote);
+        if (!free) throw HttpError(409, "Conflict", "venue: " + free.error().message, "venue");
+        const std::int64_t have = free.value().toScaled(currencyDecimals(bot.quote)).value_or(0);
+        if (have < bot.capital)
+            throw HttpError(422, "Unprocessable Content",
+                            "capital: the bot needs " + formatMinor(bot.capital, currencyDecimals(bot.quote)) + " " +
+                                bot.quote + "; your Binance account has " + free.value().str() + " free",
+                            "capital");
+    }
     bool funded = false;
     try {
         _commits.run([&](PreparedSession& w) {
             BotStore::insert(w, bot);
             JournalTx tx{"bot_fund:" + bot.id, "bot_fund", userId, bot.id, bot.product + " " + bot.symbol, {}};
-            tx.postings = {{Ledger::userAccount(userId, "available", bot.quote), bot.quote, -bot.capital, true},
-                           {BotStore::account(bot, bot.quote), bot.quote, bot.capital}};
+            // Paper: from the owner's wallet, guarded. Live: from the mirror of the
+            // exchange account (checked just above), see BinanceVenue.h.
+            tx.postings = {
+                {live ? BinanceVenue::mirrorAccount(bot.quote) : Ledger::userAccount(userId, "available", bot.quote),
+                 bot.quote, -bot.capital, !live},
+                {BotStore::account(bot, bot.quote), bot.quote, bot.capital}};
             funded = Ledger::apply(w, tx, bot.createdNs) != Ledger::Result::Insufficient;
             if (!funded) w.exec("DELETE FROM bots WHERE id = $1", bot.id);
         });

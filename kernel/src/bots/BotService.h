@@ -30,6 +30,7 @@ class PluginManager;
 
 struct BotRequest {
     std::string product, symbol, name, clientOrderId;
+    std::string venue = "paper";     ///< "paper" | "binance" (live, with the user's stored API keys)
     Poco::JSON::Object::Ptr params;  ///< the client's params object
 };
 

@@ -123,7 +123,7 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
                    const std::vector<std::string>& defaultPluginDirs) {
     const YamlReader root = YamlReader::parse(yaml, fileLabel);
     root.allowOnly({"data_dir", "server", "storage", "market_data", "stream", "logging", "plugin_dirs", "watch_plugins",
-                    "watch_interval_ms", "plugins", "security", "accounts", "trading", "payments", "kyc"});
+                    "watch_interval_ms", "plugins", "security", "accounts", "trading", "venues", "payments", "kyc"});
     Config c;
     c.file = fileLabel;
     c.dataDir = absolute(root.string("data_dir", c.dataDir), baseDir);
@@ -191,6 +191,22 @@ Config parseConfig(const std::string& yaml, const std::string& fileLabel, const 
         if (!std::regex_match(c.trading.paperSlippageBps, bps) || std::stod(c.trading.paperSlippageBps) >= 1000)
             t->fail("paper_slippage_bps",
                     "expected basis points below 1000 like \"5\", got '" + c.trading.paperSlippageBps + "'");
+    }
+    if (auto v = root.child("venues")) {
+        v->allowOnly({"binance"});
+        if (auto b = v->child("binance")) {
+            b->allowOnly({"rest_url", "ws_api_url", "recv_window_ms", "timeout_ms"});
+            auto& bn = c.venues.binance;
+            bn.enabled = true;
+            bn.restUrl = b->string("rest_url", bn.restUrl);
+            if (bn.restUrl.rfind("http://", 0) != 0 && bn.restUrl.rfind("https://", 0) != 0)
+                b->fail("rest_url", "expected an http:// or https:// URL, got '" + bn.restUrl + "'");
+            bn.wsApiUrl = b->string("ws_api_url", bn.wsApiUrl);
+            if (bn.wsApiUrl.rfind("ws://", 0) != 0 && bn.wsApiUrl.rfind("wss://", 0) != 0)
+                b->fail("ws_api_url", "expected a ws:// or wss:// URL, got '" + bn.wsApiUrl + "'");
+            bn.recvWindowMs = b->integer("recv_window_ms", bn.recvWindowMs, 1, 60000);
+            bn.timeoutMs = b->integer("timeout_ms", bn.timeoutMs, 100, 60000);
+        }
     }
     if (auto l = root.child("logging")) {
         l->allowOnly({"level", "format"});

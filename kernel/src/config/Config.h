@@ -93,6 +93,19 @@ struct TradingConfig {
     int maxBotsPerUser = 50;
 };
 
+/// The live Binance venue of bots. Absent from the config: bots trade on paper only.
+struct BinanceVenueSection {
+    bool enabled = false;
+    std::string restUrl = "https://testnet.binance.vision";  ///< production: https://api.binance.com
+    std::string wsApiUrl = "wss://ws-api.testnet.binance.vision/ws-api/v3";
+    int recvWindowMs = 5000;
+    int timeoutMs = 10'000;
+};
+
+struct VenuesSection {
+    BinanceVenueSection binance;
+};
+
 /// Money limits of one currency, in minor units (2-decimal currencies).
 struct CurrencyLimits {
     std::int64_t minDeposit = 1'000;
@@ -167,6 +180,7 @@ struct Config {
     SecurityConfig security;
     AccountsSection accounts;
     TradingConfig trading;
+    VenuesSection venues;
     PaymentsConfig payments;
     KycConfig kyc;
     std::string logLevel = "info";

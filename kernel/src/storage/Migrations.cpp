@@ -311,6 +311,21 @@ CREATE TABLE bot_equity (
     PRIMARY KEY (bot_id, ts_ns)
 )
 )SQL"},
+        {7, "users' exchange API keys",
+         // For live bots. Both values are sealed (AES-256-GCM under the server's
+         // BOURSE_SECRETS_KEY, bound to user, venue and column); only the last
+         // characters of the API key are kept in clear, to show which key it is.
+         R"SQL(
+CREATE TABLE venue_keys (
+    user_id TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    api_key_sealed TEXT NOT NULL,
+    secret_sealed TEXT NOT NULL,
+    api_key_hint TEXT NOT NULL,
+    updated_ns BIGINT NOT NULL,
+    PRIMARY KEY (user_id, venue)
+)
+)SQL"},
     };
     return list;
 }

@@ -262,8 +262,8 @@ private:
     /// A PostgreSQL command sent but whose result is not read yet.
     struct PgPending {
         enum class Kind { Prepare, Command, Deferred } kind;
-        std::string sql;       ///< for error messages
-        std::size_t rows = 0;  ///< a deferred write must change at least this many
+        std::string sql;                                     ///< for error messages
+        std::size_t rows = 0;                                ///< a deferred write must change at least this many
         std::function<void(const pg_result*)> deliver = {};  ///< a deferred read's reader
     };
     static int pgRowCount(const pg_result* result);
