@@ -227,8 +227,12 @@ function gridProblems(p: BotParams, priceScale: number): FieldProblem[] {
   return errors;
 }
 
-/** API error fields that belong to an input of another name. */
-const FIELD_ALIASES: Record<string, string> = { pair: "symbol", venue: "symbol", price: "symbol", product: "product" };
+/**
+ * API error fields that belong to an input of another name. The capital a bot
+ * needs is short where its money is: a live bot's exchange account goes with
+ * the venue input (where there is one).
+ */
+const FIELD_ALIASES: Record<string, string> = { pair: "symbol", venue: "symbol", price: "symbol", product: "product", capital: "venue" };
 
 /**
  * The input an API error names: its `field` ("take_profit", "params.take_profit",

@@ -369,6 +369,8 @@ export interface Bot {
   name: string;
   product: BotProduct;
   symbol: string;
+  /** where it trades: "paper" (simulated, the Bourse wallet's money) or "binance" (live, the user's exchange account) */
+  venue?: string;
   status: BotStatus;
   error: string;
   capital: string;

@@ -1,4 +1,5 @@
-// The bot builder: the settings form, a live preview (asked of the server a
+// The bot builder: the settings form (with the venue: paper, or Binance live
+// when the user has stored exchange keys), a live preview (asked of the server a
 // moment after the form stops changing) with the capital the bot reserves, the
 // DCA ladder or the grid's lines and the worst case, the same ladder or lines
 // drawn on the market's chart, and Create / Create and start.
@@ -13,6 +14,8 @@ import { formatMoney } from "../shared/format";
 import { RetryKey } from "../shared/ids";
 import { notify } from "../shared/notices";
 import type { Balance, Bot, BotPreviewReply, BotProduct, Market } from "../shared/types";
+import { isLive } from "../shared/venues";
+import type { VenuesReply } from "../shared/venues";
 import { BotForm } from "./botForm";
 import { ChartView } from "./chartView";
 
@@ -94,7 +97,7 @@ export class BotBuilder {
       h("button", { type: "button", class: "primary", "data-action": "create-start", onclick: () => void this.create(true) }, "Create and start") as HTMLButtonElement,
     ];
     this.form = new BotForm({
-      label: "Bot settings", idPrefix: "builder", named: true, markets: deps.markets, actions: this.buttons,
+      label: "Bot settings", idPrefix: "builder", named: true, venue: true, markets: deps.markets, actions: this.buttons,
       onChange: () => this.schedule(),
       onMarket: () => void this.showChart(),
     });
@@ -111,6 +114,7 @@ export class BotBuilder {
         h("section", { class: "panel bot-preview-panel", "aria-label": "Preview" }, h("h2", {}, "Preview"), this.preview)));
     }
     this.form.setMarkets(this.deps.selected());
+    void this.loadVenues();
     void this.showChart();
     this.schedule(0);
   }
@@ -124,6 +128,12 @@ export class BotBuilder {
   tick(symbol: string, price: string): void {
     if (symbol === this.chart.symbol) this.chart.tick(price);
     this.form.priceArrived(symbol);
+  }
+
+  /** The user's exchange keys (they may have been stored or removed since the builder was last shown). */
+  private async loadVenues(): Promise<void> {
+    const reply = await this.api.get<VenuesReply>("/api/v1/venues").catch(() => null);
+    this.form.setVenues(reply);
   }
 
   private async showChart(): Promise<void> {
@@ -164,9 +174,10 @@ export class BotBuilder {
     this.preview.dataset.state = "loading";
     this.preview.setAttribute("aria-busy", "true");
     try {
-      const reply = await this.api.post<BotPreviewReply>("/api/v1/bots/preview", { product: read.product, symbol: read.market.symbol, params: read.params });
+      const reply = await this.api.post<BotPreviewReply>("/api/v1/bots/preview",
+        { product: read.product, symbol: read.market.symbol, venue: read.venue, params: read.params });
       if (seq !== this.seq) return;
-      this.render(reply, read.market);
+      this.render(reply, read.market, read.venue === "binance");
     } catch (e) {
       if (seq !== this.seq) return;
       this.form.showProblem(e, false);
@@ -176,16 +187,21 @@ export class BotBuilder {
     }
   }
 
-  private render(reply: BotPreviewReply, market: Market): void {
+  private render(reply: BotPreviewReply, market: Market, live: boolean): void {
     const currency = reply.currency || market.quote_asset;
     const balance = this.deps.balance();
-    const short = balance && balance.currency === currency && compareDecimal(reply.capital, balance.available) > 0;
+    // A live bot's money is on the exchange: the server checks the account's free balance when it is created.
+    const short = !live && balance && balance.currency === currency && compareDecimal(reply.capital, balance.available) > 0;
     this.preview.dataset.state = "ready";
     mount(this.preview,
       h("div", { class: "stats" },
         h("div", { class: "stat" }, h("div", { class: "label" }, "Capital required"),
-          h("div", { class: "value money", "data-role": "capital" }, formatMoney(reply.capital, currency)))),
+          h("div", { class: "value money", "data-role": "capital" }, formatMoney(reply.capital, currency))),
+        live ? h("div", { class: "stat" }, h("div", { class: "label" }, "Venue"), h("div", { class: "value" }, h("span", { class: "badge live" }, "LIVE"), " Binance")) : null),
       short ? h("p", { class: "wait", "data-role": "capital-short" }, `You have ${formatMoney(balance.available, currency)} available.`) : null,
+      live ? h("p", { class: "muted", "data-role": "live-note" },
+        `Live on Binance: the bot trades with your Binance account's free ${currency}, which must cover the capital when the bot is created. `,
+        "Prices, tick size and minimum order come from Binance; your Bourse wallet is not used.") : null,
       previewBlock(reply.product, reply.preview, reply.worst_case, currency, market, market.last_price));
     this.chart.priceLines(LINES, previewLines(reply, market.last_price));
   }
@@ -193,7 +209,7 @@ export class BotBuilder {
   private async create(start: boolean): Promise<void> {
     const read = this.form.read();
     if (!read.ok) return this.form.showErrors(read.errors, true);
-    const body = { product: read.product, symbol: read.market.symbol, params: read.params, ...(read.name ? { name: read.name } : {}) };
+    const body = { product: read.product, symbol: read.market.symbol, venue: read.venue, params: read.params, ...(read.name ? { name: read.name } : {}) };
     this.buttons.forEach((b) => (b.disabled = true));
     try {
       let bot: Bot;
@@ -213,7 +229,7 @@ export class BotBuilder {
         }
       }
       notify("info", `${productName(bot.product)} ${bot.status === "created" ? "created" : "started"}`,
-        `${bot.symbol}: ${formatMoney(bot.capital, bot.currency)} reserved`);
+        `${bot.symbol}: ${formatMoney(bot.capital, bot.currency)} ${isLive(bot) ? "for it on Binance" : "reserved"}`);
       this.deps.onCreated(bot);
     } finally {
       this.buttons.forEach((b) => (b.disabled = false));

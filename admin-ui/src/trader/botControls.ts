@@ -7,6 +7,7 @@ import type { BotAction } from "../shared/bots";
 import { h, showFieldError } from "../shared/dom";
 import { notify } from "../shared/notices";
 import type { Bot } from "../shared/types";
+import { isLive, moneyHome } from "../shared/venues";
 
 const LABELS: Record<BotAction, string> = { start: "Start", pause: "Pause", resume: "Resume", stop: "Stop", delete: "Delete" };
 const DONE: Record<Exclude<BotAction, "delete" | "stop">, string> = { start: "started", pause: "paused", resume: "resumed" };
@@ -71,11 +72,13 @@ export class BotControls {
     const submit = h("button", { type: "submit", value: "stop", class: "danger" }, "Stop bot") as HTMLButtonElement;
     const form = h("form", { method: "dialog", novalidate: true },
       h("h3", {}, `Stop ${name}`),
-      h("p", { class: "muted" }, "The bot cancels its open orders, then its money comes back to your wallet."),
+      h("p", { class: "muted" }, isLive(bot)
+        ? "The bot cancels its open orders on Binance; the money stays in your Binance account."
+        : "The bot cancels its open orders, then its money comes back to your wallet."),
       h("fieldset", { class: "choice" },
         h("legend", {}, `The ${base} it holds`),
         h("label", { class: "check" }, h("input", { type: "radio", name: "close", value: "true", checked: true }), `Sell it at market (${bot.symbol})`),
-        h("label", { class: "check" }, h("input", { type: "radio", name: "close", value: "false" }), `Keep it: the ${base} goes to your wallet`)),
+        h("label", { class: "check" }, h("input", { type: "radio", name: "close", value: "false" }), `Keep it: the ${base} ${isLive(bot) ? "stays in" : "goes to"} ${moneyHome(bot)}`)),
       h("div", { class: "error", "data-error": "close" }),
       h("div", { class: "error", "data-error": "", role: "alert" }),
       h("div", { class: "row-actions" }, submit, h("button", { type: "button", onclick: () => dialog.close() }, "Cancel")));

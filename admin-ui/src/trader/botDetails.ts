@@ -1,4 +1,5 @@
-// One bot: status (and, on an error, what went wrong), money (capital,
+// One bot: status, venue (a LIVE badge for Binance) and, on an error, what
+// went wrong (for a live bot, the exchange's words), money (capital,
 // equity, P&L, what it holds), the plugin's summary, its params and preview,
 // an equity chart, its open orders and its fills. bot.updated events change
 // the top at once; fills read the bot again (orders and history change with them).
@@ -10,6 +11,7 @@ import { toUnits } from "../shared/decimal";
 import { h, mount } from "../shared/dom";
 import { currencyDecimals, formatMoney, formatPrice, formatSignedMoney } from "../shared/format";
 import type { Bot, BotDetails as Details, BotOrder, Market } from "../shared/types";
+import { isLive, moneyHome, venueName, venueOf } from "../shared/venues";
 import { factList, previewBlock } from "./botBuilder";
 import { BotControls, botName, botPnl } from "./botControls";
 import { EquityChart } from "./equityChart";
@@ -121,13 +123,16 @@ export class BotDetails {
       h("div", { class: "page-head" },
         h("h2", {}, botName(bot)),
         h("span", { class: `badge ${s.tone}`, "data-role": "status", "data-status": bot.status }, s.label),
-        h("span", { class: "muted" }, `${productName(bot.product)} · ${bot.symbol} · created ${formatTime(bot.created_at)}`),
+        isLive(bot) ? h("span", { class: "badge live", "data-role": "venue", "data-venue": venueOf(bot), title: "Real orders on the exchange, with your account's money" }, "LIVE") : null,
+        h("span", { class: "muted" }, `${productName(bot.product)} · ${bot.symbol} · ${isLive(bot) ? `live on ${venueName(venueOf(bot))}` : "paper"} · created ${formatTime(bot.created_at)}`),
         this.controls.buttons(bot)),
       bot.status === "error" || bot.error
         ? h("div", { class: "bot-error", role: "alert", "data-role": "bot-error" },
           h("strong", {}, bot.status === "error" ? "This bot stopped trading on an error" : "Last error"),
           h("p", {}, bot.error || "The server gave no reason."),
-          bot.status === "error" ? h("p", { class: "muted" }, "Stop it to cancel its orders and get its money back to your wallet.") : null)
+          bot.status === "error" ? h("p", { class: "muted" }, isLive(bot)
+            ? `Stop it to cancel its orders on ${venueName(venueOf(bot))}; the money stays in ${moneyHome(bot)}.`
+            : "Stop it to cancel its orders and get its money back to your wallet.") : null)
         : null,
       bot.status === "stopping" ? h("p", { class: "wait", role: "status" }, "Stopping: cancelling the bot's orders…") : null,
       h("div", { class: "stats" },

@@ -1,5 +1,6 @@
 // A bot's settings form, shared by the builder and the backtest: bot type,
-// market, and the product's params (defaults from bots.md; a grid's range
+// market, where it trades (the builder: paper, or Binance live once the user
+// has stored keys), and the product's params (defaults from bots.md; a grid's range
 // around the market's price), each input with its help and its error slot.
 // Values are kept per product while the user switches between them. The
 // checks and the conversion to params are shared/bots.ts's.
@@ -8,9 +9,11 @@ import { checkParams, defaultValues, fieldsOf, formField, gridRange, PRODUCTS } 
 import type { FieldProblem, FormValues, ParamField } from "../shared/bots";
 import { h, mount } from "../shared/dom";
 import type { BotParams, BotProduct, Market } from "../shared/types";
+import { binanceKeys, KEYS_ANCHOR, VENUES } from "../shared/venues";
+import type { VenueId, VenuesReply } from "../shared/venues";
 
 export type FormRead =
-  | { ok: true; product: BotProduct; market: Market; currency: string; params: BotParams; name: string }
+  | { ok: true; product: BotProduct; market: Market; currency: string; params: BotParams; name: string; venue: VenueId }
   | { ok: false; errors: FieldProblem[] };
 
 export interface BotFormOptions {
@@ -25,6 +28,8 @@ export interface BotFormOptions {
   onMarket?: (market: Market) => void;
   /** ask for the bot's name (the builder) */
   named?: boolean;
+  /** ask where the bot trades (the builder) */
+  venue?: boolean;
   /** inputs after the params (the backtest's candles) */
   extra?: (HTMLElement | null)[];
   /** the submit row */
@@ -41,6 +46,9 @@ export class BotForm {
   private readonly params = h("fieldset", { class: "bot-params" });
   private readonly productSelect: HTMLSelectElement;
   private readonly marketSelect: HTMLSelectElement;
+  private venue: VenueId = "paper";
+  private readonly venueSelect: HTMLSelectElement | null = null;
+  private readonly venueHint: HTMLElement;
 
   constructor(private readonly options: BotFormOptions) {
     this.productSelect = h("select", { name: "product" },
@@ -48,10 +56,24 @@ export class BotForm {
     this.marketSelect = h("select", { name: "symbol" }) as HTMLSelectElement;
     this.productSelect.addEventListener("change", () => this.setProduct(this.productSelect.value as BotProduct));
     this.marketSelect.addEventListener("change", () => this.setMarket(this.marketSelect.value));
+    const hintId = `${options.idPrefix}-venue-help`;
+    this.venueHint = h("small", { class: "muted", id: hintId, "data-role": "venue-hint" });
+    if (options.venue) {
+      this.venueSelect = h("select", { name: "venue", "aria-describedby": hintId },
+        ...VENUES.map(([id, label]) => h("option", { value: id, disabled: id !== "paper" }, label))) as HTMLSelectElement;
+      this.venueSelect.addEventListener("change", () => {
+        this.venue = this.venueSelect?.value as VenueId;
+        this.options.onChange();
+      });
+    }
     this.form = h("form", { class: "bot-form", "aria-label": options.label, novalidate: true },
       h("div", { class: "bot-form-head" },
         h("div", { class: "field" }, h("label", {}, "Bot type", this.productSelect), h("div", { class: "error", "data-error": "product" })),
         h("div", { class: "field" }, h("label", {}, "Market", this.marketSelect), h("div", { class: "error", "data-error": "symbol" })),
+        this.venueSelect
+          ? h("div", { class: "field", "data-field": "venue" }, h("label", {}, "Venue", this.venueSelect), this.venueHint,
+            h("div", { class: "error", "data-error": "venue" }))
+          : null,
         options.named
           ? h("div", { class: "field" }, h("label", {}, "Name (optional)", h("input", { name: "name", maxlength: 64, autocomplete: "off", placeholder: "My DCA bot" })),
             h("div", { class: "error", "data-error": "name" }))
@@ -88,7 +110,30 @@ export class BotForm {
     const check = checkParams(this.product, this.current(), market.quote_asset, market.price_scale);
     if (!check.ok) return check;
     const name = (this.form.querySelector<HTMLInputElement>('input[name="name"]')?.value ?? "").trim();
-    return { ok: true, product: this.product, market, currency: market.quote_asset, params: check.params, name };
+    return { ok: true, product: this.product, market, currency: market.quote_asset, params: check.params, name, venue: this.venue };
+  }
+
+  /**
+   * The user's exchange keys (null: not known): Binance live can be chosen
+   * only with keys stored; else the hint links to the keys card. A choice of
+   * Binance whose keys are gone falls back to paper.
+   */
+  setVenues(reply: VenuesReply | null): void {
+    const select = this.venueSelect;
+    if (!select) return;
+    const keys = binanceKeys(reply);
+    for (const option of select.options) if (option.value === "binance") option.disabled = !keys;
+    if (!keys && this.venue === "binance") {
+      this.venue = "paper";
+      select.value = "paper";
+      this.options.onChange();
+    }
+    if (keys) {
+      mount(this.venueHint, `Paper trades simulated money from your wallet. Binance live trades your Binance account's money with the key ${keys.api_key_hint ?? ""}.`);
+    } else {
+      mount(this.venueHint, reply ? "To trade live on Binance, first store your API keys under " : "Your exchange keys could not be read. Store them under ",
+        h("a", { href: `#${KEYS_ANCHOR}`, "data-role": "keys-link" }, "Exchange keys"), ".");
+    }
   }
 
   /** Each problem next to its input (else in the form-wide slot); `focus` moves to the first. */

@@ -1,10 +1,12 @@
-// The trader's bots: status, type, market, capital, equity and P&L (coloured),
+// The trader's bots: status (with the error of a bot that stopped on one),
+// type, market, venue (LIVE for Binance), capital, equity and P&L (coloured),
 // with the actions each status allows. Rows change in place as bot.updated
 // events arrive.
 import { botHash, botStatus, formatTime, productName, signTone, toEpochMs } from "../shared/bots";
 import { h, mount } from "../shared/dom";
 import { formatMoney, formatSignedMoney } from "../shared/format";
 import type { Bot } from "../shared/types";
+import { isLive, venueName, venueOf } from "../shared/venues";
 import { BotControls, botName, botPnl } from "./botControls";
 
 export class BotList {
@@ -34,8 +36,8 @@ export class BotList {
       return;
     }
     mount(this.root, this.head(), h("div", { class: "table-wrap" }, h("table", { "data-role": "bots" },
-      h("thead", {}, h("tr", {}, ...["Bot", "Type", "Market", "Status", "Capital", "Equity", "P&L", "Created", ""].map((c, i) =>
-        h("th", { class: i >= 4 && i <= 6 ? "num" : "" }, c)))),
+      h("thead", {}, h("tr", {}, ...["Bot", "Type", "Market", "Venue", "Status", "Capital", "Equity", "P&L", "Created", ""].map((c, i) =>
+        h("th", { class: i >= 5 && i <= 7 ? "num" : "" }, c)))),
       h("tbody", {}, ...sorted.map((b) => this.row(b))))));
   }
 
@@ -55,11 +57,15 @@ export class BotList {
   private row(b: Bot): HTMLTableRowElement {
     const s = botStatus(b.status);
     const pnl = botPnl(b);
-    const row = h("tr", { "data-bot": b.id, "data-status": b.status },
+    const row = h("tr", { "data-bot": b.id, "data-status": b.status, "data-venue": venueOf(b) },
       h("td", {}, h("a", { href: botHash(b.id) }, botName(b))),
       h("td", {}, productName(b.product)),
       h("td", {}, b.symbol),
-      h("td", {}, h("span", { class: `badge ${s.tone}`, "data-role": "status", title: b.error || undefined }, s.label)),
+      h("td", { "data-role": "venue" }, isLive(b)
+        ? h("span", { class: "badge live", title: `Live on ${venueName(venueOf(b))}: real orders with your exchange account` }, "LIVE")
+        : h("span", { class: "muted" }, "Paper")),
+      h("td", {}, h("span", { class: `badge ${s.tone}`, "data-role": "status", title: b.error || undefined }, s.label),
+        b.status === "error" && b.error ? h("div", { class: "bot-row-error", "data-role": "bot-error" }, b.error) : null),
       h("td", { class: "num" }, formatMoney(b.capital, b.currency)),
       h("td", { class: "num" }, b.equity && b.status !== "stopped" ? formatMoney(b.equity, b.currency) : "—"),
       h("td", { class: `num ${signTone(pnl)}`, "data-role": "pnl" }, pnl ? formatSignedMoney(pnl, b.currency) : "—"),

@@ -14,6 +14,7 @@ import { BotControls, botName } from "./botControls";
 import { BotDetails } from "./botDetails";
 import { BotList } from "./botList";
 import type { ChartView } from "./chartView";
+import { moneyHome } from "../shared/venues";
 
 export interface BotsDeps {
   markets: () => Map<string, Market>;
@@ -155,6 +156,6 @@ export class BotsView {
   /** Outcomes that come later than the action (a stop completes, an order is rejected); actions are announced where they are taken. */
   private announce(bot: Bot): void {
     if (bot.status === "error") notify("error", `${botName(bot)} stopped on an error`, bot.error, 10000);
-    else if (bot.status === "stopped") notify("info", `${botName(bot)} stopped`, "Its money is back in your wallet.");
+    else if (bot.status === "stopped") notify("info", `${botName(bot)} stopped`, `Its money is back in ${moneyHome(bot)}.`);
   }
 }

@@ -1,7 +1,8 @@
 // The trader dashboard: sign-in, markets, live chart, trade panel, active
 // trades, history, wallet with deposits and withdrawals, identity
-// verification, and the trading-bot pages (#bots…: list, builder, one bot,
-// backtest), all fed by the REST API and one WebSocket.
+// verification, exchange keys for live bots, and the trading-bot pages
+// (#bots…: list, builder, one bot, backtest), all fed by the REST API and one
+// WebSocket.
 import "../shared/styles.css";
 import { ApiClient, messageOf } from "../shared/api";
 import { byId, h, mount } from "../shared/dom";
@@ -18,6 +19,8 @@ import { BotsView } from "./botsView";
 import { ChartView } from "./chartView";
 import type { Interval } from "./chartView";
 import { KycView } from "./kycView";
+import { KEYS_ANCHOR } from "../shared/venues";
+import { VenueKeysView } from "./venueKeysView";
 import { MarketList } from "./marketList";
 import { notify } from "../shared/notices";
 import { TradePanel } from "./tradePanel";
@@ -73,9 +76,10 @@ async function startDashboard(): Promise<void> {
     wallet: h("section", { class: "panel", "aria-label": "Wallet", id: "wallet" }),
     payments: h("div", { "aria-label": "Deposit and withdraw", role: "region", id: "payments" }),
     identity: h("section", { class: "panel", "aria-label": "Identity verification", id: "identity", tabindex: -1 }),
+    keys: h("section", { class: "panel", "aria-label": "Exchange keys", id: KEYS_ANCHOR, tabindex: -1 }),
   };
   const dashboard = h("div", { class: "dashboard" }, layout.markets, layout.chart, layout.trade,
-    h("div", { class: "lower", style: "display:grid;gap:12px" }, layout.active, layout.history, layout.wallet, layout.identity));
+    h("div", { class: "lower", style: "display:grid;gap:12px" }, layout.active, layout.history, layout.wallet, layout.identity, layout.keys));
   const botPages = h("div", { class: "bot-pages", id: "bot-pages", hidden: true });
   mount(main, dashboard, botPages);
 
@@ -86,6 +90,7 @@ async function startDashboard(): Promise<void> {
     showBalance(b);
     if (b) payments.setBalance(b.currency, b.available);
   }, layout.payments);
+  const keys = new VenueKeysView(layout.keys, api);
   const history = new History(layout.history, api, () => markets);
   const chart = new ChartView(layout.chart, api, (interval) => void changeInterval(interval));
   const active = new ActiveTrades(layout.active, () => markets, (open) => chart.entries(open));
@@ -280,7 +285,7 @@ async function startDashboard(): Promise<void> {
   };
   window.addEventListener("hashchange", () => route(true));
   route(false);
-  await Promise.all([select(selected), wallet.refresh(), history.refresh(), payments.load(), identity.refresh()]);
+  await Promise.all([select(selected), wallet.refresh(), history.refresh(), payments.load(), identity.refresh(), keys.refresh()]);
   const first = parseRoute(location.hash);
   if (first.page === "trade" && first.anchor) document.getElementById(first.anchor)?.scrollIntoView();
 }

@@ -114,19 +114,22 @@ export function startFake(buildDir, name, port = 0) {
 /**
  * The shipped config/fakes.example.yaml on a fresh data dir, against fake
  * Binance and fake Twelve Data. stopBinance() ends the fake Binance (its stream
- * dies with it); startBinance() brings it back on the same port.
+ * dies with it); startBinance() brings it back on the same port. `env` is added
+ * to bourse's environment (BOURSE_SECRETS_KEY for live bots); binanceUrl is the
+ * fake's REST URL (its /_fake/... controls).
  */
-export async function startFakesProfile({ buildDir, sourceDir }) {
+export async function startFakesProfile({ buildDir, sourceDir, env = {} }) {
   const dataDir = mkdtempSync(join(tmpdir(), "bourse-e2e-fakes-"));
   let binance = await startFake(buildDir, "binance");
   const twelve = await startFake(buildDir, "twelvedata");
   const binancePort = new URL(binance.url).port;
   const server = await startProcess(resolve(buildDir, "bin/bourse"), ["serve", "--config", resolve(sourceDir, "config/fakes.example.yaml")], {
     BOURSE_DATA_DIR: dataDir, BOURSE_PORT: "0", FAKE_BINANCE_PORT: binancePort, FAKE_TWELVEDATA_PORT: new URL(twelve.url).port,
-    BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password,
+    BOURSE_ADMIN_EMAIL: OPERATOR.email, BOURSE_ADMIN_PASSWORD: OPERATOR.password, ...env,
   }, /listening on (http:\/\/[^/\s]+)\//);
   return {
     url: server.url,
+    binanceUrl: binance.url,
     logs: server.logs,
     async stopBinance() { await binance.stop(); },
     async startBinance() { binance = await startFake(buildDir, "binance", binancePort); },

@@ -114,6 +114,12 @@ describe("API errors next to their inputs", () => {
     expect(formField("price", "price: 1.2 is outside the grid [1.0, 1.1]", inputs, "grid-bot")).toBe("lower");
     expect(formField("price", "", inputs, "dca-bot")).toBe("symbol");
   });
+  it("puts a live venue's problems (no keys, the exchange account short of the capital) at the venue input", () => {
+    const builder = [...inputs, "venue"];
+    expect(formField("venue", "venue: no Binance API keys stored (PUT /api/v1/venues/binance/keys)", builder)).toBe("venue");
+    expect(formField("capital", "capital: the bot needs 110.11 USDT; your Binance account has 50 free", builder)).toBe("venue");
+    expect(formField("venue", "", inputs)).toBe("symbol");  // the backtest has no venue input
+  });
   it("reads the plugins' '<field>: why' when the problem has no field", () => {
     expect(formField(undefined, "base_order_size: is below the pair's minimum notional", inputs)).toBe("base_order_size");
     expect(formField("", "take_profit: must be above 0", inputs)).toBe("take_profit");

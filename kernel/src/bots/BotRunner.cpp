@@ -152,9 +152,14 @@ BotRunner::~BotRunner() {
 void BotRunner::start() {
     for (auto& bot : BotStore::live(_db)) {
         _bySymbol[bot.symbol].push_back(bot.id);
-        _undelivered.push_back(bot.id);  // fills stored but not delivered before the stop
         adopt(std::move(bot));
     }
+    // Fills stored but not delivered before the stop.
+    for (auto& fill : BotStore::undelivered(_db))
+        if (_live.count(fill.botId)) {
+            _undelivered.push_back(fill.botId);
+            _pendingFills[fill.botId].push_back(std::move(fill));
+        }
     std::set<std::string> liveUsers;
     for (const auto& order : BotStore::openOrders(_db)) {
         const auto it = _live.find(order.botId);
@@ -390,7 +395,7 @@ void BotRunner::executeRound(const std::map<std::string, std::vector<BotOrder>>&
         const auto it = _live.find(fill.botId);
         if (it == _live.end()) continue;
         publishFill(it->second, fill);
-        _needDelivery.insert(fill.botId);
+        queueDelivery(fill);
     }
     for (const auto& [botId, why] : rejections) {
         Bot& bot = _live.at(botId);
@@ -408,7 +413,9 @@ void BotRunner::drainDeliveries() {
         _needDelivery.clear();
         Round r;
         for (const auto& botId : bots) {
-            for (const auto& f : BotStore::undelivered(_db, botId)) {
+            const auto queue = _pendingFills.find(botId);
+            if (queue == _pendingFills.end()) continue;
+            for (const auto& f : queue->second) {
                 const auto it = _live.find(botId);
                 if (it == _live.end()) break;
                 const Bot& bot = it->second;
@@ -430,7 +437,15 @@ void BotRunner::drainDeliveries() {
                 }
             }
         }
-        commitRound(r);
+        if (!commitRound(r)) continue;  // the bots' queues were reloaded from the database
+        const std::set<std::string> delivered(r.delivered.begin(), r.delivered.end());
+        for (const auto& botId : bots) {
+            const auto queue = _pendingFills.find(botId);
+            if (queue == _pendingFills.end()) continue;
+            while (!queue->second.empty() && delivered.count(queue->second.front().id))
+                queue->second.pop_front();
+            if (queue->second.empty()) _pendingFills.erase(queue);
+        }
     }
     if (!_needDelivery.empty()) {
         log::warn("bots", "fills keep coming from cancels; delivery continues on the next round");
@@ -492,22 +507,30 @@ bool BotRunner::callProduct(const std::string& botId,
     return true;
 }
 
-void BotRunner::commitRound(Round& round) {
-    if (round.touched.empty()) return;
+void BotRunner::queueDelivery(const BotFill& fill) {
+    _pendingFills[fill.botId].push_back(fill);
+    _needDelivery.insert(fill.botId);
+}
+
+bool BotRunner::commitRound(Round& round) {
+    if (round.touched.empty()) return true;
     const std::int64_t now = _clock.nowNs();
     std::vector<BotOrder> fresh;
+    std::vector<BotFill> ends;  // a cancelled resting order ends with an empty fill
+    for (const auto& o : round.ended)
+        ends.push_back(BotFill{newId("f"), o.botId, o.clientOrderId, "", 0, 0, 0, true, false, now});
     try {
         _commits.run([&](PreparedSession& w) {
             fresh.clear();
             for (const auto& o : round.placed)
                 if (BotStore::insertOrder(w, o)) fresh.push_back(o);
-            for (const auto& o : round.ended) {
+            for (const auto& o : round.ended)
                 w.defer(
                     "UPDATE bot_orders SET status = 'cancelled', updated_ns = $1 WHERE bot_id = $2 AND "
                     "client_order_id = $3 AND status = 'open'",
                     Poco::Int64{now}, o.botId, o.clientOrderId);
-                BotStore::insertFill(w, BotFill{newId("f"), o.botId, o.clientOrderId, "", 0, 0, 0, true, false, now});
-            }
+            for (const auto& f : ends)
+                BotStore::insertFill(w, f);
             for (const auto& [botId, state] : round.states)
                 BotStore::saveState(w, botId, state, now);
             for (const auto& id : round.delivered)
@@ -520,12 +543,12 @@ void BotRunner::commitRound(Round& round) {
         log::error("bots", "a round of bot decisions could not be stored", {{"error", e.what()}});
         for (const auto& id : round.touched)
             resync(id);
-        return;
+        return false;
     }
     for (const auto& id : round.touched)
         if (const auto it = _live.find(id); it != _live.end()) it->second.updatedNs = now;
-    for (const auto& o : round.ended)
-        _needDelivery.insert(o.botId);
+    for (const auto& f : ends)
+        queueDelivery(f);
     // Limit orders rest on the book; market orders execute at once at the last price.
     std::map<std::string, std::map<std::string, std::vector<BotOrder>>> market;  // symbol → bot → orders
     for (const auto& [botId, id] : round.liveCancels)
@@ -554,6 +577,7 @@ void BotRunner::commitRound(Round& round) {
         review(id);
     for (const auto& id : round.touched)
         if (const auto it = _live.find(id); it != _live.end()) publish(it->second);
+    return true;
 }
 
 void BotRunner::resync(const std::string& botId) {
@@ -563,6 +587,8 @@ void BotRunner::resync(const std::string& botId) {
         forget(botId);
         return;
     }
+    auto fills = BotStore::undelivered(_db, botId);
+    _pendingFills[botId] = std::deque<BotFill>(fills.begin(), fills.end());
     adopt(*stored);
     if (stored->venue == "binance") return;  // its orders are on the exchange, unchanged
     for (const auto& order : BotStore::openOrders(_db))
@@ -607,12 +633,13 @@ void BotRunner::endLiveOrder(const std::string& clientOrderId, const std::string
     order.status = status;
     order.reason = reason;
     order.updatedNs = now;
+    const BotFill end{newId("f"), order.botId, order.clientOrderId, "", 0, 0, 0, true, false, now};
     _commits.run([&](PreparedSession& w) {
         BotStore::updateOrder(w, order);
-        BotStore::insertFill(w, BotFill{newId("f"), order.botId, order.clientOrderId, "", 0, 0, 0, true, false, now});
+        BotStore::insertFill(w, end);
     });
     if (!_live.count(order.botId)) return;
-    _needDelivery.insert(order.botId);
+    queueDelivery(end);
     drainDeliveries();
 }
 
@@ -674,7 +701,7 @@ void BotRunner::onLiveReport(const venues::binance::ExecutionReport& r) {
         o->second = order;
     _tickToFill.observe(static_cast<double>(now - fill.tsNs) / 1e9);
     publishFill(bot, fill);
-    _needDelivery.insert(bot.id);
+    queueDelivery(fill);
     drainDeliveries();
 }
 
@@ -786,6 +813,7 @@ void BotRunner::adopt(Bot bot) {
 }
 
 void BotRunner::forget(const std::string& botId) {
+    _pendingFills.erase(botId);
     const auto it = _live.find(botId);
     if (it == _live.end()) return;
     auto& ids = _bySymbol[it->second.symbol];

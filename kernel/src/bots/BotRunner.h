@@ -136,7 +136,10 @@ private:
                      Round& round, const std::string& deliveredFill = "", const std::string& newStatus = "");
     /// Stores everything of the round in one transaction, then rests the new
     /// limit orders, executes the market ones, reviews and publishes the bots.
-    void commitRound(Round& round);
+    /// False when the transaction failed (the bots went back to what is stored).
+    bool commitRound(Round& round);
+    /// A fill was committed: it waits for delivery to its bot's product.
+    void queueDelivery(const BotFill& fill);
     /// A lifecycle request to the product, committed, its consequences delivered.
     void control(const std::string& botId, const std::string& request, const std::string& newStatus);
     /// Back to what the database holds for the bot (after a failed commit).
@@ -177,6 +180,9 @@ private:
     std::map<std::string, std::int64_t> _lastPrice;             ///< symbol → mantissa
     std::vector<std::string> _undelivered;                      ///< bots whose fills wait for their product
     std::set<std::string> _needDelivery;                        ///< bots with fills to deliver this round
+    /// Stored fills not delivered yet, per bot, oldest first: what the database
+    /// holds with delivered = 0, kept here so a delivery round reads nothing.
+    std::map<std::string, std::deque<BotFill>> _pendingFills;
 
     mutable std::mutex _mutex;
     std::condition_variable _wake;

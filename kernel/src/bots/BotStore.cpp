@@ -193,6 +193,13 @@ std::vector<BotFill> undelivered(Database& db, const std::string& botId) {
     return readFills(stmt);
 }
 
+std::vector<BotFill> undelivered(Database& db) {
+    Poco::Data::Session s = db.session();
+    Poco::Data::Statement stmt(s);
+    stmt << "SELECT " << kFillColumns << " FROM bot_fills WHERE delivered = 0 ORDER BY ts_ns, id", now;
+    return readFills(stmt);
+}
+
 std::vector<std::pair<std::int64_t, std::int64_t>> equity(Database& db, const std::string& botId, int limit) {
     Poco::Data::Session s = db.session();
     std::string id = botId;

@@ -44,6 +44,8 @@ std::vector<BotOrder> orders(Database& db, const std::string& botId, int limit);
 std::vector<BotOrder> openOrders(Database& db);
 std::vector<BotFill> fills(Database& db, const std::string& botId, int limit);
 std::vector<BotFill> undelivered(Database& db, const std::string& botId);
+/// Every bot's undelivered fills, oldest first (the runner's queues after a restart).
+std::vector<BotFill> undelivered(Database& db);
 /// Equity samples (ts_ns, quote minor units), oldest first.
 std::vector<std::pair<std::int64_t, std::int64_t>> equity(Database& db, const std::string& botId, int limit);
 /// The bot's balance in `currency` (its ledger account; 0 when none).

@@ -45,46 +45,74 @@ std::int64_t notionalMinor(std::int64_t price, int priceScale, std::int64_t qty,
 }
 
 void PaperVenue::add(const BotOrder& order) {
-    _book[order.symbol].push_back(order);
+    SymbolBook& book = _book[order.symbol];
+    const std::uint64_t seq = _next++;
+    if (order.type == "MARKET")
+        book.markets.insert(seq);
+    else
+        (order.side == "BUY" ? book.buys : book.sells).emplace(order.price, seq);
+    _where[key(order.botId, order.clientOrderId)] = {order.symbol, seq};
+    book.orders.emplace(seq, order);
+}
+
+BotOrder PaperVenue::take(SymbolBook& book, std::uint64_t seq) {
+    const auto it = book.orders.find(seq);
+    BotOrder order = std::move(it->second);
+    book.orders.erase(it);
+    if (order.type == "MARKET") {
+        book.markets.erase(seq);
+    } else {
+        auto& index = order.side == "BUY" ? book.buys : book.sells;
+        auto [first, last] = index.equal_range(order.price);
+        for (; first != last; ++first)
+            if (first->second == seq) {
+                index.erase(first);
+                break;
+            }
+    }
+    _where.erase(key(order.botId, order.clientOrderId));
+    return order;
 }
 
 bool PaperVenue::remove(const std::string& botId, const std::string& clientOrderId) {
-    for (auto& [symbol, orders] : _book) {
-        const auto it = std::find_if(orders.begin(), orders.end(), [&](const BotOrder& o) {
-            return o.botId == botId && o.clientOrderId == clientOrderId;
-        });
-        if (it != orders.end()) {
-            orders.erase(it);
-            return true;
-        }
-    }
-    return false;
+    const auto it = _where.find(key(botId, clientOrderId));
+    if (it == _where.end()) return false;
+    const auto [symbol, seq] = it->second;
+    take(_book.at(symbol), seq);
+    return true;
 }
 
 void PaperVenue::removeBot(const std::string& botId) {
-    for (auto& [symbol, orders] : _book)
-        std::erase_if(orders, [&](const BotOrder& o) { return o.botId == botId; });
+    for (auto& [symbol, book] : _book) {
+        std::vector<std::uint64_t> mine;
+        for (const auto& [seq, o] : book.orders)
+            if (o.botId == botId) mine.push_back(seq);
+        for (const std::uint64_t seq : mine)
+            take(book, seq);
+    }
 }
 
 std::vector<BotOrder> PaperVenue::crossed(const std::string& symbol, std::int64_t price) {
     std::vector<BotOrder> out;
     const auto it = _book.find(symbol);
     if (it == _book.end()) return out;
-    auto& orders = it->second;
-    const auto executes = [price](const BotOrder& o) {
-        if (o.type == "MARKET") return true;
-        return o.side == "BUY" ? price <= o.price : price >= o.price;
-    };
-    for (const auto& o : orders)
-        if (executes(o)) out.push_back(o);
-    std::erase_if(orders, executes);
+    SymbolBook& book = it->second;
+    std::vector<std::uint64_t> hit(book.markets.begin(), book.markets.end());
+    for (auto b = book.buys.lower_bound(price); b != book.buys.end(); ++b)
+        hit.push_back(b->second);
+    for (auto s = book.sells.begin(); s != book.sells.end() && s->first <= price; ++s)
+        hit.push_back(s->second);
+    std::sort(hit.begin(), hit.end());  // oldest first
+    out.reserve(hit.size());
+    for (const std::uint64_t seq : hit)
+        out.push_back(take(book, seq));
     return out;
 }
 
 std::size_t PaperVenue::size() const {
     std::size_t n = 0;
-    for (const auto& [symbol, orders] : _book)
-        n += orders.size();
+    for (const auto& [symbol, book] : _book)
+        n += book.orders.size();
     return n;
 }
 

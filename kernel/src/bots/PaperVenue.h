@@ -23,7 +23,9 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace bourse {
@@ -66,8 +68,26 @@ public:
                                           const std::string& fillId);
 
 private:
+    /// One symbol's resting orders, indexed by what executes them: a price at
+    /// or below a buy's limit (buys from the highest limit down), at or above a
+    /// sell's (sells from the lowest up), any price for a market order. Each
+    /// lookup is logarithmic in the book: a round with thousands of bots on a
+    /// symbol touches only the orders its price crosses.
+    struct SymbolBook {
+        std::map<std::uint64_t, BotOrder> orders;  ///< by arrival: oldest first
+        std::multimap<std::int64_t, std::uint64_t> buys, sells;
+        std::set<std::uint64_t> markets;
+    };
+    /// Takes the order with arrival number `seq` off `book`'s indexes and returns it.
+    BotOrder take(SymbolBook& book, std::uint64_t seq);
+    static std::string key(const std::string& botId, const std::string& clientOrderId) {
+        return botId + '\n' + clientOrderId;
+    }
+
     PaperTerms _terms;
-    std::map<std::string, std::vector<BotOrder>> _book;  ///< by symbol, oldest first
+    std::map<std::string, SymbolBook> _book;                                       ///< by symbol
+    std::unordered_map<std::string, std::pair<std::string, std::uint64_t>> _where;  ///< key() → (symbol, seq)
+    std::uint64_t _next = 0;
 };
 
 /// price × qty in quote minor units, rounded up (ceil) or down.
