@@ -24,9 +24,14 @@ function fixed(text: string, scale: number): string {
   return units === null ? text : fromUnits(units, scale);
 }
 
+/** Zeros at the end of the fraction say nothing ("110.11000000" USDT, an exchange's 8 decimals): dropped. */
+function trimZeros(text: string): string {
+  return /^-?\d+\.\d+$/.test(text) ? text.replace(/\.?0+$/, "") : text;
+}
+
 /** "1234.5", "USD" → "$1,234.50"; negative amounts get a leading minus. */
 export function formatMoney(amount: string, currency: string): string {
-  const normalized = fixed(amount, currencyDecimals(currency));
+  const normalized = fixed(trimZeros(amount), currencyDecimals(currency));
   const symbol = CURRENCY_SYMBOLS[currency];
   const negative = normalized.startsWith("-");
   const digits = groupThousands(negative ? normalized.slice(1) : normalized);

@@ -96,6 +96,24 @@ export interface Balance {
   locked: string;
   /** reserved by withdrawals not yet paid out */
   pending_withdrawal?: string;
+  /** held by the user's bots (a live bot's is on the exchange) */
+  in_bots?: string;
+}
+
+const nonZero = (amount: string | undefined) => !!amount && /[1-9]/.test(amount);
+
+/**
+ * Balances that are the user's money here: a currency only bots hold (a live
+ * bot's BTC and USDT, mirrored from the exchange) has nothing to show.
+ */
+export function walletBalances(balances: Balance[]): Balance[] {
+  const own = balances.filter((b) => nonZero(b.available) || nonZero(b.locked) || nonZero(b.pending_withdrawal) || !nonZero(b.in_bots));
+  return own.length ? own : balances;
+}
+
+/** The balance the header and the payment forms show: the first of walletBalances(). */
+export function primaryBalance(balances: Balance[]): Balance | null {
+  return walletBalances(balances)[0] ?? null;
 }
 
 export interface Transaction {

@@ -5,6 +5,7 @@ import { h, mount } from "../shared/dom";
 import { toUnits } from "../shared/decimal";
 import { formatDateTime, formatMoney, formatSignedMoney } from "../shared/format";
 import type { Balance, Transaction } from "../shared/types";
+import { primaryBalance, walletBalances } from "../shared/types";
 import { notify } from "../shared/notices";
 
 const KIND_NAMES: Record<string, string> = {
@@ -36,8 +37,8 @@ export class WalletView {
         this.api.get<{ transactions: Transaction[] }>("/api/v1/wallet/transactions?limit=30"),
       ]);
       if (read !== this.reads) return;  // a later read is on its way: show only the newest
-      this.onBalance(wallet.balances[0] ?? null);
-      this.render(wallet.balances, tx.transactions);
+      this.onBalance(primaryBalance(wallet.balances));
+      this.render(walletBalances(wallet.balances), tx.transactions);
     } catch (e) {
       if (read === this.reads) mount(this.summary, h("h2", {}, "Wallet"), h("p", { class: "error", role: "alert" }, messageOf(e)));
     }

@@ -38,6 +38,9 @@ describe("format", () => {
   });
   it("never rounds away digits it was given", () => {
     expect(formatMoney("1.005", "USD")).toBe("$1.005");
+    expect(formatMoney("110.11000000", "USDT")).toBe("110.11 USDT");  // an exchange's 8 decimals, zeros past the cents
+    expect(formatMoney("0.79793818", "USDT")).toBe("0.79793818 USDT");
+    expect(formatMoney("-5.10000", "USD")).toBe("-$5.10");
   });
   it("formats prices with the instrument's precision", () => {
     expect(formatPrice("1.5", 5)).toBe("1.50000");

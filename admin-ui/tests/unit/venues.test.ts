@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { binanceKeys, canTradeLive, isLive, keyProblem, moneyHome, venueName, venueOf } from "../../src/shared/venues";
 import type { VenuesReply } from "../../src/shared/venues";
+import { primaryBalance, walletBalances } from "../../src/shared/types";
 
 const none: VenuesReply = { venues: [{ venue: "binance", configured: false, api_key_hint: null, updated_at: null }], live_trading_available: true };
 const stored: VenuesReply = {
@@ -25,6 +26,24 @@ describe("exchange keys", () => {
     expect(keyProblem("fakeBinance ApiKey0001", "API key")).toMatch(/spaces/);
     expect(keyProblem("fakeBinance-ApiKey0001", "API key")).toBe("The API key is letters and digits only (A-Z, a-z, 0-9)");
     expect(keyProblem("fakeBinance-ApiKey0001", "API key")).not.toContain("fakeBinance");
+  });
+});
+
+describe("a live bot's holdings in the wallet reply", () => {
+  // A running live bot: its BTC and USDT are on the exchange, mirrored as "in_bots"; the wallet's money is the USD.
+  const btc = { currency: "BTC", available: "0.00000000", locked: "0.00000000", in_bots: "0.00032967", pending_withdrawal: "0.00000000" };
+  const usd = { currency: "USD", available: "10000.00", locked: "0.00", in_bots: "0.00", pending_withdrawal: "0.00" };
+  const usdt = { currency: "USDT", available: "0.00000000", locked: "0.00000000", in_bots: "90.31000000", pending_withdrawal: "0.00000000" };
+  it("are not the wallet's balances", () => {
+    expect(walletBalances([btc, usd, usdt])).toEqual([usd]);
+    expect(primaryBalance([btc, usd, usdt])).toBe(usd);
+  });
+  it("leave a new user's empty wallet as it is", () => {
+    const empty = { currency: "USD", available: "0.00", locked: "0.00" };
+    expect(walletBalances([empty])).toEqual([empty]);
+    expect(primaryBalance([])).toBeNull();
+    expect(primaryBalance([btc])).toBe(btc);
+    expect(walletBalances([btc, usdt])).toEqual([btc, usdt]);  // only bots hold money: shown as it is
   });
 });
 

@@ -8,6 +8,9 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <optional>
+#include <string_view>
+
 namespace bourse {
 
 namespace {
@@ -18,16 +21,90 @@ std::string money(std::int64_t minor, const std::string& currency) {
     return formatMinor(minor, currencyDecimals(currency));
 }
 
+bool space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// Past the JSON string starting at json[at] (a '"'); npos when unterminated.
+std::size_t skipString(std::string_view json, std::size_t at) {
+    for (std::size_t i = at + 1; i < json.size(); ++i) {
+        if (json[i] == '\\')
+            ++i;
+        else if (json[i] == '"')
+            return i + 1;
+    }
+    return std::string_view::npos;
+}
+
+/// Past the JSON value starting at json[at]; npos when it is cut short.
+std::size_t skipValue(std::string_view json, std::size_t at) {
+    if (at >= json.size()) return std::string_view::npos;
+    if (json[at] == '"') return skipString(json, at);
+    if (json[at] != '{' && json[at] != '[') {
+        std::size_t i = at;
+        while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' && !space(json[i]))
+            ++i;
+        return i;
+    }
+    int depth = 0;
+    for (std::size_t i = at; i < json.size();) {
+        const char c = json[i];
+        if (c == '"') {
+            i = skipString(json, i);
+            if (i == std::string_view::npos) return i;
+            continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+        ++i;
+    }
+    return std::string_view::npos;
+}
+
+/// The text of the top-level member `key` of a JSON object, found by skipping
+/// the other members unparsed (bot states run to tens of KiB; what the runner
+/// reads of them after every decision is the small summary).
+std::optional<std::string_view> memberText(std::string_view json, std::string_view key) {
+    std::size_t i = 0;
+    const auto ws = [&] {
+        while (i < json.size() && space(json[i]))
+            ++i;
+    };
+    ws();
+    if (i >= json.size() || json[i] != '{') return std::nullopt;
+    ++i;
+    while (true) {
+        ws();
+        if (i >= json.size() || json[i] != '"') return std::nullopt;
+        const std::size_t keyEnd = skipString(json, i);
+        if (keyEnd == std::string_view::npos) return std::nullopt;
+        const std::string_view name = json.substr(i + 1, keyEnd - i - 2);
+        i = keyEnd;
+        ws();
+        if (i >= json.size() || json[i] != ':') return std::nullopt;
+        ++i;
+        ws();
+        const std::size_t valueEnd = skipValue(json, i);
+        if (valueEnd == std::string_view::npos) return std::nullopt;
+        if (name == key) return json.substr(i, valueEnd - i);
+        i = valueEnd;
+        ws();
+        if (i >= json.size() || json[i] != ',') return std::nullopt;
+        ++i;
+    }
+}
+
 }  // namespace
 
 Poco::JSON::Object::Ptr objectMember(const std::string& json, const std::string& key) {
+    const auto text = memberText(json, key);
+    if (!text || text->empty() || text->front() != '{') return nullptr;
     try {
         Poco::JSON::Parser parser;
-        const auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-        if (root && root->isObject(key)) return root->getObject(key);
+        return parser.parse(std::string(*text)).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception&) {
+        return nullptr;
     }
-    return nullptr;
 }
 
 std::int64_t equityMinor(const Bot& bot, const BotHoldings& holdings, std::optional<std::int64_t> price) {
