@@ -103,12 +103,15 @@ export interface Balance {
 const nonZero = (amount: string | undefined) => !!amount && /[1-9]/.test(amount);
 
 /**
- * Balances that are the user's money here: a currency only bots hold (a live
- * bot's BTC and USDT, mirrored from the exchange) has nothing to show.
+ * Balances that are the user's money here. A currency only bots hold or held
+ * (a live bot's BTC and USDT, mirrored from the exchange: all zero but what
+ * is in bots) has nothing to show, unless no balance has any money.
  */
 export function walletBalances(balances: Balance[]): Balance[] {
-  const own = balances.filter((b) => nonZero(b.available) || nonZero(b.locked) || nonZero(b.pending_withdrawal) || !nonZero(b.in_bots));
-  return own.length ? own : balances;
+  const money = balances.filter((b) => nonZero(b.available) || nonZero(b.locked) || nonZero(b.pending_withdrawal));
+  if (money.length) return money;
+  const outsideBots = balances.filter((b) => !nonZero(b.in_bots));
+  return outsideBots.length ? outsideBots : balances;
 }
 
 /** The balance the header and the payment forms show: the first of walletBalances(). */

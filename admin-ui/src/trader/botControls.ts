@@ -89,7 +89,9 @@ export class BotControls {
       try {
         const after = await this.api.post<Bot>(`/api/v1/bots/${encodeURIComponent(bot.id)}/stop`, { close });
         dialog.close();
-        notify("info", `Stopping ${botName(after)}`, close ? `Cancelling its orders, then selling the ${base} at market` : `Cancelling its orders; the ${base} it holds comes back to you`);
+        const where = isLive(bot) ? " on Binance" : "";
+        notify("info", `Stopping ${botName(after)}`, close ? `Cancelling its orders${where}, then selling the ${base} at market`
+          : `Cancelling its orders${where}; the ${base} it holds ${isLive(bot) ? "stays in your Binance account" : "comes back to you"}`);
         this.onChanged(after);
       } catch (e) {
         submit.disabled = false;

@@ -2,7 +2,8 @@
 // config/fakes.example.yaml: the dashboard charts a Binance instrument and a
 // Twelve Data instrument with history and live updates; when the fake Binance
 // dies, BTCUSDT carries on "via twelvedata" and returns to Binance when it is
-// back. Then a bourse whose gateway is the fake Razorpay: a rupee deposit opens
+// back; without BOURSE_SECRETS_KEY the Exchange keys card says live trading
+// is not set up (live bots themselves: live-bots.mjs). Then a bourse whose gateway is the fake Razorpay: a rupee deposit opens
 // Razorpay Checkout (the fake's stand-in script) and Pay credits it; Cancel
 // leaves it pending. Screenshots go to $BOURSE_E2E_ARTIFACTS.
 //
@@ -51,6 +52,10 @@ const scenarios = [
     await chartsWithHistoryAndLiveUpdates(page, "BTCUSDT");  // Binance's stream, history from klines
     await shot(page, "fakes-binance-chart");
     assert.equal(await feed(page, "BTCUSDT").count(), 0, "served by its first source: no 'via' note");
+    // Started without BOURSE_SECRETS_KEY: exchange keys cannot be stored, and the card says what the operator must do.
+    const keys = page.getByRole("region", { name: "Exchange keys" });
+    assert.match(await keys.locator('[data-role="keys-unavailable"]').textContent(), /operator must start the server with BOURSE_SECRETS_KEY/);
+    assert.equal(await keys.getByRole("form", { name: "Binance API keys" }).count(), 0, "no form to store keys");
   }],
   ["the fake Binance dies: BTCUSDT carries on via Twelve Data, then returns", async (page) => {
     await profile.stopBinance();

@@ -45,6 +45,12 @@ async function fake(control, params) {
 
 const usd = (wallet) => wallet.balances.find((b) => b.currency === "USD");
 
+/** The header shows the wallet's dollars, not the BTC or USDT a live bot holds (or held) on the exchange. */
+async function headerShowsWallet(page) {
+  const dollars = `$${Number(state.wallet.available).toLocaleString("en-US", { minimumFractionDigits: 2 })} available`;
+  await until(async () => (await page.locator("#balance").textContent()) === dollars, 5000, `the header to show ${dollars}`);
+}
+
 async function api(page, path) {
   const token = await page.evaluate(() => JSON.parse(localStorage.getItem("bourse.trader")).accessToken);
   const r = await fetch(profile.url + path, { headers: { Authorization: `Bearer ${token}` } });
@@ -188,8 +194,7 @@ const scenarios = [
     assert.equal(api1.venue, "binance");
     assert.ok(api1.fills.some((f) => f.id?.startsWith("binance:BTCUSDT:")), "fills carry the exchange's trade ids");
     assert.equal(usd(await api(page, "/api/v1/wallet")).available, state.wallet.available, "the Bourse wallet did not move");
-    assert.equal(await page.locator("#balance").textContent(), `$${Number(state.wallet.available).toLocaleString("en-US", { minimumFractionDigits: 2 })} available`,
-      "the header still shows the wallet's dollars (not the bot's BTC)");
+    await headerShowsWallet(page);
     await shot(page, "live-bot-running");
   }],
 
@@ -222,6 +227,7 @@ const scenarios = [
     const bot = await api(page, `/api/v1/bots/${encodeURIComponent(state.botId)}`);
     assert.equal(bot.orders.filter((o) => o.status === "open").length, 0, "no order left on the book");
     assert.equal(usd(await api(page, "/api/v1/wallet")).available, state.wallet.available, "the Bourse wallet still did not move");
+    await headerShowsWallet(page);
   }],
 
   ["an order the exchange refuses: the bot shows Binance's message in the list and on its page", async () => {

@@ -44,6 +44,10 @@ describe("a live bot's holdings in the wallet reply", () => {
     expect(primaryBalance([])).toBeNull();
     expect(primaryBalance([btc])).toBe(btc);
     expect(walletBalances([btc, usdt])).toEqual([btc, usdt]);  // only bots hold money: shown as it is
+    // A stopped live bot leaves its currencies at zero in the reply.
+    const heldBtc = { ...btc, in_bots: "0.00000000" };
+    expect(primaryBalance([heldBtc, usd, usdt])).toBe(usd);
+    expect(walletBalances([heldBtc, empty])).toEqual([heldBtc, empty]);
   });
 });
 

@@ -24,10 +24,11 @@ struct Bot {
     std::string quote, base;   ///< currencies
     std::int64_t capital = 0;  ///< quote minor units reserved at creation
     int priceScale = 0, qtyScale = 0;
-    std::string idPrefix;          ///< starts every client order id of the bot
-    std::string clientOrderId;     ///< the creator's idempotency key
-    std::string paramsJson;        ///< the terms the product accepted
-    std::string stateJson = "{}";  ///< the product's state as last saved
+    std::string idPrefix;            ///< starts every client order id of the bot
+    std::string clientOrderId;       ///< the creator's idempotency key
+    std::string paramsJson;          ///< the terms the product accepted
+    std::string stateJson = "{}";    ///< the product's state as last saved
+    std::uint64_t stateVersion = 0;  ///< new whenever stateJson is set in the runner (bourse_position.state_version)
     std::int64_t createdNs = 0, updatedNs = 0;
 
     /// Gets ticks: running, or paused (the product decides what a pause stops:

@@ -96,6 +96,19 @@ std::optional<std::string_view> memberText(std::string_view json, std::string_vi
 
 }  // namespace
 
+bourse_position cPosition(const Bot& b) {
+    return bourse_position{sizeof(bourse_position),
+                           {b.id.data(), b.id.size()},
+                           {b.userId.data(), b.userId.size()},
+                           {b.symbol.data(), b.symbol.size()},
+                           Money{b.capital, b.quote}.toC(),
+                           b.createdNs,
+                           0,
+                           {b.paramsJson.data(), b.paramsJson.size()},
+                           {b.stateJson.data(), b.stateJson.size()},
+                           b.stateVersion};
+}
+
 Poco::JSON::Object::Ptr objectMember(const std::string& json, const std::string& key) {
     const auto text = memberText(json, key);
     if (!text || text->empty() || text->front() != '{') return nullptr;

@@ -1,5 +1,6 @@
 //
-// BotJson.h — bots, orders and fills as the API and the stream show them.
+// BotJson.h — bots, orders and fills as the API and the stream show them,
+// and a bot as its product sees it (cPosition).
 //
 // Money is a decimal string at its currency's decimals, prices at the bot's
 // price scale, quantities at its quantity scale, instants epoch milliseconds
@@ -9,6 +10,8 @@
 #pragma once
 
 #include "bots/Bot.h"
+
+#include <bourse/plugin.h>
 
 #include <Poco/JSON/Object.h>
 
@@ -28,6 +31,8 @@ Poco::JSON::Object::Ptr orderJson(const Bot& bot, const BotOrder& order);
 Poco::JSON::Object::Ptr fillJson(const Bot& bot, const BotFill& fill);
 /// Quote minor units the holdings are worth at `price` (the base valued as if sold).
 std::int64_t equityMinor(const Bot& bot, const BotHoldings& holdings, std::optional<std::int64_t> price);
+/// The C view of a bot for its product's calls; borrows the bot's strings.
+bourse_position cPosition(const Bot& bot);
 /// A JSON object member of `json` ("" when absent or not an object / not JSON).
 Poco::JSON::Object::Ptr objectMember(const std::string& json, const std::string& key);
 

@@ -47,18 +47,6 @@ bool validClientId(std::string_view id, const std::string& prefix) {
     });
 }
 
-bourse_position cPosition(const Bot& b) {
-    return bourse_position{sizeof(bourse_position),
-                           {b.id.data(), b.id.size()},
-                           {b.userId.data(), b.userId.size()},
-                           {b.symbol.data(), b.symbol.size()},
-                           Money{b.capital, b.quote}.toC(),
-                           b.createdNs,
-                           0,
-                           {b.paramsJson.data(), b.paramsJson.size()},
-                           {b.stateJson.data(), b.stateJson.size()}};
-}
-
 }  // namespace
 
 /// What one call into a product asked for, applied after it returns.
@@ -496,6 +484,7 @@ bool BotRunner::callProduct(const std::string& botId,
         round.placed.push_back(std::move(o));
     if (scope.state) {
         bot.stateJson = *scope.state;
+        bot.stateVersion = ++_stateVersions;
         round.states[bot.id] = *scope.state;
     }
     if (!deliveredFill.empty()) round.delivered.push_back(deliveredFill);
@@ -808,6 +797,7 @@ void BotRunner::adopt(Bot bot) {
     } catch (const Poco::Exception&) {
         // Not an object: handed over as it is, the product will say what is wrong.
     }
+    bot.stateVersion = ++_stateVersions;
     const std::string id = bot.id;
     _live[id] = std::move(bot);
 }

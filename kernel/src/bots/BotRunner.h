@@ -176,6 +176,7 @@ private:
     Histogram& _tickToFill;
 
     std::map<std::string, Bot> _live;                           ///< runner thread only
+    std::uint64_t _stateVersions = 0;                           ///< the last Bot::stateVersion given
     std::map<std::string, std::vector<std::string>> _bySymbol;  ///< symbol → live bot ids
     std::map<std::string, std::int64_t> _lastPrice;             ///< symbol → mantissa
     std::vector<std::string> _undelivered;                      ///< bots whose fills wait for their product

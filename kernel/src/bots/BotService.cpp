@@ -204,15 +204,7 @@ Poco::JSON::Object::Ptr BotService::create(const std::string& userId, const BotR
     created = true;
     try {
         if (const auto instance = _plugins.instance(bot.product)) {
-            const bourse_position pos{sizeof(bourse_position),
-                                      {bot.id.data(), bot.id.size()},
-                                      {bot.userId.data(), bot.userId.size()},
-                                      {bot.symbol.data(), bot.symbol.size()},
-                                      Money{bot.capital, bot.quote}.toC(),
-                                      bot.createdNs,
-                                      0,
-                                      {bot.paramsJson.data(), bot.paramsJson.size()},
-                                      {bot.stateJson.data(), bot.stateJson.size()}};
+            const bourse_position pos = cPosition(bot);
             const std::string state = instance->open(pos, nullptr);
             if (!state.empty() && state.front() == '{') {
                 bot.stateJson = state;

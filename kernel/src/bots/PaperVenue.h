@@ -85,7 +85,7 @@ private:
     }
 
     PaperTerms _terms;
-    std::map<std::string, SymbolBook> _book;                                       ///< by symbol
+    std::map<std::string, SymbolBook> _book;                                        ///< by symbol
     std::unordered_map<std::string, std::pair<std::string, std::uint64_t>> _where;  ///< key() → (symbol, seq)
     std::uint64_t _next = 0;
 };

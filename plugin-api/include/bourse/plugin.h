@@ -203,6 +203,12 @@ typedef struct bourse_position {
     int64_t expires_at_ns;  /* 0 for open-ended positions (bots) */
     bourse_str params_json; /* terms accepted by validate(), as stored */
     bourse_str state_json;  /* product state as last saved; "{}" initially */
+    /* -- since ABI 1.4 (read it only when struct_size covers it) -- */
+    /* Changes whenever state_json may have changed, never comes back for the
+     * same position: equal versions mean equal state_json, so a product that
+     * keeps a rebuilt engine per position need not compare the text on every
+     * call. 0: not tracked (compare the text). */
+    uint64_t state_version;
 } bourse_position;
 
 /* An inbound webhook exactly as received, for signature verification. */

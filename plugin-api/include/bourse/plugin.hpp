@@ -139,6 +139,8 @@ struct Position {
     Money stake;
     std::int64_t openedAtNs = 0, expiresAtNs = 0;
     std::string paramsJson, stateJson;
+    /// Equal versions mean equal stateJson (ABI 1.4; 0 when the host does not track it).
+    std::uint64_t stateVersion = 0;
 };
 
 /// A request to open a position, as TradeProduct::validate sees it.
@@ -761,7 +763,10 @@ inline Position positionOf(const bourse_position* p) {
                     p->opened_at_ns,
                     p->expires_at_ns,
                     std::string(fromStr(p->params_json)),
-                    std::string(fromStr(p->state_json))};
+                    std::string(fromStr(p->state_json)),
+                    p->struct_size >= offsetof(bourse_position, state_version) + sizeof(p->state_version)
+                        ? p->state_version
+                        : 0};
 }
 
 inline Webhook webhookOf(const bourse_webhook* w) {

@@ -465,7 +465,8 @@ private:
     static bourse_position cPosition(const Position& p) {
         return bourse_position{sizeof(bourse_position), toStr(p.id),         toStr(p.userRef),
                                toStr(p.symbol),         p.stake.toC(),       p.openedAtNs,
-                               p.expiresAtNs,           toStr(p.paramsJson), toStr(p.stateJson)};
+                               p.expiresAtNs,           toStr(p.paramsJson), toStr(p.stateJson),
+                               p.stateVersion};
     }
 
     FakeHost& _host;

@@ -13,12 +13,21 @@ void BotProduct::remember(const std::string& positionId, std::unique_ptr<BotSess
 
 BotProduct::Entry& BotProduct::entryFor(const Position& position) {
     const auto it = _sessions.find(position.id);
-    if (it != _sessions.end() && it->second.savedState == position.stateJson) return it->second;
+    if (it != _sessions.end()) {
+        Entry& known = it->second;
+        // Same version: same text, no need to compare kilobytes on every tick.
+        if (position.stateVersion != 0 && known.version == position.stateVersion) return known;
+        if (known.savedState == position.stateJson) {
+            known.version = position.stateVersion;
+            return known;
+        }
+    }
     // Unknown here, or the kernel holds another state than we saved last (our
     // last call was not committed): the position is the truth.
     Entry e;
     e.session = restore(position);
     e.savedState = position.stateJson;
+    e.version = position.stateVersion;
     e.savedKey = e.session->stateJson(StateView::ChangeKey);
     return _sessions[position.id] = std::move(e);
 }
@@ -42,6 +51,7 @@ void BotProduct::run(const Position& position, Step&& step, bool tick) {
             host().saveState(position.id, full);
             e.savedKey = std::move(key);
             e.savedState = std::move(full);
+            e.version = 0;  // the host gives the saved text a version of its own
         }
         // Nothing more will happen to it; a late call rebuilds it from the position.
         if (e.session->finished()) _sessions.erase(position.id);
@@ -54,7 +64,8 @@ void BotProduct::run(const Position& position, Step&& step, bool tick) {
 }
 
 void BotProduct::onTick(const Position& position, const Tick& tick) {
-    run(position, [&](BotSession& s) { s.onTick(tick.price, tick.tsNs); }, true);
+    run(
+        position, [&](BotSession& s) { s.onTick(tick.price, tick.tsNs); }, true);
 }
 
 void BotProduct::onFill(const Position& position, const bourse_fill& fill) {

@@ -100,8 +100,9 @@ protected:
 private:
     struct Entry {
         std::unique_ptr<BotSession> session;
-        std::string savedState;  ///< the text this instance saved last (or restored from)
-        std::string savedKey;    ///< its change key
+        std::string savedState;     ///< the text this instance saved last (or restored from)
+        std::uint64_t version = 0;  ///< the host's state_version of savedState (0: not known yet)
+        std::string savedKey;       ///< its change key
     };
 
     Entry& entryFor(const Position& position);
