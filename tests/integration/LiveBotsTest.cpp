@@ -2,8 +2,8 @@
 // process), prices from its trade stream through the binance price source,
 // orders sent signed with the user's stored API keys, executions back through
 // the user-data stream. A DCA deal from base order to take profit; the
-// exchange's refusals (insufficient balance, rate limit, timestamp outside
-// recvWindow) and what each does to the bot; `bourse ledger verify` after each.
+// exchange's refusals (insufficient balance, a filter, rate limit, timestamp
+// outside recvWindow) and what each does to the bot; `bourse ledger verify` after each.
 #include "Assertions.h"
 #include "BourseProcess.h"
 #include "binance/FakeBinance.h"
@@ -181,6 +181,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + id + "/stop", R"({"close":false})", token).status);
         CPPUNIT_ASSERT(eventually([&] { return details(b, token, id)->getValue<std::string>("status") == "stopped"; }));
         assertLedgerVerifies(b);
+
+        // A filter Binance applies (here NOTIONAL, answered -1013 to an order our own check
+        // let through): the same, with the filter named.
+        r = b.post("/api/v1/bots", kDca.substr(0, kDca.find("live-1")) + "live-2" + kDca.substr(kDca.find("live-1") + 6),
+                   token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+        const std::string second = r.json()->getValue<std::string>("id");
+        fake.failNextOrder(400, -1013, "Filter failure: NOTIONAL");
+        CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + second + "/start", "", token).status);
+        CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] {
+                                   return details(b, token, second)->getValue<std::string>("status") == "error";
+                               }));
+        CPPUNIT_ASSERT(contains(details(b, token, second)->getValue<std::string>("error"), "Filter failure: NOTIONAL"));
 
         // Without stored keys there is no live bot.
         const std::string other = b.userToken("nokeys@bots.test");
