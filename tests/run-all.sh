@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 deploy/install-deps.sh --with-tests
 jobs=$(nproc)
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON
+# -g1: line tables (enough for backtraces and perf), a quarter less compile time
+# than full debug info.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
+  "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" -DBUILD_TESTING=ON
 cmake --build build -j"$jobs"
 # Unit tests are independent and short: two at a time. Integration and browser
 # tests start servers and race the clock: one at a time.
