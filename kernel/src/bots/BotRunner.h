@@ -43,6 +43,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace bourse {
@@ -175,7 +176,7 @@ private:
     std::function<void(std::int64_t)> _fillLatency;
     Histogram& _tickToFill;
 
-    std::map<std::string, Bot> _live;                           ///< runner thread only
+    std::unordered_map<std::string, Bot> _live;                 ///< runner thread only (never iterated)
     std::uint64_t _stateVersions = 0;                           ///< the last Bot::stateVersion given
     std::map<std::string, std::vector<std::string>> _bySymbol;  ///< symbol → live bot ids
     std::map<std::string, std::int64_t> _lastPrice;             ///< symbol → mantissa
