@@ -109,8 +109,10 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
         const std::string id = r.json()->getValue<std::string>("id");
         CPPUNIT_ASSERT_EQUAL(std::string("binance"), r.json()->getValue<std::string>("venue"));
-        // The money is on the exchange: the Bourse wallet's money does not move.
+        // The money is on the exchange: the Bourse wallet neither moves nor shows it.
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, token).available);
+        const std::string walletBody = b.get("/api/v1/wallet", token).body;
+        CPPUNIT_ASSERT_MESSAGE(walletBody, !contains(walletBody, "USDT"));
 
         const int ordersBefore = fake.ordersReceived();
         CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + id + "/start", "", token).status);

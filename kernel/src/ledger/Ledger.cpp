@@ -132,8 +132,11 @@ std::vector<Balance> Ledger::balances(Poco::Data::Session& s, const std::string&
     std::string uid = userId;
     std::vector<std::string> kinds, currencies;
     std::vector<Poco::Int64> amounts;
-    s << "SELECT kind, currency, balance FROM ledger_accounts WHERE user_id = $1 ORDER BY currency", use(uid),
-        into(kinds), into(currencies), into(amounts), now;
+    // A live bot's accounts mirror money held on the exchange, not in Bourse:
+    // they are the bot's business (its page), not the wallet's.
+    s << "SELECT a.kind, a.currency, a.balance FROM ledger_accounts a WHERE a.user_id = $1 AND NOT EXISTS "
+         "(SELECT 1 FROM bots b WHERE a.kind = 'bot-' || b.id AND b.venue <> 'paper') ORDER BY a.currency",
+        use(uid), into(kinds), into(currencies), into(amounts), now;
     std::map<std::string, Balance> byCurrency;
     for (std::size_t i = 0; i < kinds.size(); ++i) {
         Balance& b = byCurrency[currencies[i]];

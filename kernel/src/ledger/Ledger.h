@@ -83,7 +83,8 @@ public:
     /// account for the whole set and rows are inserted many per statement.
     static void applyAll(PreparedSession& writer, const std::vector<JournalTx>& txs, std::int64_t nowNs);
 
-    /// Available and locked balance per currency of a user.
+    /// Available and locked balance per currency of a user, and what their paper
+    /// bots hold (live bots' money is on the exchange: not counted).
     static std::vector<Balance> balances(Poco::Data::Session& session, const std::string& userId);
     /// A user's journal, newest first, starting after `cursor` (a journal id; "" for the newest).
     static std::vector<JournalLine> history(Poco::Data::Session& session, const std::string& userId,
