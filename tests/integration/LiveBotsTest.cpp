@@ -41,10 +41,11 @@ std::string configYaml(const FakeBinance& fake) {
 }
 
 // 20 USDT at market, then safety orders of 30 and 60 USDT 1 % and 2 % lower; take profit 1 %.
-const std::string kDca =
-    R"({"product":"dca-bot","symbol":"BTCUSDT","venue":"binance","client_order_id":"live-1","params":)"
-    R"({"base_order_size":"20","safety_order_size":"30","max_safety_orders":2,"price_deviation":"1",)"
-    R"("step_scale":"1","volume_scale":"2","take_profit":"1"}})";
+std::string dcaBody(const std::string& clientOrderId = "live-1") {
+    return R"({"product":"dca-bot","symbol":"BTCUSDT","venue":"binance","client_order_id":")" + clientOrderId +
+           R"(","params":{"base_order_size":"20","safety_order_size":"30","max_safety_orders":2,)"
+           R"("price_deviation":"1","step_scale":"1","volume_scale":"2","take_profit":"1"}})";
+}
 
 class SecretsKey {
 public:
@@ -71,8 +72,15 @@ std::string orderStatus(const Poco::JSON::Object::Ptr& bot, const std::string& s
     return "";
 }
 
-/// A user with the fake account's keys stored, and BTCUSDT priced at 60000 by Binance.
-std::string traderWithKeys(const BourseProcess& b, const FakeBinance& fake) {
+/// The server's secrets key set, and the fake Binance pricing BTCUSDT at 60000.
+struct Exchange {
+    SecretsKey key;
+    FakeBinance fake;
+    Exchange() { fake.setPrice("BTCUSDT", "60000"); }
+};
+
+/// A user with the fake account's keys stored, once Binance's 60000 reached the market.
+std::string traderWithKeys(const BourseProcess& b) {
     const std::string token = b.userToken("live@bots.test");
     const auto r =
         b.request("PUT", "/api/v1/venues/binance/keys",
@@ -83,8 +91,15 @@ std::string traderWithKeys(const BourseProcess& b, const FakeBinance& fake) {
                                return m && !m->isNull("last_price") &&
                                       m->getValue<std::string>("last_price") == "60000.00";
                            }));
-    (void)fake;
     return token;
+}
+
+/// Creates the DCA bot on Binance; returns its id.
+std::string createBot(const BourseProcess& b, const std::string& token, const std::string& clientOrderId = "live-1") {
+    const auto r = b.post("/api/v1/bots", dcaBody(clientOrderId), token);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("binance"), r.json()->getValue<std::string>("venue"));
+    return r.json()->getValue<std::string>("id");
 }
 
 }  // namespace
@@ -99,16 +114,11 @@ class LiveBotsTest : public CppUnit::TestFixture {
 
 public:
     void dcaDealRunsOnTheExchangeWithSignedOrders() {
-        SecretsKey key;
-        FakeBinance fake;
-        fake.setPrice("BTCUSDT", "60000");
+        Exchange x;
+        FakeBinance& fake = x.fake;
         BourseProcess b(configYaml(fake));
-        const std::string token = traderWithKeys(b, fake);
-
-        auto r = b.post("/api/v1/bots", kDca, token);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
-        const std::string id = r.json()->getValue<std::string>("id");
-        CPPUNIT_ASSERT_EQUAL(std::string("binance"), r.json()->getValue<std::string>("venue"));
+        const std::string token = traderWithKeys(b);
+        const std::string id = createBot(b, token);
         // The money is on the exchange: the Bourse wallet neither moves nor shows it.
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, token).available);
         const std::string walletBody = b.get("/api/v1/wallet", token).body;
@@ -154,22 +164,19 @@ public:
     }
 
     void exchangeRefusalsPutTheBotInErrorWithItsMessage() {
-        SecretsKey key;
-        FakeBinance fake;
-        fake.setPrice("BTCUSDT", "60000");
+        Exchange x;
+        FakeBinance& fake = x.fake;
         BourseProcess b(configYaml(fake));
-        const std::string token = traderWithKeys(b, fake);
+        const std::string token = traderWithKeys(b);
 
         // Not enough USDT free on the exchange: refused at creation, nothing stored.
         fake.setBalance("fakeBinanceApiKey0001", "USDT", "50");
-        assertProblem(b.post("/api/v1/bots", kDca, token), 422, "your Binance account has 50 free", "capital");
+        assertProblem(b.post("/api/v1/bots", dcaBody(), token), 422, "your Binance account has 50 free", "capital");
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), b.get("/api/v1/bots", token).json()->getArray("bots")->size());
 
         // Enough at creation, refused when the order arrives: the bot stops trading, with Binance's words.
         fake.setBalance("fakeBinanceApiKey0001", "USDT", "10000");
-        auto r = b.post("/api/v1/bots", kDca, token);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
-        const std::string id = r.json()->getValue<std::string>("id");
+        const std::string id = createBot(b, token);
         fake.failNextOrder(400, -2010, "Account has insufficient balance for requested action.");
         CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + id + "/start", "", token).status);
         CPPUNIT_ASSERT_MESSAGE(
@@ -186,10 +193,7 @@ public:
 
         // A filter Binance applies (here NOTIONAL, answered -1013 to an order our own check
         // let through): the same, with the filter named.
-        r = b.post("/api/v1/bots", kDca.substr(0, kDca.find("live-1")) + "live-2" + kDca.substr(kDca.find("live-1") + 6),
-                   token);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
-        const std::string second = r.json()->getValue<std::string>("id");
+        const std::string second = createBot(b, token, "live-2");
         fake.failNextOrder(400, -1013, "Filter failure: NOTIONAL");
         CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + second + "/start", "", token).status);
         CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] {
@@ -199,18 +203,15 @@ public:
 
         // Without stored keys there is no live bot.
         const std::string other = b.userToken("nokeys@bots.test");
-        assertProblem(b.post("/api/v1/bots", kDca, other), 409, "no Binance API keys", "venue");
+        assertProblem(b.post("/api/v1/bots", dcaBody(), other), 409, "no Binance API keys", "venue");
     }
 
     void rateLimitAndClockSkewAreWaitedOut() {
-        SecretsKey key;
-        FakeBinance fake;
-        fake.setPrice("BTCUSDT", "60000");
+        Exchange x;
+        FakeBinance& fake = x.fake;
         BourseProcess b(configYaml(fake));
-        const std::string token = traderWithKeys(b, fake);
-        auto r = b.post("/api/v1/bots", kDca, token);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
-        const std::string id = r.json()->getValue<std::string>("id");
+        const std::string token = traderWithKeys(b);
+        const std::string id = createBot(b, token);
 
         // 429 on the base order: waited out (Retry-After), then sent again; the bot keeps running.
         fake.failNextOrder(429, -1003,
@@ -235,17 +236,14 @@ public:
     void fillsWhileDownAreFoundOnRestart() {
         // The exchange fills a safety order while the kernel is down (kill -9): the
         // stream does not replay it; the restart asks for each open order and books it once.
-        SecretsKey key;
-        FakeBinance fake;
-        fake.setPrice("BTCUSDT", "60000");
+        Exchange x;
+        FakeBinance& fake = x.fake;
         ScratchDir dir;
         std::string token, id;
         {
             BourseProcess b(configYaml(fake), dir.path());
-            token = traderWithKeys(b, fake);
-            const auto r = b.post("/api/v1/bots", kDca, token);
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
-            id = r.json()->getValue<std::string>("id");
+            token = traderWithKeys(b);
+            id = createBot(b, token);
             CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + id + "/start", "", token).status);
             CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] {
                                        const auto d = details(b, token, id);
