@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, runScenarios, until } from "./browser.mjs";
+import { launch, runScenarios, until, signUp } from "./browser.mjs";
 import { OPERATOR, startProcess } from "./bourse.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,13 +99,7 @@ const scenarios = [
   ["the builder previews bots.md's DCA ladder and draws it on the chart", async () => {
     const page = await newPage();
     state.page = page;
-    await page.goto(profile.url + "/");
-    await page.getByRole("button", { name: "New here? Create an account" }).click();
-    await page.getByLabel("Name").fill(TRADER.name);
-    await page.getByLabel("E-mail").fill(TRADER.email);
-    await page.getByLabel("Password").fill(TRADER.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator('#connection[data-status="online"]').waitFor({ timeout: 10_000 });
+    await signUp(page, profile.url, TRADER);
     await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "New bot" }).click();
     assert.equal(new URL(page.url()).hash, "#bots/new");
     const form = builder(page);

@@ -88,3 +88,14 @@ export async function runScenarios(scenarios, arg) {
   }
   return failed;
 }
+
+/** Opens the dashboard at `url`, creates the account {name, email, password} and waits until it is signed in and live. */
+export async function signUp(page, url, { name, email, password }) {
+  await page.goto(url + "/");
+  await page.getByRole("button", { name: "New here? Create an account" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.locator('#connection[data-status="online"]').waitFor({ timeout: 10_000 });
+}

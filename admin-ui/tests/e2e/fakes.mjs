@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, runScenarios, until } from "./browser.mjs";
+import { launch, runScenarios, until, signUp } from "./browser.mjs";
 import { startFakesProfile, startRazorpayProfile } from "./bourse.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,13 +40,7 @@ async function chartsWithHistoryAndLiveUpdates(page, symbol) {
 let failures = 0;
 const scenarios = [
   ["Binance and Twelve Data instruments chart with history and live updates", async (page) => {
-    await page.goto(profile.url + "/");
-    await page.getByRole("button", { name: "New here? Create an account" }).click();
-    await page.getByLabel("Name").fill("Fay Fakes");
-    await page.getByLabel("E-mail").fill("fay@bourse.test");
-    await page.getByLabel("Password").fill("Sunny-Harbor-2026");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator('#connection[data-status="online"]').waitFor({ timeout: 10_000 });
+    await signUp(page, profile.url, { name: "Fay Fakes", email: "fay@bourse.test", password: "Sunny-Harbor-2026" });
     await chartsWithHistoryAndLiveUpdates(page, "EURUSD");  // Twelve Data's stream, history from /time_series
     await shot(page, "fakes-twelvedata-chart");
     await chartsWithHistoryAndLiveUpdates(page, "BTCUSDT");  // Binance's stream, history from klines
@@ -112,13 +106,7 @@ async function depositRupees(page, amount) {
 
 const rzpScenarios = [
   ["a rupee deposit opens Razorpay Checkout; Pay credits exactly 500.00", async (page) => {
-    await page.goto(rzp.url + "/");
-    await page.getByRole("button", { name: "New here? Create an account" }).click();
-    await page.getByLabel("Name").fill("Ravi Rupee");
-    await page.getByLabel("E-mail").fill("ravi@bourse.test");
-    await page.getByLabel("Password").fill("Sunny-Harbor-2026");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator('#connection[data-status="online"]').waitFor({ timeout: 10_000 });
+    await signUp(page, rzp.url, { name: "Ravi Rupee", email: "ravi@bourse.test", password: "Sunny-Harbor-2026" });
     assert.equal(await rupees(page), "none", "no rupees before the deposit");
     const { id } = await depositRupees(page, "500.00");
     assert.match(await checkoutDialog(page).textContent(), /₹500\.00 for order/);

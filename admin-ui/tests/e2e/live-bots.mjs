@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, runScenarios, until } from "./browser.mjs";
+import { launch, runScenarios, until, signUp } from "./browser.mjs";
 import { startFakesProfile } from "./bourse.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,13 +90,7 @@ const scenarios = [
   ["without keys the builder offers paper only, and its hint leads to the Exchange keys card", async () => {
     const page = await newPage();
     state.page = page;
-    await page.goto(profile.url + "/");
-    await page.getByRole("button", { name: "New here? Create an account" }).click();
-    await page.getByLabel("Name").fill(TRADER.name);
-    await page.getByLabel("E-mail").fill(TRADER.email);
-    await page.getByLabel("Password").fill(TRADER.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator('#connection[data-status="online"]').waitFor({ timeout: 10_000 });
+    await signUp(page, profile.url, TRADER);
     state.wallet = usd(await api(page, "/api/v1/wallet"));
     await fake("price", { symbol: "BTCUSDT", price: "60000" });
     await until(async () => (await api(page, "/api/v1/markets")).markets.find((m) => m.symbol === "BTCUSDT")?.last_price === "60000.00",

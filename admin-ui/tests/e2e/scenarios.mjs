@@ -1,6 +1,6 @@
 // The browser scenarios (see run.mjs). They share one trader and one operator.
 import assert from "node:assert/strict";
-import { until } from "./browser.mjs";
+import { until, signUp } from "./browser.mjs";
 
 const TRADER = { name: "Tess Trader", email: "tess@bourse.test", password: "Sunny-Harbor-2026" };
 const state = {};
@@ -70,13 +70,7 @@ export const scenarios = [
   ["trader registers and ticks move the chart", async (t) => {
     const page = await t.newPage();
     state.trader = page;
-    await page.goto(t.url + "/");
-    await page.getByRole("button", { name: "New here? Create an account" }).click();
-    await page.getByLabel("Name").fill(TRADER.name);
-    await page.getByLabel("E-mail").fill(TRADER.email);
-    await page.getByLabel("Password").fill(TRADER.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator('#connection[data-status="online"]').waitFor({ timeout: 10_000 });
+    await signUp(page, t.url, TRADER);
     // Charts are never empty: the 1-minute view opens on a day of back-filled history.
     await until(async () => Number(await page.locator(".chart").getAttribute("data-bars")) >= 250, 10_000, "history on the chart");
     await chartMoves(page, "a tick to move the chart");
