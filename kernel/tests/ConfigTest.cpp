@@ -155,6 +155,23 @@ plugins:
         CPPUNIT_ASSERT(contains(errorOf("trading: { paper_slippage_bps: \"1000\" }"),
                                 "trading.paper_slippage_bps: expected basis points below 1000"));
         CPPUNIT_ASSERT(contains(errorOf("trading: { max_bots_per_user: 0 }"), "trading.max_bots_per_user"));
+        // The live Binance venue: URLs by scheme, windows in range, no stray keys.
+        const std::string rest = errorOf("venues:\n  binance:\n    rest_url: ftp://x\n");
+        CPPUNIT_ASSERT_MESSAGE(rest,
+                               contains(rest, "test.yaml:3:") &&
+                                   contains(rest, "venues.binance.rest_url: expected an http:// or https:// URL"));
+        CPPUNIT_ASSERT(contains(errorOf("venues: { binance: { ws_api_url: \"https://x\" } }"),
+                                "venues.binance.ws_api_url: expected a ws:// or wss:// URL"));
+        CPPUNIT_ASSERT(contains(errorOf("venues: { binance: { recv_window_ms: 90000 } }"),
+                                "venues.binance.recv_window_ms: must be between 1 and 60000"));
+        CPPUNIT_ASSERT(contains(errorOf("venues: { binance: { api_key: x } }"), "venues.binance.api_key: unknown key"));
+        CPPUNIT_ASSERT(contains(errorOf("venues: { kraken: {} }"), "venues.kraken: unknown key"));
+        CPPUNIT_ASSERT(!parseConfig("", "t", "/").venues.binance.enabled);
+        const bourse::Config live = parseConfig("venues: { binance: { rest_url: \"http://127.0.0.1:1\" } }", "t", "/");
+        CPPUNIT_ASSERT(live.venues.binance.enabled);
+        CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:1"), live.venues.binance.restUrl);
+        CPPUNIT_ASSERT_EQUAL(std::string("wss://ws-api.testnet.binance.vision/ws-api/v3"),
+                             live.venues.binance.wsApiUrl);
     }
 
     void testEnvironmentExpansion() {

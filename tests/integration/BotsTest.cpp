@@ -115,6 +115,14 @@ public:
                       400, "unknown symbol", "symbol");
         assertProblem(b.post("/api/v1/bots/preview", R"({"product":"dca-bot","symbol":"TEST_A","params":[]})", token),
                       400, "params", "params");
+        assertProblem(b.post("/api/v1/bots/preview",
+                             R"({"product":"dca-bot","symbol":"TEST_A","params":{},"venue":"kraken"})", token),
+                      400, "venue: \"paper\" or \"binance\"", "venue");
+        // This server has no live venue configured.
+        assertProblem(
+            b.post("/api/v1/bots",
+                   R"({"product":"dca-bot","symbol":"TEST_A","venue":"binance","params":)" + kDcaParams + "}", token),
+            400, "live trading on Binance is not configured", "venue");
         r = b.post("/api/v1/bots", dcaBody("bad", R"({"base_order_size":"-5.00"})"), token);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 400, r.status);
         assertProblem(b.post("/api/v1/bots", R"({"product":"dca-bot","symbol":"TEST_A","params":{},"extra":1})", token),

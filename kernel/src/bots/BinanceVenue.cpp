@@ -65,11 +65,20 @@ std::string BinanceVenue::mirrorAccount(const std::string& asset) {
     return Ledger::houseAccount("venue-binance", asset);
 }
 
-BinanceVenue::Session& BinanceVenue::session(const std::string& userId) {
+BinanceVenue::Session* BinanceVenue::session(const std::string& userId, std::string& why) {
     std::lock_guard lock(_mutex);
-    if (const auto it = _sessions.find(userId); it != _sessions.end()) return *it->second;
-    const auto keys = _keys(userId);
-    if (!keys) throw std::runtime_error("no Binance API keys stored (PUT /api/v1/venues/binance/keys)");
+    if (const auto it = _sessions.find(userId); it != _sessions.end()) return it->second.get();
+    std::optional<VenueCredentials> keys;
+    try {
+        keys = _keys(userId);
+    } catch (const std::exception& e) {
+        why = std::string("the stored Binance API keys cannot be read: ") + e.what();
+        return nullptr;
+    }
+    if (!keys) {
+        why = "no Binance API keys stored (PUT /api/v1/venues/binance/keys)";
+        return nullptr;
+    }
     auto s = std::make_unique<Session>();
     s->userId = userId;
     bn::ClientConfig c;
@@ -85,18 +94,30 @@ BinanceVenue::Session& BinanceVenue::session(const std::string& userId) {
         else if (level == bn::LogLevel::Info)
             log::info("binance", message, {{"user", userId}});
     };
-    s->client = std::make_unique<bn::BinanceSpotClient>(std::move(c));
+    try {
+        s->client = std::make_unique<bn::BinanceSpotClient>(std::move(c));
+    } catch (const std::invalid_argument& e) {
+        why = e.what();
+        return nullptr;
+    }
     Session* raw = s.get();
     s->worker = std::thread([this, raw] { work(*raw); });
-    return *(_sessions[userId] = std::move(s));
+    return (_sessions[userId] = std::move(s)).get();
+}
+
+void BinanceVenue::enqueue(Session& s, std::function<void()> job) {
+    {
+        std::lock_guard lock(s.mutex);
+        s.jobs.push_back(std::move(job));
+    }
+    s.wake.notify_one();
 }
 
 void BinanceVenue::follow(const std::string& userId) {
-    Session* s = nullptr;
-    try {
-        s = &session(userId);
-    } catch (const std::exception& e) {
-        log::warn("binance", "cannot follow the user's orders", {{"user", userId}, {"error", e.what()}});
+    std::string why;
+    Session* s = session(userId, why);
+    if (!s) {
+        log::warn("binance", "cannot follow the user's orders", {{"user", userId}, {"error", why}});
         return;
     }
     std::lock_guard lock(s->mutex);
@@ -116,12 +137,9 @@ void BinanceVenue::follow(const std::string& userId) {
 }
 
 bn::Result<bn::SymbolFilters> BinanceVenue::filters(const std::string& userId, const std::string& symbol) {
-    Session* s = nullptr;
-    try {
-        s = &session(userId);
-    } catch (const std::exception& e) {
-        return bn::VenueError{bn::ErrorKind::LocalInvalid, 0, 0, e.what(), {}};
-    }
+    std::string why;
+    Session* s = session(userId, why);
+    if (!s) return bn::VenueError{bn::ErrorKind::LocalInvalid, 0, 0, why, {}};
     if (!s->client->filters(symbol)) {
         const auto loaded = s->client->loadFilters({symbol});
         if (!loaded) return loaded.error();
@@ -131,12 +149,9 @@ bn::Result<bn::SymbolFilters> BinanceVenue::filters(const std::string& userId, c
 }
 
 bn::Result<bn::Fixed8> BinanceVenue::freeBalance(const std::string& userId, const std::string& asset) {
-    Session* s = nullptr;
-    try {
-        s = &session(userId);
-    } catch (const std::exception& e) {
-        return bn::VenueError{bn::ErrorKind::LocalInvalid, 0, 0, e.what(), {}};
-    }
+    std::string why;
+    Session* s = session(userId, why);
+    if (!s) return bn::VenueError{bn::ErrorKind::LocalInvalid, 0, 0, why, {}};
     const auto balances = s->client->balances(false);
     if (!balances) return balances.error();
     for (const auto& b : balances.value())
@@ -145,105 +160,88 @@ bn::Result<bn::Fixed8> BinanceVenue::freeBalance(const std::string& userId, cons
 }
 
 void BinanceVenue::place(const Bot& bot, const BotOrder& order, std::optional<std::int64_t> lastPrice) {
-    Session* s = nullptr;
-    try {
-        s = &session(bot.userId);
-    } catch (const std::exception& e) {
-        _post([this, botId = bot.id, id = order.clientOrderId, why = "venue: " + std::string(e.what())] {
-            _handlers.refused(botId, id, why);
-        });
+    std::string why;
+    Session* s = session(bot.userId, why);
+    if (!s) {
+        _post([this, botId = bot.id, id = order.clientOrderId, why] { _handlers.refused(botId, id, "venue: " + why); });
         return;
     }
-    {
-        std::lock_guard lock(s->mutex);
-        s->jobs.push_back([this, s, bot, order, lastPrice] { send(*s, bot, order, lastPrice); });
-    }
-    s->wake.notify_one();
+    enqueue(*s, [this, s, bot, order, lastPrice] { send(*s, bot, order, lastPrice); });
 }
 
 void BinanceVenue::cancel(const Bot& bot, const std::string& clientOrderId) {
-    Session* s = nullptr;
-    try {
-        s = &session(bot.userId);
-    } catch (const std::exception& e) {
-        log::warn("binance", "cannot cancel", {{"bot", bot.id}, {"error", e.what()}});
+    std::string why;
+    Session* s = session(bot.userId, why);
+    if (!s) {
+        log::warn("binance", "cannot cancel", {{"bot", bot.id}, {"error", why}});
         return;
     }
     const std::string userId = bot.userId, symbol = bot.symbol, botId = bot.id;
-    {
-        std::lock_guard lock(s->mutex);
-        s->jobs.push_back([this, s, userId, symbol, botId, clientOrderId] {
-            for (int attempt = 0; attempt < kAttempts; ++attempt) {
-                const auto r = s->client->cancelOrder(symbol, bn::OrderRef::byClientId(clientOrderId));
-                if (r) {
-                    // The stream says so too; the runner ends the order once.
-                    bn::ExecutionReport end;
-                    end.symbol = symbol;
-                    end.clientOrderId = r.value().clientOrderId;
-                    end.origClientOrderId = clientOrderId;
-                    end.executionType = bn::ExecutionType::Canceled;
-                    end.orderStatus = bn::OrderStatus::Canceled;
-                    end.transactTimeMs = r.value().transactTimeMs;
-                    _post([this, userId, end] { _handlers.report(userId, end); });
-                    return;
-                }
-                const bn::VenueError& e = r.error();
-                if (e.code == -2011) return;  // not open any more: its end was (or will be) reported
-                const bool wait = e.kind == bn::ErrorKind::RateLimited || e.kind == bn::ErrorKind::LocalBackoff ||
-                                  e.kind == bn::ErrorKind::Banned || e.kind == bn::ErrorKind::Network ||
-                                  e.kind == bn::ErrorKind::Unknown;
-                if (!wait) {
-                    log::warn("binance", "cancel refused", {{"bot", botId}, {"error", e.describe()}});
-                    return;
-                }
-                if (!s->pause(std::max<std::chrono::milliseconds>(e.retryAfter, std::chrono::seconds(1)))) return;
+    enqueue(*s, [this, s, userId, symbol, botId, clientOrderId] {
+        for (int attempt = 0; attempt < kAttempts; ++attempt) {
+            const auto r = s->client->cancelOrder(symbol, bn::OrderRef::byClientId(clientOrderId));
+            if (r) {
+                // The stream says so too; the runner ends the order once.
+                bn::ExecutionReport end;
+                end.symbol = symbol;
+                end.clientOrderId = r.value().clientOrderId;
+                end.origClientOrderId = clientOrderId;
+                end.executionType = bn::ExecutionType::Canceled;
+                end.orderStatus = bn::OrderStatus::Canceled;
+                end.transactTimeMs = r.value().transactTimeMs;
+                _post([this, userId, end] { _handlers.report(userId, end); });
+                return;
             }
-        });
-    }
-    s->wake.notify_one();
+            const bn::VenueError& e = r.error();
+            if (e.code == -2011) return;  // not open any more: its end was (or will be) reported
+            const bool wait = e.kind == bn::ErrorKind::RateLimited || e.kind == bn::ErrorKind::LocalBackoff ||
+                              e.kind == bn::ErrorKind::Banned || e.kind == bn::ErrorKind::Network ||
+                              e.kind == bn::ErrorKind::Unknown;
+            if (!wait) {
+                log::warn("binance", "cancel refused", {{"bot", botId}, {"error", e.describe()}});
+                return;
+            }
+            if (!s->pause(std::max<std::chrono::milliseconds>(e.retryAfter, std::chrono::seconds(1)))) return;
+        }
+    });
 }
 
 void BinanceVenue::reconcile(const Bot& bot, const BotOrder& order) {
-    Session* s = nullptr;
-    try {
-        s = &session(bot.userId);
-    } catch (const std::exception& e) {
-        log::warn("binance", "cannot reconcile", {{"bot", bot.id}, {"error", e.what()}});
+    std::string why;
+    Session* s = session(bot.userId, why);
+    if (!s) {
+        log::warn("binance", "cannot reconcile", {{"bot", bot.id}, {"error", why}});
         return;
     }
-    {
-        std::lock_guard lock(s->mutex);
-        s->jobs.push_back([this, s, bot, order] {
-            const auto q = s->client->queryOrder(bot.symbol, bn::OrderRef::byClientId(order.clientOrderId));
-            if (!q) {
-                if (q.error().code == -2013) send(*s, bot, order, std::nullopt);  // never arrived: send it now
-                return;
-            }
-            const bn::OrderInfo& info = q.value();
-            const bn::Fixed8 known = bn::Fixed8::fromScaled(order.filledQty, bot.qtyScale).value_or(bn::Fixed8{});
-            bn::ExecutionReport r;
-            r.symbol = bot.symbol;
-            r.clientOrderId = order.clientOrderId;
-            r.side = order.side == "SELL" ? bn::Side::Sell : bn::Side::Buy;
-            r.orderStatus = info.status;
-            r.transactTimeMs = info.updateTimeMs;
-            if (info.executedQty > known) {
-                r.executionType = bn::ExecutionType::Trade;
-                r.lastQty = bn::Fixed8::fromUnits(info.executedQty.units() - known.units());
-                r.lastPrice = bn::Fixed8::div(info.cumulativeQuoteQty, info.executedQty).value_or(bn::Fixed8{});
-                r.lastQuoteQty = bn::Fixed8::mul(r.lastPrice, r.lastQty).value_or(bn::Fixed8{});
-                r.cumulativeQty = info.executedQty;
-                r.tradeId = -1;  // several trades in one: the runner keys it by the cumulative quantity
-            } else if (bn::isFinal(info.status)) {
-                r.executionType =
-                    info.status == bn::OrderStatus::Canceled ? bn::ExecutionType::Canceled : bn::ExecutionType::Expired;
-            } else {
-                return;  // nothing happened to it meanwhile
-            }
-            _post([this, userId = bot.userId, r] { _handlers.report(userId, r); });
-        });
-    }
-    s->wake.notify_one();
+    enqueue(*s, [this, s, bot, order] {
+        const auto q = s->client->queryOrder(bot.symbol, bn::OrderRef::byClientId(order.clientOrderId));
+        if (!q) {
+            if (q.error().code == -2013) send(*s, bot, order, std::nullopt);  // never arrived: send it now
+            return;
+        }
+        const bn::OrderInfo& info = q.value();
+        const bn::Fixed8 known = bn::Fixed8::fromScaled(order.filledQty, bot.qtyScale).value_or(bn::Fixed8{});
+        bn::ExecutionReport r;
+        r.symbol = bot.symbol;
+        r.clientOrderId = order.clientOrderId;
+        r.side = order.side == "SELL" ? bn::Side::Sell : bn::Side::Buy;
+        r.orderStatus = info.status;
+        r.transactTimeMs = info.updateTimeMs;
+        if (info.executedQty > known) {
+            r.executionType = bn::ExecutionType::Trade;
+            r.lastQty = bn::Fixed8::fromUnits(info.executedQty.units() - known.units());
+            r.lastPrice = bn::Fixed8::div(info.cumulativeQuoteQty, info.executedQty).value_or(bn::Fixed8{});
+            r.lastQuoteQty = bn::Fixed8::mul(r.lastPrice, r.lastQty).value_or(bn::Fixed8{});
+            r.cumulativeQty = info.executedQty;
+            r.tradeId = -1;  // several trades in one: the runner keys it by the cumulative quantity
+        } else if (bn::isFinal(info.status)) {
+            r.executionType =
+                info.status == bn::OrderStatus::Canceled ? bn::ExecutionType::Canceled : bn::ExecutionType::Expired;
+        } else {
+            return;  // nothing happened to it meanwhile
+        }
+        _post([this, userId = bot.userId, r] { _handlers.report(userId, r); });
+    });
 }
 
 void BinanceVenue::work(Session& s) {

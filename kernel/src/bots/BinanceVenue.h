@@ -115,7 +115,11 @@ public:
 
 private:
     struct Session;
-    Session& session(const std::string& userId);
+    /// The user's session, opened on first use; null (and `why`) when it cannot
+    /// be: no keys stored, keys that do not open, a key the client refuses.
+    Session* session(const std::string& userId, std::string& why);
+    /// Queues `job` on the session's worker.
+    static void enqueue(Session& s, std::function<void()> job);
     void work(Session& s);
     void send(Session& s, const Bot& bot, const BotOrder& order, std::optional<std::int64_t> lastPrice);
 

@@ -215,7 +215,8 @@ Position PositionService::open(const OpenPositionRequest& req, bool& created) {
     try {
         _commits.run([&tx](PreparedSession& w) { tx.run(w); });
     } catch (const Poco::Exception&) {
-        // Another instance inserted the same client_order_id first (unique constraint).
+        // The unique (user, client_order_id) refused it: another kernel process on
+        // the same SQLite file inserted it first (PostgreSQL's statement skips the conflict).
         if (auto earlier = retried(req)) return *earlier;
         throw;
     }
