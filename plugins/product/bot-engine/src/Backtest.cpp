@@ -29,7 +29,7 @@ std::vector<PricePoint> candlePath(const Candle& c) {
             {c.openTs + c.durationNs - 1, c.close}};
 }
 
-BacktestResult runBacktest(BotEngine& engine, PaperExchange& exchange, std::span<const Candle> candles) {
+BacktestResult runBacktest(BotEngine& engine, PaperExchange& exchange, std::span<const Candle> candles, Ticks ticks) {
     BacktestResult result;
     result.initialEquity = exchange.wallet().quote;
     if (!candles.empty()) result.initialEquity = exchange.equity(candles.front().open);
@@ -43,7 +43,11 @@ BacktestResult runBacktest(BotEngine& engine, PaperExchange& exchange, std::span
             lastTs = point.ts;
             for (const FillReport& f : exchange.onPrice(point.price, point.ts))
                 engine.onFill(f);
-            engine.onTick(point.price, point.ts);
+            const std::optional<QuietBand> quiet = ticks == Ticks::Every ? std::nullopt : engine.quietBand();
+            if (quiet && !quiet->wakes(point.price, point.ts))
+                ++result.ticksSkipped;
+            else
+                engine.onTick(point.price, point.ts);
             for (int round = 0;; ++round) {
                 if (round >= kMaxRounds) throw std::logic_error("engine and paper model do not settle");
                 const std::vector<OrderIntent> intents = engine.takeIntents();
@@ -73,20 +77,21 @@ BacktestResult runBacktest(BotEngine& engine, PaperExchange& exchange, std::span
 }
 
 BacktestResult backtestDca(const DcaParams& params, const PaperConfig& paper, std::int64_t initialQuote,
-                           std::span<const Candle> candles) {
+                           std::span<const Candle> candles, Ticks ticks) {
     DcaBot bot(params);
     PaperExchange exchange(params.pair, paper, Wallet{initialQuote, Decimal(0, params.pair.lotStep.scale)});
-    BacktestResult result = runBacktest(bot, exchange, candles);
+    BacktestResult result = runBacktest(bot, exchange, candles, ticks);
     result.deals = bot.closedDeals();
     for (const auto& deal : bot.activeDeals())
         result.deals.push_back(deal->summary());
     return result;
 }
 
-BacktestResult backtestGrid(const GridParams& params, const PaperConfig& paper, std::span<const Candle> candles) {
+BacktestResult backtestGrid(const GridParams& params, const PaperConfig& paper, std::span<const Candle> candles,
+                            Ticks ticks) {
     GridBot bot(params);
     PaperExchange exchange(params.pair, paper, Wallet{params.investment, Decimal(0, params.pair.lotStep.scale)});
-    BacktestResult result = runBacktest(bot, exchange, candles);
+    BacktestResult result = runBacktest(bot, exchange, candles, ticks);
     result.gridProfit = bot.gridProfit();
     result.completedPairs = bot.completedPairs();
     return result;

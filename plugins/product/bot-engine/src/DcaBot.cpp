@@ -99,6 +99,25 @@ bool DcaBot::onFill(const FillReport& fill) {
     return false;
 }
 
+std::optional<QuietBand> DcaBot::quietBand() const {
+    if (params_.start == StartCondition::AfterDrop || finished()) return std::nullopt;
+    QuietBand band;
+    for (const auto& deal : active_) {
+        const std::optional<QuietBand> quiet = deal->quietBand();
+        if (!quiet) return std::nullopt;
+        // The highest stop loss is the first a falling price reaches.
+        if (quiet->wakeAtOrBelow && (!band.wakeAtOrBelow || quiet->wakeAtOrBelow->compare(*band.wakeAtOrBelow) > 0))
+            band.wakeAtOrBelow = quiet->wakeAtOrBelow;
+    }
+    if (s_.acceptingDeals && static_cast<int>(active_.size()) < params_.maxActiveDeals) {
+        // With an immediate start the next deal opens on the first tick after the cooldown.
+        const std::optional<TimeNs> until = cooldownUntil();
+        if (!until) return std::nullopt;
+        band.wakeAt = *until;
+    }
+    return band;
+}
+
 std::vector<OrderIntent> DcaBot::takeIntents() {
     std::vector<OrderIntent> out;
     out.swap(intents_);

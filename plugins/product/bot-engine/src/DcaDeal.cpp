@@ -195,6 +195,24 @@ void DcaDeal::onTick(const Decimal& price, TimeNs ts) {
     reconcile(ts);
 }
 
+std::optional<QuietBand> DcaDeal::quietBand() const {
+    // Exactly the states in which onTick() would neither trigger nor place anything.
+    if (s_.status != DealStatus::Active || s_.qty.mantissa <= 0 || s_.tpStale) return std::nullopt;
+    const int maxActive = params_.maxActiveSafetyOrders == 0 ? params_.maxSafetyOrders : params_.maxActiveSafetyOrders;
+    int openSafety = 0;
+    bool takeProfitOpen = false;
+    for (const DealOrder& o : s_.orders) {
+        if (o.done) continue;
+        if (o.role == DealOrderRole::Safety) ++openSafety;
+        if (o.role == DealOrderRole::TakeProfit) takeProfitOpen = true;
+    }
+    if (!takeProfitOpen) return std::nullopt;
+    if (openSafety < maxActive && s_.safetyOrdersPlaced < static_cast<int>(ladder_.size())) return std::nullopt;
+    QuietBand band;
+    band.wakeAtOrBelow = stopLossPrice();
+    return band;
+}
+
 void DcaDeal::close(CloseMode mode, TimeNs now) {
     if (s_.status == DealStatus::Closed || s_.status == DealStatus::Closing) return;
     s_.closeMode = mode;

@@ -296,18 +296,22 @@ void GridBot::completeShiftCancel(GridInterval& lowest, const GridOrder& cancell
     place(buy);
 }
 
-void GridBot::maybeShift() {
+std::optional<Decimal> GridBot::shiftTrigger() const {
     if (!params_.trailingUp || s_.shiftInProgress || s_.status != GridStatus::Running || s_.intervals.size() < 2)
-        return;
+        return std::nullopt;
     const std::int64_t topK = s_.intervals.back().k;
-    Decimal newTop;
     try {
-        if (s_.lastPrice.compare(levels_.line(topK + 1)) <= 0) return;
-        newTop = levels_.line(topK + 2);
+        const Decimal newTop = levels_.line(topK + 2);
+        if (params_.trailingUpLimit && newTop.compare(*params_.trailingUpLimit) > 0) return std::nullopt;
+        return levels_.line(topK + 1);
     } catch (const std::overflow_error&) {
-        return;  // beyond what the geometric ratio can reach
+        return std::nullopt;  // beyond what the geometric ratio can reach
     }
-    if (params_.trailingUpLimit && newTop.compare(*params_.trailingUpLimit) > 0) return;
+}
+
+void GridBot::maybeShift() {
+    const std::optional<Decimal> trigger = shiftTrigger();
+    if (!trigger || s_.lastPrice.compare(*trigger) <= 0) return;
     GridInterval& lowest = s_.intervals.front();
     if (lowest.side != Side::Buy || lowest.orderId.empty() || lowest.held.mantissa != 0) return;
     for (GridOrder& o : s_.orders)
@@ -318,6 +322,24 @@ void GridBot::maybeShift() {
             s_.shiftInProgress = true;
             return;
         }
+}
+
+std::optional<QuietBand> GridBot::quietBand() const {
+    // Exactly the states in which onTick() would only remember the price.
+    if (s_.status != GridStatus::Running || s_.exitWaitsForTick || s_.shiftInProgress) return std::nullopt;
+    for (const GridInterval& iv : s_.intervals)
+        if (iv.orderId.empty()) return std::nullopt;  // the next tick places it again
+    QuietBand band;
+    band.wakeAtOrBelow = params_.stopLoss;
+    band.wakeAtOrAbove = params_.takeProfit;
+    if (const std::optional<Decimal> trigger = shiftTrigger()) {
+        // A fill re-checks the shift against the last price seen, so that price
+        // must stay exact while it is above the trigger: awake until it is not.
+        if (s_.lastPrice.compare(*trigger) > 0) return std::nullopt;
+        // Waking at the trigger exactly costs one harmless tick.
+        if (!band.wakeAtOrAbove || trigger->compare(*band.wakeAtOrAbove) < 0) band.wakeAtOrAbove = trigger;
+    }
+    return band;
 }
 
 void GridBot::reconcile(TimeNs ts) {

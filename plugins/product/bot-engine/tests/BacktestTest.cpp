@@ -4,6 +4,8 @@
 
 #include "Support.h"
 
+#include <random>
+
 using namespace bourse;
 using namespace bourse::bots;
 using namespace bourse::bots::test;
@@ -21,6 +23,52 @@ Candle candle(TimeNs openTs, const char* o, const char* h, const char* l, const 
     return k;
 }
 
+/// A random walk of candles around 100.00 (seeded: the same path every run).
+std::vector<Candle> randomWalk(unsigned seed, int count) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<std::int64_t> step(-120, 120), wick(0, 90);
+    std::vector<Candle> out;
+    std::int64_t price = 10000;
+    for (int i = 0; i < count; ++i) {
+        const std::int64_t next = std::max<std::int64_t>(2000, price + step(rng));
+        Candle k;
+        k.openTs = sec(60) * i;
+        k.open = Decimal(price, 2);
+        k.close = Decimal(next, 2);
+        k.high = Decimal(std::max(price, next) + wick(rng), 2);
+        k.low = Decimal(std::max<std::int64_t>(1000, std::min(price, next) - wick(rng)), 2);
+        out.push_back(k);
+        price = next;
+    }
+    return out;
+}
+
+/// Everything a run produced, for comparing a run that skipped quiet ticks
+/// with one that saw them all.
+void assertSameRun(const BacktestResult& every, const BacktestResult& quiet) {
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), every.ticksSkipped);
+    CPPUNIT_ASSERT_EQUAL(every.fills, quiet.fills);
+    CPPUNIT_ASSERT_EQUAL(every.finalEquity, quiet.finalEquity);
+    CPPUNIT_ASSERT_EQUAL(every.feesPaid, quiet.feesPaid);
+    CPPUNIT_ASSERT_EQUAL(every.maxDrawdown, quiet.maxDrawdown);
+    CPPUNIT_ASSERT_EQUAL(every.finalWallet.quote, quiet.finalWallet.quote);
+    CPPUNIT_ASSERT_EQUAL(every.finalWallet.base, quiet.finalWallet.base);
+    CPPUNIT_ASSERT_EQUAL(every.gridProfit, quiet.gridProfit);
+    CPPUNIT_ASSERT_EQUAL(every.completedPairs, quiet.completedPairs);
+    CPPUNIT_ASSERT_EQUAL(every.equity.size(), quiet.equity.size());
+    for (std::size_t i = 0; i < every.equity.size(); ++i)
+        CPPUNIT_ASSERT_EQUAL(every.equity[i].equity, quiet.equity[i].equity);
+    CPPUNIT_ASSERT_EQUAL(every.deals.size(), quiet.deals.size());
+    for (std::size_t i = 0; i < every.deals.size(); ++i) {
+        CPPUNIT_ASSERT_EQUAL(every.deals[i].id, quiet.deals[i].id);
+        CPPUNIT_ASSERT(every.deals[i].reason == quiet.deals[i].reason);
+        CPPUNIT_ASSERT_EQUAL(every.deals[i].openedAt, quiet.deals[i].openedAt);
+        CPPUNIT_ASSERT_EQUAL(every.deals[i].closedAt, quiet.deals[i].closedAt);
+        CPPUNIT_ASSERT_EQUAL(every.deals[i].realizedPnl, quiet.deals[i].realizedPnl);
+        CPPUNIT_ASSERT_EQUAL(every.deals[i].safetyOrdersFilled, quiet.deals[i].safetyOrdersFilled);
+    }
+}
+
 }  // namespace
 
 class BacktestTest : public CppUnit::TestFixture {
@@ -30,6 +78,8 @@ class BacktestTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testDcaBacktestKnownDrawdown);
     CPPUNIT_TEST(testGridBacktest);
     CPPUNIT_TEST(testSameInputSameResult);
+    CPPUNIT_TEST(testDcaSkippingQuietTicksChangesNothing);
+    CPPUNIT_TEST(testGridSkippingQuietTicksChangesNothing);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -153,6 +203,63 @@ public:
         CPPUNIT_ASSERT_EQUAL(a.fills, b.fills);
         CPPUNIT_ASSERT(a.fills > 20);
         CPPUNIT_ASSERT_EQUAL(a.pnl, a.finalEquity - a.initialEquity);
+    }
+
+    // The kernel ticks a bot only when a price leaves its quiet band; a backtest
+    // that does the same must end exactly like one that ticks every point, over
+    // paths that trigger stop losses, take profits, cooldowns and new deals.
+    void testDcaSkippingQuietTicksChangesNothing() {
+        std::size_t skipped = 0, deals = 0;
+        for (unsigned seed = 1; seed <= 12; ++seed) {
+            DcaParams p;
+            p.pair = centsPair();
+            p.baseOrderSize = 5000;
+            p.safetyOrderSize = 4000;
+            p.maxSafetyOrders = static_cast<int>(seed % 5);
+            p.maxActiveSafetyOrders = std::min(p.maxSafetyOrders, static_cast<int>(seed % 2));
+            p.priceDeviation = D("0.7");
+            p.stepScale = D("1.3");
+            p.volumeScale = D("1.5");
+            p.takeProfit = seed % 3 == 0 ? D("0.4") : D("1.5");
+            if (seed % 2 == 0) p.stopLoss = D("2.5");
+            p.cooldownNs = seed % 4 == 0 ? 0 : sec(60) * static_cast<std::int64_t>(seed);
+            p.maxActiveDeals = 1 + static_cast<int>(seed % 3);
+            const std::vector<Candle> path = randomWalk(seed, 600);
+            const BacktestResult every = backtestDca(p, {D("10"), D("5")}, 10'000'000, path, Ticks::Every);
+            const BacktestResult quiet = backtestDca(p, {D("10"), D("5")}, 10'000'000, path);
+            assertSameRun(every, quiet);
+            skipped += quiet.ticksSkipped;
+            deals += every.deals.size();
+        }
+        CPPUNIT_ASSERT(deals > 100);     // the paths do exercise the bot
+        CPPUNIT_ASSERT(skipped > 5000);  // and most ticks are skipped
+    }
+
+    void testGridSkippingQuietTicksChangesNothing() {
+        std::size_t skipped = 0;
+        std::int64_t pairs = 0;
+        for (unsigned seed = 1; seed <= 12; ++seed) {
+            GridParams p;
+            p.pair = centsPair();
+            p.lower = D("95");
+            p.upper = D("105");
+            p.gridCount = 4 + static_cast<int>(seed % 7);
+            p.spacing = seed % 2 == 0 ? GridSpacing::Geometric : GridSpacing::Arithmetic;
+            p.investment = 1'000'000;
+            if (seed % 3 == 0) p.stopLoss = D("90");
+            if (seed % 4 == 0) p.takeProfit = D("112");
+            p.trailingUp = seed % 3 != 1;
+            if (p.trailingUp && seed % 5 == 0) p.trailingUpLimit = D("109");
+            p.sellBaseOnStop = seed % 2 == 1;
+            const std::vector<Candle> path = randomWalk(seed + 100, 600);
+            const BacktestResult every = backtestGrid(p, {D("7.5"), D("3")}, path, Ticks::Every);
+            const BacktestResult quiet = backtestGrid(p, {D("7.5"), D("3")}, path);
+            assertSameRun(every, quiet);
+            skipped += quiet.ticksSkipped;
+            pairs += every.completedPairs;
+        }
+        CPPUNIT_ASSERT(pairs > 100);
+        CPPUNIT_ASSERT(skipped > 5000);
     }
 };
 

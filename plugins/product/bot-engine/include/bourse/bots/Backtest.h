@@ -65,18 +65,26 @@ struct BacktestResult {
     std::vector<DealSummary> deals;   ///< DCA: every deal, closed ones first (open ones last)
     std::int64_t gridProfit = 0;      ///< grid only
     std::int64_t completedPairs = 0;  ///< grid only
+    std::size_t ticksSkipped = 0;     ///< points inside the engine's quiet band (not ticked)
 };
+
+/// Which points the engine is ticked with: like the kernel does for live bots
+/// (only those outside its quiet band, Engine.h), or every one. Both give the
+/// same result; BacktestTest proves it on random paths.
+enum class Ticks { OutsideQuietBand, Every };
 
 /// Runs `engine` over `candles` against `exchange` (which holds the wallet).
 /// Fills the generic fields of the result.
-BacktestResult runBacktest(BotEngine& engine, PaperExchange& exchange, std::span<const Candle> candles);
+BacktestResult runBacktest(BotEngine& engine, PaperExchange& exchange, std::span<const Candle> candles,
+                           Ticks ticks = Ticks::OutsideQuietBand);
 
 /// A DCA bot with initialQuote in its wallet.
 BacktestResult backtestDca(const DcaParams& params, const PaperConfig& paper, std::int64_t initialQuote,
-                           std::span<const Candle> candles);
+                           std::span<const Candle> candles, Ticks ticks = Ticks::OutsideQuietBand);
 
 /// A grid bot whose wallet holds exactly its investment; it starts at the first
 /// candle's open.
-BacktestResult backtestGrid(const GridParams& params, const PaperConfig& paper, std::span<const Candle> candles);
+BacktestResult backtestGrid(const GridParams& params, const PaperConfig& paper, std::span<const Candle> candles,
+                            Ticks ticks = Ticks::OutsideQuietBand);
 
 }  // namespace bourse::bots

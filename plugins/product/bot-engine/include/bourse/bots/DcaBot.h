@@ -59,6 +59,10 @@ public:
     std::vector<OrderIntent> takeIntents() override;
     /// Stopped (or paused) and no active deal.
     [[nodiscard]] bool finished() const override;
+    /// Quiet while every deal is (DcaDeal::quietBand) and no deal can start
+    /// before the cooldown ends; never with an after-drop start, whose window
+    /// of recent highs needs every tick.
+    [[nodiscard]] std::optional<QuietBand> quietBand() const override;
 
     /// Opens no more deals and closes every active one (Manual).
     void stop(CloseMode mode, TimeNs now);

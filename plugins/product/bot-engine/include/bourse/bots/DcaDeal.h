@@ -121,6 +121,9 @@ public:
     void close(CloseMode mode, TimeNs now);
     std::vector<OrderIntent> takeIntents() override;
     [[nodiscard]] bool finished() const override { return closed(); }
+    /// Active with the take profit and every safety order it may have on the
+    /// book: only the stop loss (when set) makes a tick matter.
+    [[nodiscard]] std::optional<QuietBand> quietBand() const override;
 
     [[nodiscard]] const DealState& state() const { return s_; }
     [[nodiscard]] const std::string& id() const { return s_.id; }

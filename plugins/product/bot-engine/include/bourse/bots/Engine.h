@@ -10,9 +10,26 @@
 
 #include <bourse/bots/Orders.h>
 
+#include <optional>
 #include <vector>
 
 namespace bourse::bots {
+
+/// Where ticks stop being news for an engine: a tick whose price is strictly
+/// between the two bounds, earlier than `until`, would change nothing but the
+/// last price it remembers. Resting orders still fill meanwhile (their reports
+/// go to onFill as always). A bound left empty never wakes.
+struct QuietBand {
+    std::optional<Decimal> wakeAtOrBelow;
+    std::optional<Decimal> wakeAtOrAbove;
+    std::optional<TimeNs> wakeAt;  ///< the first tick at or after this time
+
+    /// True when a tick at `price`, `ts` leaves the band.
+    [[nodiscard]] bool wakes(const Decimal& price, TimeNs ts) const {
+        return (wakeAtOrBelow && price.compare(*wakeAtOrBelow) <= 0) ||
+               (wakeAtOrAbove && price.compare(*wakeAtOrAbove) >= 0) || (wakeAt && ts >= *wakeAt);
+    }
+};
 
 class BotEngine {
 public:
@@ -27,6 +44,12 @@ public:
     virtual std::vector<OrderIntent> takeIntents() = 0;
     /// True when the engine has nothing left to do (stopped, no open orders).
     [[nodiscard]] virtual bool finished() const = 0;
+    /// The ticks this engine can skip in its current state (see QuietBand);
+    /// nullopt when every tick may matter. With thousands of bots per symbol
+    /// the host ticks only those whose band a price leaves. Must be exact:
+    /// skipping the ticks inside the band must give the same orders, fills and
+    /// results as seeing them all (BacktestTest checks this on random paths).
+    [[nodiscard]] virtual std::optional<QuietBand> quietBand() const { return std::nullopt; }
 };
 
 }  // namespace bourse::bots

@@ -121,6 +121,9 @@ public:
     bool onFill(const FillReport& fill) override;
     std::vector<OrderIntent> takeIntents() override;
     [[nodiscard]] bool finished() const override { return s_.status == GridStatus::Stopped; }
+    /// Running with an order on every interval: only the stop-loss and
+    /// take-profit triggers and, with trailing up, the top line make a tick matter.
+    [[nodiscard]] std::optional<QuietBand> quietBand() const override;
     /// Stops (Manual); sellBase overrides sell_base_on_stop when given.
     void stop(TimeNs now, std::optional<bool> sellBase = std::nullopt);
 
@@ -148,6 +151,8 @@ private:
     GridOrder& place(GridOrder order);
     void placeIntervalOrder(GridInterval& iv);
     void beginStop(GridStopReason reason, TimeNs ts);
+    /// The line a price must pass for a trailing shift, when one could happen now.
+    [[nodiscard]] std::optional<Decimal> shiftTrigger() const;
     void maybeShift();
     void completeShiftCancel(GridInterval& lowest, const GridOrder& cancelled);
     void reconcile(TimeNs ts);
