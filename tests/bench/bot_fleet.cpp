@@ -8,7 +8,14 @@
 // committed), and memory: resident size per bot after they are created and
 // started. Not a test: it prints figures.
 //
+// Prices move by `--volatility` (the OTC source's LOW: 0.01 % a tick, about three
+// times Bitcoin's usual pace; HIGH: 0.1 % a tick, a crash every minute). The
+// bots' parameters vary from bot to bot as a real fleet's do (grid range 1–4 %
+// either side, 4–12 lines; DCA deviation 0.3–1.5 %), so one price does not fill
+// every bot of the instrument at once unless `--same-params` is given.
+//
 //   bench_bot_fleet --plugins DIR [--bots 10000] [--instruments 20] [--seconds 20]
+//                   [--volatility LOW|MEDIUM|HIGH] [--same-params]
 #include "app/Kernel.h"
 #include "bots/BotRunner.h"
 #include "bots/BotService.h"
@@ -61,9 +68,19 @@ Poco::JSON::Object::Ptr object(const std::string& json) {
 int main(int argc, char** argv) {
     std::string pluginDir;
     int bots = 10000, instruments = 20, seconds = 20;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--plugins")
+    std::string volatility = "LOW";
+    bool sameParams = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string k = argv[i];
+        if (k == "--same-params") {
+            sameParams = true;
+            continue;
+        }
+        if (i + 1 == argc) break;
+        const std::string v = argv[++i];
+        if (k == "--volatility")
+            volatility = v;
+        else if (k == "--plugins")
             pluginDir = v;
         else if (k == "--bots")
             bots = std::stoi(v);
@@ -73,7 +90,8 @@ int main(int argc, char** argv) {
             seconds = std::stoi(v);
     }
     if (pluginDir.empty()) {
-        std::cerr << "usage: bench_bot_fleet --plugins DIR [--bots N] [--instruments N] [--seconds N]\n";
+        std::cerr << "usage: bench_bot_fleet --plugins DIR [--bots N] [--instruments N] [--seconds N] "
+                     "[--volatility LOW|MEDIUM|HIGH] [--same-params]\n";
         return 2;
     }
     Poco::TemporaryFile dataDir;
@@ -87,8 +105,8 @@ int main(int argc, char** argv) {
     std::string list;
     for (int i = 0; i < instruments; ++i)
         list += std::string(i ? "," : "") + R"({"symbol":"BOT)" + std::to_string(i) +
-                R"(","base_price":"100.00","price_scale":2,"volatility":"HIGH","base_asset":"B)" + std::to_string(i) +
-                R"(","quote_asset":"USD"})";
+                R"(","base_price":"100.00","price_scale":2,"volatility":")" + volatility + R"(","base_asset":"B)" +
+                std::to_string(i) + R"(","quote_asset":"USD"})";
     c.plugins = {PluginConfig{"otc",
                               "bourse-plugin-otc",
                               "",
@@ -130,17 +148,22 @@ int main(int argc, char** argv) {
         req.clientOrderId = "bench-" + std::to_string(b);
         const auto price = kernel.market().lastTick(req.symbol);
         const double p = price ? static_cast<double>(price->price.mantissa) / 100.0 : 100.0;
+        // Varied per bot (deterministically) unless --same-params.
+        const int v = sameParams ? 0 : b / 2;
         char params[512];
         if (dca)
             std::snprintf(params, sizeof params,
                           R"({"base_order_size":"10.00","safety_order_size":"10.00","max_safety_orders":3,)"
-                          R"("max_active_safety_orders":1,"price_deviation":"0.5","step_scale":"1.5",)"
-                          R"("volume_scale":"1.5","take_profit":"0.5"})");
-        else
+                          R"("max_active_safety_orders":1,"price_deviation":"%.1f","step_scale":"1.5",)"
+                          R"("volume_scale":"1.5","take_profit":"%.1f"})",
+                          0.3 + 0.1 * (v % 13), 0.5 + 0.1 * (v % 7));
+        else {
+            const double spread = 0.02 + 0.002 * (v % 16);
             std::snprintf(params, sizeof params,
-                          R"({"lower":"%.2f","upper":"%.2f","grid_count":5,"spacing":"arithmetic",)"
+                          R"({"lower":"%.2f","upper":"%.2f","grid_count":%d,"spacing":"arithmetic",)"
                           R"("investment":"100.00"})",
-                          p * 0.98, p * 1.02);
+                          p * (1 - spread), p * (1 + spread), sameParams ? 5 : 4 + v % 9);
+        }
         req.params = object(params);
         bool created = false;
         try {
@@ -180,10 +203,13 @@ int main(int argc, char** argv) {
                    ? 0.0
                    : static_cast<double>(lat[static_cast<std::size_t>(q * static_cast<double>(lat.size() - 1))]) / 1e6;
     };
-    std::printf("bot fleet benchmark: %d paper bots (half DCA, half grid) on %d instruments at 10 ticks/s each\n", bots,
-                instruments);
+    std::printf(
+        "bot fleet benchmark: %d paper bots (half DCA, half grid%s) on %d instruments at 10 ticks/s each, "
+        "volatility %s\n",
+        bots, sameParams ? ", all alike" : "", instruments, volatility.c_str());
     std::printf("  created + started  %.1f s (%.0f bots/s)\n", createS, bots / createS);
-    std::printf("  live bots          %zu\n", kernel.botRunner().liveCount());
+    std::printf("  live bots          %zu (%zu asleep until a price leaves their band)\n",
+                kernel.botRunner().liveCount(), kernel.botRunner().sleepingCount());
     std::printf("  CPU (process)      %.2f s/s over %d s\n", cpu / seconds, seconds);
     std::printf("  price rounds       %llu processed (%.0f/s), %llu skipped (runner behind real time)\n",
                 static_cast<unsigned long long>(processed), static_cast<double>(processed) / seconds,

@@ -40,6 +40,16 @@ std::optional<std::int64_t> atScale(const bourse_decimal& d, int scale) {
     }
 }
 
+/// `d` as a mantissa at `scale`, rounded down or up; saturates instead of overflowing.
+std::int64_t onGrid(const Decimal& d, int scale, bool up) {
+    if (d.scale <= scale) {
+        std::int64_t out = 0;
+        return __builtin_mul_overflow(d.mantissa, Decimal::pow10(scale - d.scale), &out) ? INT64_MAX : out;
+    }
+    const std::int64_t div = Decimal::pow10(d.scale - scale);
+    return d.mantissa / div + (up && d.mantissa % div != 0 ? 1 : 0);
+}
+
 bool validClientId(std::string_view id, const std::string& prefix) {
     if (id.size() > 36 || id.size() <= prefix.size() || id.substr(0, prefix.size()) != prefix) return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
@@ -99,11 +109,26 @@ public:
         return BOURSE_OK;
     }
 
+    bourse_status sleep(std::string_view pluginId, std::string_view positionId, const bourse_wake& wake,
+                        std::string& error) override {
+        if (!mine(pluginId, {positionId.data(), positionId.size()}, error)) return BOURSE_E_INVALID;
+        // At the symbol's price scale: prices are on that grid, so a price is at
+        // or below x exactly when it is at or below x rounded down (above: up).
+        WakeIndex::Band b;
+        if (wake.at_or_below.mantissa > 0) b.atOrBelow = onGrid(Decimal(wake.at_or_below), _bot.priceScale, false);
+        if (wake.at_or_above.mantissa > 0) b.atOrAbove = onGrid(Decimal(wake.at_or_above), _bot.priceScale, true);
+        if (b.atOrBelow && *b.atOrBelow <= 0) b.atOrBelow.reset();  // no price is that low
+        if (wake.at_ns > 0) b.atNs = wake.at_ns;
+        band = b;
+        return BOURSE_OK;
+    }
+
     [[nodiscard]] bool empty() const { return placed.empty() && cancelled.empty() && !state; }
 
     std::vector<BotOrder> placed;
     std::vector<std::string> cancelled;
     std::optional<std::string> state;
+    std::optional<WakeIndex::Band> band;  ///< not part of empty(): nothing to store
 
 private:
     bool mine(std::string_view pluginId, bourse_str position, std::string& error) const {
@@ -131,17 +156,16 @@ BotRunner::BotRunner(Database& db, CommitQueue& commits, MarketData& market, Plu
       _clock(clock),
       _venue(terms),
       _tickToFill(metrics.histogram("bourse_bot_tick_to_fill_seconds",
-                                    "From a price's timestamp to the commit of the bot fills it caused")) {}
+                                    "From a price's timestamp to the commit of the bot fills it caused")),
+      _sleeping(metrics.gauge("bourse_bots_sleeping", "Live bots that need no tick until a price leaves their band")) {}
 
 BotRunner::~BotRunner() {
     stop();
 }
 
 void BotRunner::start() {
-    for (auto& bot : BotStore::live(_db)) {
-        _bySymbol[bot.symbol].push_back(bot.id);
+    for (auto& bot : BotStore::live(_db))
         adopt(std::move(bot));
-    }
     // Fills stored but not delivered before the stop.
     for (auto& fill : BotStore::undelivered(_db))
         if (_live.count(fill.botId)) {
@@ -235,6 +259,10 @@ std::size_t BotRunner::liveCount() const {
     return _liveCount;
 }
 
+std::size_t BotRunner::sleepingCount() const {
+    return static_cast<std::size_t>(_sleeping.value());
+}
+
 void BotRunner::work() {
     while (true) {
         std::deque<std::function<void()>> calls;
@@ -266,6 +294,7 @@ void BotRunner::work() {
                 log::error("bots", "a price round failed", {{"error", e.what()}});
             }
         }
+        _sleeping.set(static_cast<std::int64_t>(_wakes.sleeping()));
         std::lock_guard lock(_mutex);
         _liveCount = _live.size();
         _processed += prices.size();
@@ -291,14 +320,33 @@ struct BotRunner::Round {
     std::map<std::string, std::pair<std::string, std::string>> statuses;  // bot → (status, error)
     std::set<std::string> touched;
     std::vector<std::pair<std::string, std::string>> liveCancels;  // (bot, client order id), sent after the commit
+    std::map<std::string, WakeIndex::Band> sleeps;                 // bot → the band its last call asked for
 };
+
+void BotRunner::applySleeps(const Round& round) {
+    for (const auto& [botId, band] : round.sleeps)
+        if (const auto it = _live.find(botId); it != _live.end() && it->second.trading()) _wakes.sleep(botId, band);
+}
+
+void BotRunner::wakeReloadedProducts() {
+    // A reloaded product decides anew: whatever its old instance said about
+    // ticks no longer holds. The weak pointers keep the old control blocks, so
+    // a new instance can never look like the old one.
+    for (const std::string& product : _wakes.products()) {
+        const std::shared_ptr<PluginInstance> now = _plugins.instance(product);
+        std::weak_ptr<PluginInstance>& seen = _productInstances[product];
+        if (!seen.owner_before(now) && !now.owner_before(seen)) continue;  // the same instance
+        _wakes.wakeProduct(product);
+        seen = now;
+    }
+}
 
 void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
     // Every symbol's new price at once: one transaction for the executions they
     // cause, one per delivery round, one for the decisions — however many bots.
     std::map<std::string, std::map<std::string, std::vector<BotOrder>>> crossed;  // symbol → bot → orders
     for (const auto& [symbol, tick] : prices) {
-        if (const auto ids = _bySymbol.find(symbol); ids == _bySymbol.end() || ids->second.empty()) continue;
+        if (!_wakes.hasBots(symbol)) continue;
         _lastPrice[symbol] = tick.price.mantissa;
         for (auto& order : _venue.crossed(symbol, tick.price.mantissa))
             crossed[symbol][order.botId].push_back(std::move(order));
@@ -308,14 +356,13 @@ void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
         executeRound(byBot, tick.price.mantissa, tick.tsNs);
     }
     drainDeliveries();
+    wakeReloadedProducts();
     Round round;
     for (const auto& [symbol, tick] : prices) {
-        const auto ids = _bySymbol.find(symbol);
-        if (ids == _bySymbol.end()) continue;
         const bourse_tick cTick{
             sizeof(bourse_tick), {tick.symbol.data(), tick.symbol.size()}, tick.price.toC(), tick.tsNs};
-        const std::vector<std::string> running = ids->second;  // a call may stop a bot
-        for (const auto& id : running) {
+        // Only the bots awake or woken by this price: the others said it cannot matter to them.
+        for (const auto& id : _wakes.due(symbol, tick.price.mantissa, tick.tsNs)) {
             const auto it = _live.find(id);
             if (it == _live.end() || !it->second.trading()) continue;
             callProduct(
@@ -451,6 +498,7 @@ bool BotRunner::callProduct(const std::string& botId,
     Bot& bot = it->second;
     const auto instance = _plugins.instance(bot.product);
     if (!instance) return false;
+    _wakes.wake(botId);  // every call starts it awake; only a committed call puts it to sleep
     CallScope scope(bot, _clock.nowNs());
     try {
         ProductCallScope::Enter enter(scope);
@@ -468,6 +516,7 @@ bool BotRunner::callProduct(const std::string& botId,
         bot.error = why;
         return true;
     }
+    if (scope.band) round.sleeps[bot.id] = *scope.band;
     if (scope.empty() && deliveredFill.empty() && newStatus.empty()) return true;
     round.touched.insert(bot.id);
     // Cancels of orders still resting end them now; the end is a fill to deliver.
@@ -502,7 +551,10 @@ void BotRunner::queueDelivery(const BotFill& fill) {
 }
 
 bool BotRunner::commitRound(Round& round) {
-    if (round.touched.empty()) return true;
+    if (round.touched.empty()) {
+        applySleeps(round);
+        return true;
+    }
     const std::int64_t now = _clock.nowNs();
     std::vector<BotOrder> fresh;
     std::vector<BotFill> ends;  // a cancelled resting order ends with an empty fill
@@ -536,6 +588,7 @@ bool BotRunner::commitRound(Round& round) {
     }
     for (const auto& id : round.touched)
         if (const auto it = _live.find(id); it != _live.end()) it->second.updatedNs = now;
+    applySleeps(round);
     for (const auto& f : ends)
         queueDelivery(f);
     // Limit orders rest on the book; market orders execute at once at the last price.
@@ -799,16 +852,14 @@ void BotRunner::adopt(Bot bot) {
     }
     bot.stateVersion = ++_stateVersions;
     const std::string id = bot.id;
+    _wakes.add(id, bot.symbol, bot.product);
     _live[id] = std::move(bot);
 }
 
 void BotRunner::forget(const std::string& botId) {
     _pendingFills.erase(botId);
-    const auto it = _live.find(botId);
-    if (it == _live.end()) return;
-    auto& ids = _bySymbol[it->second.symbol];
-    std::erase(ids, botId);
-    _live.erase(it);
+    _wakes.remove(botId);
+    _live.erase(botId);
 }
 
 BotHoldings BotRunner::holdings(const Bot& bot) const {
@@ -833,7 +884,6 @@ Bot BotRunner::startBot(const std::string& botId) {
     if (bot.status != "created")
         throw HttpError(409, "Conflict", "status: only a created bot can be started (it is " + bot.status + ")",
                         "status");
-    _bySymbol[bot.symbol].push_back(bot.id);
     adopt(bot);
     if (bot.venue == "binance" && _binance) _binance->follow(bot.userId);
     setStatus(_live[bot.id], "running", "");
@@ -884,7 +934,6 @@ Bot BotRunner::stopBot(const std::string& botId, bool close) {
     if (current.status == "created") {
         // Never traded: its capital goes straight back.
         adopt(current);
-        _bySymbol[current.symbol].push_back(botId);
         _live[botId].status = "stopping";
         finish(_live[botId]);
         return loadOwned(botId);

@@ -32,6 +32,7 @@
 #include "bots/Bot.h"
 #include "bots/BotJson.h"
 #include "bots/PaperVenue.h"
+#include "bots/WakeIndex.h"
 #include "market/Candle.h"
 
 #include <condition_variable>
@@ -60,6 +61,7 @@ class MarketData;
 class PluginManager;
 class PluginInstance;
 class CallScope;
+class Gauge;
 class Histogram;
 class Metrics;
 
@@ -118,6 +120,8 @@ public:
     /// before the runner got to them (it fell behind real time).
     [[nodiscard]] std::uint64_t pricesProcessed() const;
     [[nodiscard]] std::uint64_t pricesSkipped() const;
+    /// Live bots asleep until a price leaves their band (plugin.h position_sleep).
+    [[nodiscard]] std::size_t sleepingCount() const;
 
 private:
     friend class CallScope;
@@ -135,6 +139,10 @@ private:
     /// False when the product is not available (the caller retries later).
     bool callProduct(const std::string& botId, const std::function<void(PluginInstance&, const bourse_position&)>& fn,
                      Round& round, const std::string& deliveredFill = "", const std::string& newStatus = "");
+    /// Puts the bots of the round to sleep in the bands their calls asked for (once committed).
+    void applySleeps(const Round& round);
+    /// Wakes the bots of a product whose instance changed (reloaded) since the last round.
+    void wakeReloadedProducts();
     /// Stores everything of the round in one transaction, then rests the new
     /// limit orders, executes the market ones, reviews and publishes the bots.
     /// False when the transaction failed (the bots went back to what is stored).
@@ -175,13 +183,16 @@ private:
     EventSink _events;
     std::function<void(std::int64_t)> _fillLatency;
     Histogram& _tickToFill;
+    Gauge& _sleeping;
 
-    std::unordered_map<std::string, Bot> _live;                 ///< runner thread only (never iterated)
-    std::uint64_t _stateVersions = 0;                           ///< the last Bot::stateVersion given
-    std::map<std::string, std::vector<std::string>> _bySymbol;  ///< symbol → live bot ids
-    std::map<std::string, std::int64_t> _lastPrice;             ///< symbol → mantissa
-    std::vector<std::string> _undelivered;                      ///< bots whose fills wait for their product
-    std::set<std::string> _needDelivery;                        ///< bots with fills to deliver this round
+    std::unordered_map<std::string, Bot> _live;  ///< runner thread only (never iterated)
+    std::uint64_t _stateVersions = 0;            ///< the last Bot::stateVersion given
+    WakeIndex _wakes;                            ///< live bots by symbol, and which of them sleep through which prices
+    std::map<std::string, std::weak_ptr<PluginInstance>>
+        _productInstances;                           ///< the instance each product's bands came from
+    std::map<std::string, std::int64_t> _lastPrice;  ///< symbol → mantissa
+    std::vector<std::string> _undelivered;           ///< bots whose fills wait for their product
+    std::set<std::string> _needDelivery;             ///< bots with fills to deliver this round
     /// Stored fills not delivered yet, per bot, oldest first: what the database
     /// holds with delivered = 0, kept here so a delivery round reads nothing.
     std::map<std::string, std::deque<BotFill>> _pendingFills;

@@ -10,6 +10,8 @@
 #include "storage/KvStore.h"
 #include "util/Clock.h"
 
+#include <bourse/decimal.hpp>
+
 #include <Poco/Exception.h>
 
 namespace bourse {
@@ -315,6 +317,23 @@ bourse_status saveState(bourse_host_ctx* ctx, bourse_str positionId, bourse_str 
     return st == BOURSE_OK ? st : fail(ctx, st, error);
 }
 
+bourse_status positionSleep(bourse_host_ctx* ctx, bourse_str positionId, const bourse_wake* wake) {
+    auto* scope = ProductCallScope::current();
+    if (!scope) return outsideScope(ctx);
+    if (!wake || wake->struct_size < sizeof(bourse_wake))
+        return fail(ctx, BOURSE_E_INVALID, "position_sleep: wake is null or too small");
+    const Decimal below(wake->at_or_below), above(wake->at_or_above);
+    for (const Decimal& d : {below, above})
+        if (d.mantissa < 0 || d.scale < 0 || d.scale > Decimal::kMaxScale)
+            return fail(ctx, BOURSE_E_INVALID, "position_sleep: a bound must be positive (0: none), scale 0..18");
+    if (wake->at_ns < 0) return fail(ctx, BOURSE_E_INVALID, "position_sleep: at_ns must not be negative (0: none)");
+    if (below.mantissa != 0 && above.mantissa != 0 && below.compare(above) >= 0)
+        return fail(ctx, BOURSE_E_INVALID, "position_sleep: at_or_below must be under at_or_above");
+    std::string error;
+    const bourse_status st = scope->sleep(ctx->pluginId, str(positionId), *wake, error);
+    return st == BOURSE_OK ? st : fail(ctx, st, error);
+}
+
 bourse_status instrumentsChanged(bourse_host_ctx* ctx) {
     if (!ctx->services.instrumentsChanged) return fail(ctx, BOURSE_E_UNSUPPORTED, "unsupported: instruments_changed");
     // Not from here: the caller is inside a call into its instance, and the
@@ -373,6 +392,7 @@ const bourse_host_api kHostApi = {
     &saveState,
     &instrumentsChanged,
     &sourceState,
+    &positionSleep,
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 //
 // ProductCallScope.h — where a trade product's venue and state calls go.
 //
-// A bot plugin may place and cancel orders and save its state only while the
+// A bot plugin may place and cancel orders, save its state and say when it
+// next needs a tick (position_sleep) only while the
 // kernel is inside one of its on_tick / on_fill / control calls: whoever makes
 // that call (the bot runner) opens a scope on its thread, the host table's
 // venue_place_order / venue_cancel_order / position_save_state find it there,
@@ -31,6 +32,9 @@ public:
                                       std::string_view clientOrderId, std::string& error) = 0;
     virtual bourse_status saveState(std::string_view pluginId, std::string_view positionId, std::string_view json,
                                     std::string& error) = 0;
+    /// position_sleep, its band already checked (positive bounds, below under above).
+    virtual bourse_status sleep(std::string_view pluginId, std::string_view positionId, const bourse_wake& wake,
+                                std::string& error) = 0;
 
     /// The scope open on this thread, or null.
     static ProductCallScope* current() noexcept { return slot(); }

@@ -72,7 +72,7 @@ extern "C" {
 
 /* ABI version of this header. Major: incompatible change. Minor: appended entries. */
 #define BOURSE_ABI_MAJOR 1
-#define BOURSE_ABI_MINOR 4
+#define BOURSE_ABI_MINOR 5
 
 /* Name of the single symbol every module exports (a const bourse_module). */
 #define BOURSE_MODULE_SYMBOL "bourse_module_entry"
@@ -210,6 +210,15 @@ typedef struct bourse_position {
      * call. 0: not tracked (compare the text). */
     uint64_t state_version;
 } bourse_position;
+
+/* When a position next needs on_tick (since ABI 1.5; see host->position_sleep).
+ * A bound whose mantissa is 0 is absent; at_ns 0 is absent. */
+typedef struct bourse_wake {
+    uint32_t struct_size;
+    bourse_decimal at_or_below; /* wake for a price at or below this */
+    bourse_decimal at_or_above; /* wake for a price at or above this */
+    int64_t at_ns;              /* wake for the first tick at or after this time */
+} bourse_wake;
 
 /* An inbound webhook exactly as received, for signature verification. */
 typedef struct bourse_http_header {
@@ -392,6 +401,24 @@ typedef struct bourse_host_api {
      * An instance still being loaded may report: the host applies its latest
      * report when it is swapped in. BOURSE_E_INVALID for an unknown state. */
     bourse_status (*source_state)(bourse_host_ctx* ctx, int32_t state, bourse_str detail);
+
+    /* -- since ABI 1.5 (check struct_size before calling) -- */
+    /* A trade product says its position needs no on_tick until a price leaves
+     * a band, or a time comes: the host skips the ticks in between, which is
+     * what lets one kernel run thousands of bots per instrument. Resting orders
+     * still execute meanwhile and their fills arrive through on_fill as usual.
+     * The band is exclusive: a tick wakes the position when its price is at or
+     * below wake->at_or_below, at or above wake->at_or_above, or its time is at
+     * or after wake->at_ns (absent bounds never wake; all absent: only the next
+     * fill or control request wakes it). Every call into the position starts
+     * it awake; a band set during a call holds from the host's commit of that
+     * call until the next call, so a product that never calls this is ticked
+     * as before. The host may wake a position early (after a restart, a reload
+     * or a failed commit): a tick inside the band must do nothing harmful.
+     * Only inside on_tick, on_fill or control, for the position being called
+     * (else BOURSE_E_UNSUPPORTED / BOURSE_E_INVALID); BOURSE_E_INVALID for a
+     * negative bound or at_or_below >= at_or_above. `wake` is borrowed. */
+    bourse_status (*position_sleep)(bourse_host_ctx* ctx, bourse_str position_id, const bourse_wake* wake);
 } bourse_host_api;
 
 /* States for host->source_state. */

@@ -412,6 +412,23 @@ public:
         check(_api->position_save_state(_ctx, toStr(positionId), toStr(stateJson)), "position_save_state");
     }
 
+    /// When the position next needs onTick (see plugin.h position_sleep): a
+    /// price at or below `atOrBelow`, at or above `atOrAbove`, or a tick at or
+    /// after `atNs`; an absent bound never wakes it. Holds until the next call
+    /// into the position, once the host commits this one. False on a host
+    /// older than ABI 1.5, which ticks every position. Throws Error.
+    bool sleep(std::string_view positionId, const std::optional<Decimal>& atOrBelow,
+               const std::optional<Decimal>& atOrAbove, std::optional<std::int64_t> atNs = std::nullopt) const {
+        if (_api->struct_size < offsetof(bourse_host_api, position_sleep) + sizeof(_api->position_sleep)) return false;
+        bourse_wake wake{};
+        wake.struct_size = sizeof wake;
+        if (atOrBelow) wake.at_or_below = atOrBelow->toC();
+        if (atOrAbove) wake.at_or_above = atOrAbove->toC();
+        wake.at_ns = atNs.value_or(0);
+        check(_api->position_sleep(_ctx, toStr(positionId), &wake), "position_sleep");
+        return true;
+    }
+
     enum class WsEvent { Open, Message, Closed };
     using WsId = std::uint64_t;
 
@@ -756,17 +773,16 @@ inline std::optional<Tick> tickOf(const bourse_tick* t) {
 }
 
 inline Position positionOf(const bourse_position* p) {
-    return Position{std::string(fromStr(p->id)),
-                    std::string(fromStr(p->user_ref)),
-                    std::string(fromStr(p->symbol)),
-                    Money::fromC(p->stake),
-                    p->opened_at_ns,
-                    p->expires_at_ns,
-                    std::string(fromStr(p->params_json)),
-                    std::string(fromStr(p->state_json)),
-                    p->struct_size >= offsetof(bourse_position, state_version) + sizeof(p->state_version)
-                        ? p->state_version
-                        : 0};
+    return Position{
+        std::string(fromStr(p->id)),
+        std::string(fromStr(p->user_ref)),
+        std::string(fromStr(p->symbol)),
+        Money::fromC(p->stake),
+        p->opened_at_ns,
+        p->expires_at_ns,
+        std::string(fromStr(p->params_json)),
+        std::string(fromStr(p->state_json)),
+        p->struct_size >= offsetof(bourse_position, state_version) + sizeof(p->state_version) ? p->state_version : 0};
 }
 
 inline Webhook webhookOf(const bourse_webhook* w) {

@@ -104,6 +104,12 @@ struct SavedState {
     std::string json;
 };
 
+/// A position_sleep the host applied: the band of the position's last committed call.
+struct Sleep {
+    std::string positionId;
+    bourse_wake wake;
+};
+
 class FakeHost {
 public:
     /// Answers one outbound request. Return status 0 with `error` set to
@@ -214,6 +220,15 @@ public:
     std::vector<OrderRequest> venueOrders;
     std::vector<VenueCancel> venueCancels;
     std::vector<SavedState> savedStates;
+    std::vector<Sleep> sleeps;
+
+    /// The band a position sleeps in now: set by its last committed call, if
+    /// that call set one (a call that set none leaves it awake).
+    [[nodiscard]] std::optional<bourse_wake> sleeping(const std::string& positionId) const {
+        const auto it = _asleep.find(positionId);
+        if (it == _asleep.end()) return std::nullopt;
+        return it->second;
+    }
 
     /// The state last saved for a position by a successful product call, if any.
     [[nodiscard]] std::optional<std::string> savedState(const std::string& positionId) const {
@@ -245,7 +260,7 @@ public:
     public:
         ProductCall(FakeHost& host, std::string positionId) : _host(host) {
             if (_host._call) throw std::logic_error("FakeHost::ProductCall: a product call is already open");
-            _host._call.emplace(Pending{std::move(positionId), {}, {}, std::nullopt});
+            _host._call.emplace(Pending{std::move(positionId), {}, {}, std::nullopt, std::nullopt});
         }
         ProductCall(const ProductCall&) = delete;
         ProductCall& operator=(const ProductCall&) = delete;
@@ -259,6 +274,11 @@ public:
             for (auto& c : p.cancels)
                 _host.venueCancels.push_back(std::move(c));
             if (p.state) _host.savedStates.push_back({p.positionId, std::move(*p.state)});
+            _host._asleep.erase(p.positionId);  // every call starts the position awake
+            if (p.wake) {
+                _host.sleeps.push_back({p.positionId, *p.wake});
+                _host._asleep[p.positionId] = *p.wake;
+            }
         }
 
     private:
@@ -332,6 +352,7 @@ private:
         std::vector<OrderRequest> orders;
         std::vector<VenueCancel> cancels;
         std::optional<std::string> state;
+        std::optional<bourse_wake> wake;
     };
 
     // The table's functions are C callbacks: they must not throw. Each one only
@@ -474,6 +495,22 @@ private:
                 h._call->state = str(json);
                 return BOURSE_OK;
             };
+            a.position_sleep = [](bourse_host_ctx* c, bourse_str position, const bourse_wake* w) {
+                FakeHost& h = of(c);
+                if (!h._call) return outsideCall(c);
+                if (str(position) != h._call->positionId)
+                    return fail(c, BOURSE_E_INVALID, "position: only the position being called may be acted on");
+                if (!w || w->struct_size < sizeof(bourse_wake))
+                    return fail(c, BOURSE_E_INVALID, "position_sleep: wake is null or too small");
+                const bool below = w->at_or_below.mantissa != 0, above = w->at_or_above.mantissa != 0;
+                if (w->at_or_below.mantissa < 0 || w->at_or_above.mantissa < 0 || w->at_ns < 0 ||
+                    (below && above &&
+                     Decimal(w->at_or_below.mantissa, w->at_or_below.scale)
+                             .compare(Decimal(w->at_or_above.mantissa, w->at_or_above.scale)) >= 0))
+                    return fail(c, BOURSE_E_INVALID, "position_sleep: bounds must be positive, below under above");
+                h._call->wake = *w;
+                return BOURSE_OK;
+            };
             a.instruments_changed = [](bourse_host_ctx* c) {
                 ++of(c).instrumentsChanged;
                 return BOURSE_OK;
@@ -493,6 +530,7 @@ private:
     std::uint64_t _nextOwner = 1;
     std::string _config = "{}";
     std::map<std::string, std::string> _secrets;
+    std::map<std::string, bourse_wake> _asleep;  ///< position → its band
     std::map<std::uint64_t, Timer> _timers;
     std::map<std::uint64_t, PendingHttp> _http;  ///< by id, i.e. in the order they were made
     std::map<std::string, PublishedTick> _last;

@@ -1,13 +1,23 @@
 #include <bourse/botkit/BotProduct.h>
 
+#include <functional>
+
 namespace bourse::botkit {
+
+namespace {
+
+std::size_t hashOf(const std::string& text) {
+    return std::hash<std::string>{}(text);
+}
+
+}  // namespace
 
 void BotProduct::remember(const std::string& positionId, std::unique_ptr<BotSession> session,
                           const std::string& stateJson) {
     Entry e;
-    e.savedKey = session->stateJson(StateView::ChangeKey);
+    e.savedKey = hashOf(session->stateJson(StateView::ChangeKey));
     e.session = std::move(session);
-    e.savedState = stateJson;
+    e.savedState = hashOf(stateJson);
     _sessions[positionId] = std::move(e);
 }
 
@@ -17,7 +27,7 @@ BotProduct::Entry& BotProduct::entryFor(const Position& position) {
         Entry& known = it->second;
         // Same version: same text, no need to compare kilobytes on every tick.
         if (position.stateVersion != 0 && known.version == position.stateVersion) return known;
-        if (known.savedState == position.stateJson) {
+        if (known.savedState == hashOf(position.stateJson)) {
             known.version = position.stateVersion;
             return known;
         }
@@ -26,10 +36,17 @@ BotProduct::Entry& BotProduct::entryFor(const Position& position) {
     // last call was not committed): the position is the truth.
     Entry e;
     e.session = restore(position);
-    e.savedState = position.stateJson;
+    e.savedState = hashOf(position.stateJson);
     e.version = position.stateVersion;
-    e.savedKey = e.session->stateJson(StateView::ChangeKey);
     return _sessions[position.id] = std::move(e);
+}
+
+void BotProduct::save(const std::string& positionId, Entry& e) {
+    const std::string full = e.session->stateJson(StateView::Full);
+    host().saveState(positionId, full);
+    e.savedState = hashOf(full);
+    e.savedKey.reset();
+    e.version = 0;  // the host gives the saved text a version of its own
 }
 
 template <class Step>
@@ -44,17 +61,22 @@ void BotProduct::run(const Position& position, Step&& step, bool tick) {
             else
                 host().placeOrder(orderFor(intent, position.id, e.session->pair()));
         }
-        if (tick && intents.empty() && !e.session->tickMovesKey() && !e.session->finished()) return;
-        std::string key = e.session->stateJson(StateView::ChangeKey);
-        if (key != e.savedKey) {
-            std::string full = e.session->stateJson(StateView::Full);
-            host().saveState(position.id, full);
-            e.savedKey = std::move(key);
-            e.savedState = std::move(full);
-            e.version = 0;  // the host gives the saved text a version of its own
+        if (!tick) {
+            save(position.id, e);  // a fill or a request changes the books: no need to compare
+        } else if (!intents.empty() || e.session->tickMovesKey() || e.session->finished()) {
+            const std::size_t key = hashOf(e.session->stateJson(StateView::ChangeKey));
+            if (key != e.savedKey) {
+                save(position.id, e);
+                e.savedKey = key;
+            }
         }
         // Nothing more will happen to it; a late call rebuilds it from the position.
-        if (e.session->finished()) _sessions.erase(position.id);
+        if (e.session->finished()) {
+            _sessions.erase(position.id);
+            return;
+        }
+        if (const std::optional<bots::QuietBand> band = e.session->quietBand())
+            host().sleep(position.id, band->wakeAtOrBelow, band->wakeAtOrAbove, band->wakeAt);
     } catch (...) {
         // What this call decided is lost with it (the kernel commits all or
         // nothing): the engine in memory would be ahead of the saved state.

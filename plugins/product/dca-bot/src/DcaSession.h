@@ -44,6 +44,7 @@ public:
     void recordError(const std::string& message) override;
     [[nodiscard]] bool finished() const override { return _stopping && _bot->finished(); }
     [[nodiscard]] std::string stateJson(botkit::StateView view) const override;
+    [[nodiscard]] std::optional<bots::QuietBand> quietBand() const override { return _bot->quietBand(); }
 
     [[nodiscard]] const bots::DcaBot& bot() const { return *_bot; }
 

@@ -38,6 +38,11 @@ void GridSession::onTick(const Decimal& price, bots::TimeNs ts) {
     _grid->onTick(price, ts);
 }
 
+std::optional<bots::QuietBand> GridSession::quietBand() const {
+    if (!_paused || _grid->status() != bots::GridStatus::Running) return _grid->quietBand();
+    return bots::QuietBand{_terms.params.stopLoss, _terms.params.takeProfit, std::nullopt};
+}
+
 void GridSession::control(const botkit::ControlRequest& request, bots::TimeNs now) {
     using Action = botkit::ControlRequest::Action;
     const bots::GridStatus status = _grid->status();

@@ -52,6 +52,9 @@ public:
         return _terms.params.trailingUp || _grid->status() == bots::GridStatus::NotStarted;
     }
 
+    /// Paused: only the stop triggers matter (onTick forwards nothing else).
+    [[nodiscard]] std::optional<bots::QuietBand> quietBand() const override;
+
     [[nodiscard]] const bots::GridBot& grid() const { return *_grid; }
 
 private:

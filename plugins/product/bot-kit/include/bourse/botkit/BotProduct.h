@@ -8,11 +8,13 @@
 // its params_json (the validate reply) and state_json. BotProduct then:
 //   * keeps one session per position id in memory, and rebuilds it from the
 //     position when it is unknown (after a reload) or when the position's
-//     state_json is not the text this instance saved last — the kernel did not
+//     state_json is not the text this instance saved last (same state_version,
+//     or else the same hash) — the kernel did not
 //     commit the last call (it failed, or the kernel stopped first), so the
 //     engine in memory is ahead of the truth;
 //   * runs each on_tick / on_fill / control: the step, then every intent as a
-//     venue order or cancel, then saves the state if its change key moved
+//     venue order or cancel, then saves the state — after a fill or a control
+//     request always, after a tick only if its change key moved
 //     (BotSession::stateJson); all of it reaches the kernel as one unit;
 //   * drops the session whenever a call throws, so the next call starts again
 //     from the last committed state;
@@ -20,6 +22,9 @@
 //     (std::invalid_argument) into summary.error rather than a failed call:
 //     the kernel marks the fill delivered and the bot in error, instead of
 //     redelivering a fill that can never apply;
+//   * tells the host, at the end of every call, the band of prices (and the
+//     time) inside which the bot needs no tick (BotSession::quietBand), so
+//     idle bots cost nothing per tick;
 //   * forgets a session once it reports finished (after saving) and on settle.
 // Settlement of a bot: outcome CLOSED, payout zero (the kernel ignores it and
 // returns what the bot's accounts hold).
@@ -31,11 +36,13 @@
 #pragma once
 
 #include <bourse/botkit/Venue.h>
+#include <bourse/bots/Engine.h>
 #include <bourse/bots/Orders.h>
 #include <bourse/plugin.hpp>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +80,9 @@ public:
     /// tick that decided nothing is not checked for a change: with thousands of
     /// bots, writing the change key on every tick cost more than all the rest.
     [[nodiscard]] virtual bool tickMovesKey() const { return false; }
+    /// The ticks this bot can sleep through now (bots::BotEngine::quietBand);
+    /// nullopt: every tick may matter. Told to the host after every call.
+    [[nodiscard]] virtual std::optional<bots::QuietBand> quietBand() const { return std::nullopt; }
 };
 
 class BotProduct : public TradeProduct {
@@ -98,14 +108,18 @@ protected:
     void remember(const std::string& positionId, std::unique_ptr<BotSession> session, const std::string& stateJson);
 
 private:
+    /// Hashes, not texts: with thousands of bots the two copies of every
+    /// state cost more memory than the engines themselves.
     struct Entry {
         std::unique_ptr<BotSession> session;
-        std::string savedState;     ///< the text this instance saved last (or restored from)
-        std::uint64_t version = 0;  ///< the host's state_version of savedState (0: not known yet)
-        std::string savedKey;       ///< its change key
+        std::size_t savedState = 0;           ///< hash of the text this instance saved last (or restored from)
+        std::uint64_t version = 0;            ///< the host's state_version of that text (0: not known yet)
+        std::optional<std::size_t> savedKey;  ///< hash of its change key (unknown after a fill or control)
     };
 
     Entry& entryFor(const Position& position);
+    /// Saves the session's full state; its change key is unknown until a tick needs it.
+    void save(const std::string& positionId, Entry& e);
     /// One call: the step, its intents to the venue, the state saved if it
     /// changed. `tick`: a tick that decided nothing skips the change check
     /// (see BotSession::tickMovesKey).
