@@ -181,9 +181,12 @@ int main(int argc, char** argv) {
     });
     const double createS = std::chrono::duration<double>(std::chrono::steady_clock::now() - createStart).count();
     const long rssAfter = residentKib();
+    // Starting 10,000 bots holds the runner for seconds and their first orders
+    // fill at once: let that settle, then measure the steady state.
+    std::this_thread::sleep_for(std::chrono::seconds(3));
     {
         std::lock_guard lock(latencyMutex);
-        latencies.clear();  // starting bots fills at once; measure the steady state
+        latencies.clear();
     }
     const double cpu0 = cpuSeconds();
     const auto processed0 = kernel.botRunner().pricesProcessed();

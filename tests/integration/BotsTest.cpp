@@ -16,6 +16,14 @@ using namespace bourse::test;
 
 namespace {
 
+/// A gauge or counter of the process's /metrics (-1 when absent).
+std::int64_t metric(const BourseProcess& b, const std::string& name) {
+    const std::string metrics = b.get("/metrics").body;
+    const auto at = metrics.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(metrics.substr(at + name.size() + 2));
+}
+
 std::string configYaml(const std::string& trading = "") {
     return "data_dir: DATA_DIR\nserver: { host: 127.0.0.1, port: 0 }\n" + trading +
            "security: { auth_rate_per_minute: 100000, api_rate_per_minute: 100000 }\n"
@@ -343,6 +351,10 @@ public:
         const std::string id = r.json()->getValue<std::string>("id");
         act(b, token, id, "start");
         CPPUNIT_ASSERT(eventually([&] { return ordersIn(details(b, token, id), "open") >= 3; }));
+        // Its orders resting, the grid sleeps through prices that cannot matter to it
+        // (ABI 1.5 position_sleep); its orders still fill while it sleeps.
+        publish(b, "100.20");
+        CPPUNIT_ASSERT(eventually([&] { return metric(b, "bourse_bots_sleeping") == 1; }));
         // Down through the 95 line (its buy fills), back up through 100 (the sell above it fills).
         publish(b, "94.90");
         CPPUNIT_ASSERT(eventually([&] { return ordersIn(details(b, token, id), "filled") >= 2; }));

@@ -344,17 +344,16 @@ void BotRunner::wakeReloadedProducts() {
 void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
     // Every symbol's new price at once: one transaction for the executions they
     // cause, one per delivery round, one for the decisions — however many bots.
-    std::map<std::string, std::map<std::string, std::vector<BotOrder>>> crossed;  // symbol → bot → orders
+    std::vector<Crossing> crossings;
     for (const auto& [symbol, tick] : prices) {
         if (!_wakes.hasBots(symbol)) continue;
         _lastPrice[symbol] = tick.price.mantissa;
+        Crossing c{tick.price.mantissa, tick.tsNs, {}};
         for (auto& order : _venue.crossed(symbol, tick.price.mantissa))
-            crossed[symbol][order.botId].push_back(std::move(order));
+            c.byBot[order.botId].push_back(std::move(order));
+        if (!c.byBot.empty()) crossings.push_back(std::move(c));
     }
-    for (const auto& [symbol, byBot] : crossed) {
-        const PriceTick& tick = prices.at(symbol);
-        executeRound(byBot, tick.price.mantissa, tick.tsNs);
-    }
+    executeRound(crossings);
     drainDeliveries();
     wakeReloadedProducts();
     Round round;
@@ -373,60 +372,63 @@ void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
     drainDeliveries();
 }
 
-void BotRunner::executeRound(const std::map<std::string, std::vector<BotOrder>>& byBot, std::int64_t price,
-                             std::int64_t priceTsNs) {
+void BotRunner::executeRound(const std::vector<Crossing>& crossings) {
+    if (crossings.empty()) return;
     const std::int64_t now = _clock.nowNs();
-    std::map<std::string, std::string> rejections;  // bot → why its first refused order was refused
-    std::vector<BotFill> stored;
+    std::map<std::string, std::string> rejections;         // bot → why its first refused order was refused
+    std::vector<std::pair<BotFill, std::int64_t>> stored;  // with the timestamp of the price that caused it
     _commits.run([&](PreparedSession& w) {
         rejections.clear();
         stored.clear();
-        for (const auto& [botId, orders] : byBot) {
-            const auto it = _live.find(botId);
-            if (it == _live.end()) continue;
-            const Bot& bot = it->second;
-            for (auto order : orders) {
-                const Execution e = _venue.execute(bot, order, price);
-                BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
-                order.updatedNs = now;
-                std::string why;
-                if (e.qty == 0) {
-                    why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
-                          Decimal(price, bot.priceScale).toString();
-                } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
-                           Ledger::Result::Insufficient) {
-                    why = "order " + order.clientOrderId + ": insufficient " +
-                          (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
+        for (const Crossing& crossing : crossings)
+            for (const auto& [botId, orders] : crossing.byBot) {
+                const std::int64_t price = crossing.price;
+                const auto it = _live.find(botId);
+                if (it == _live.end()) continue;
+                const Bot& bot = it->second;
+                for (auto order : orders) {
+                    const Execution e = _venue.execute(bot, order, price);
+                    BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
+                    order.updatedNs = now;
+                    std::string why;
+                    if (e.qty == 0) {
+                        why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
+                              Decimal(price, bot.priceScale).toString();
+                    } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
+                               Ledger::Result::Insufficient) {
+                        why = "order " + order.clientOrderId + ": insufficient " +
+                              (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
+                    }
+                    if (why.empty()) {
+                        fill.qty = e.qty;
+                        fill.price = e.price;
+                        fill.fee = e.fee;
+                        order.filledQty += e.qty;
+                        order.status = "filled";
+                    } else {
+                        order.status = "rejected";
+                        order.reason = why;
+                        rejections.emplace(bot.id, why);
+                    }
+                    BotStore::updateOrder(w, order);
+                    BotStore::insertFill(w, fill);
+                    stored.emplace_back(fill, crossing.priceTsNs);
                 }
-                if (why.empty()) {
-                    fill.qty = e.qty;
-                    fill.price = e.price;
-                    fill.fee = e.fee;
-                    order.filledQty += e.qty;
-                    order.status = "filled";
-                } else {
-                    order.status = "rejected";
-                    order.reason = why;
-                    rejections.emplace(bot.id, why);
-                }
-                BotStore::updateOrder(w, order);
-                BotStore::insertFill(w, fill);
-                stored.push_back(fill);
+                if (const auto r = rejections.find(bot.id); r != rejections.end())
+                    BotStore::setStatus(w, bot.id, "error", r->second, now);
+                // One equity point per execution round, valued at this price, from the
+                // balances as this transaction leaves them.
+                BotHoldings h;
+                h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
+                h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
+                BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
             }
-            if (const auto r = rejections.find(bot.id); r != rejections.end())
-                BotStore::setStatus(w, bot.id, "error", r->second, now);
-            // One equity point per execution round, valued at this price, from the
-            // balances as this transaction leaves them.
-            BotHoldings h;
-            h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
-            h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
-            BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
-        }
     });
-    const std::int64_t latency = _clock.nowNs() - priceTsNs;
-    _tickToFill.observe(static_cast<double>(latency) / 1e9);
-    for (const auto& fill : stored) {
-        if (_fillLatency) _fillLatency(latency);
+    const std::int64_t committed = _clock.nowNs();
+    for (const Crossing& crossing : crossings)
+        _tickToFill.observe(static_cast<double>(committed - crossing.priceTsNs) / 1e9);
+    for (const auto& [fill, priceTsNs] : stored) {
+        if (_fillLatency) _fillLatency(committed - priceTsNs);
         const auto it = _live.find(fill.botId);
         if (it == _live.end()) continue;
         publishFill(it->second, fill);
@@ -592,7 +594,7 @@ bool BotRunner::commitRound(Round& round) {
     for (const auto& f : ends)
         queueDelivery(f);
     // Limit orders rest on the book; market orders execute at once at the last price.
-    std::map<std::string, std::map<std::string, std::vector<BotOrder>>> market;  // symbol → bot → orders
+    std::map<std::string, Crossing> market;  // symbol → the market orders placed
     for (const auto& [botId, id] : round.liveCancels)
         if (const auto it = _live.find(botId); it != _live.end() && _binance) _binance->cancel(it->second, id);
     for (const auto& o : fresh) {
@@ -601,20 +603,24 @@ bool BotRunner::commitRound(Round& round) {
             continue;
         }
         if (o.type == "MARKET")
-            market[o.symbol][o.botId].push_back(o);
+            market[o.symbol].byBot[o.botId].push_back(o);
         else
             _venue.add(o);
     }
-    for (const auto& [symbol, byBot] : market) {
+    std::vector<Crossing> atMarket;
+    for (auto& [symbol, crossing] : market) {
         const auto t = _market.lastTick(symbol);
         if (!t) {
-            for (const auto& [botId, orders] : byBot)
+            for (const auto& [botId, orders] : crossing.byBot)
                 for (const auto& o : orders)
                     _venue.add(o);  // no price yet: the first one executes them
             continue;
         }
-        executeRound(byBot, t->price.mantissa, _clock.nowNs());
+        crossing.price = t->price.mantissa;
+        crossing.priceTsNs = _clock.nowNs();  // placed now: latency counts from here
+        atMarket.push_back(std::move(crossing));
     }
+    executeRound(atMarket);
     for (const auto& id : round.touched)
         review(id);
     for (const auto& id : round.touched)

@@ -130,9 +130,14 @@ private:
 
     void work();
     void process(const std::map<std::string, PriceTick>& prices);
-    /// Executes the crossed or market orders of several bots at `price` (one symbol), in one transaction.
-    void executeRound(const std::map<std::string, std::vector<BotOrder>>& byBot, std::int64_t price,
-                      std::int64_t priceTsNs);
+    /// The orders one price of a symbol executes: at `price` (the symbol's
+    /// scale), caused by a tick at `priceTsNs`, by bot.
+    struct Crossing {
+        std::int64_t price = 0, priceTsNs = 0;
+        std::map<std::string, std::vector<BotOrder>> byBot;
+    };
+    /// Executes the crossed or market orders of every symbol of a round in one transaction.
+    void executeRound(const std::vector<Crossing>& crossings);
     /// Delivers the stored, undelivered fills of the bots in _needDelivery, oldest first, round after round.
     void drainDeliveries();
     /// Calls into the product with a scope open and adds what it did to `round`.

@@ -69,6 +69,7 @@ class DcaRunTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testStopSellingThePosition);
     CPPUNIT_TEST(testStopBeforeAnyDealFinishesAtOnce);
     CPPUNIT_TEST(testBadControlIsRefused);
+    CPPUNIT_TEST(testSleepsThroughTicksThatCannotMatter);
     CPPUNIT_TEST(testBacktestOverAFewCandles);
     CPPUNIT_TEST(testBacktestRefusalsNameTheField);
     CPPUNIT_TEST_SUITE_END();
@@ -306,6 +307,36 @@ public:
         CPPUNIT_ASSERT_EQUAL(BOURSE_E_INVALID,
                              r.plugin->control(r.kernel->position(), R"({"action":"stop","close":1})"));
         CPPUNIT_ASSERT_EQUAL(std::string("close: expected true or false"), r.host.lastError);
+    }
+
+    void testSleepsThroughTicksThatCannotMatter() {
+        // ABI 1.5: with its safety orders and take profit resting, a deal needs a
+        // tick only at its stop loss; between deals, only once the cooldown is over.
+        Rig r(params([](Json& j) {
+            j->set("stop_loss", "5");
+            j->set("cooldown", 60);
+        }));
+        r.kernel->tick("100.00", at(1));  // the base order fills at 100.00
+        std::optional<bourse_wake> band = r.host.sleeping("bot1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT_EQUAL(0, Decimal(band->at_or_below).compare(Decimal::parse("95")));  // 5 % under 100.00
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), band->at_or_above.mantissa);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), band->at_ns);
+        // A safety order fills: the average entry falls, and the stop loss with it.
+        r.kernel->tick("98.90", at(2));
+        band = r.host.sleeping("bot1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT(Decimal(band->at_or_below).compare(Decimal::parse("95")) < 0);
+        // The take profit fills: no deal until the cooldown after the first one's start is over.
+        r.kernel->tick("110.00", at(3));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), r.state()->getObject("bot")->getArray("closed_deals")->size());
+        band = r.host.sleeping("bot1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), band->at_or_below.mantissa);
+        CPPUNIT_ASSERT(band->at_ns > at(3) && band->at_ns <= at(3 + 60));
+        r.kernel->tick("110.00", at(3 + 60));  // the host wakes it: a new deal opens
+        const std::vector<std::string> ids = r.host.placedIds("bot1");
+        CPPUNIT_ASSERT(std::find(ids.begin(), ids.end(), "b7k2d2-b") != ids.end());
     }
 
     void testBacktestOverAFewCandles() {

@@ -72,6 +72,7 @@ class GridRunTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testStopKeepingTheBase);
     CPPUNIT_TEST(testStopSellingTheBase);
     CPPUNIT_TEST(testStopWithoutCloseFollowsSellBaseOnStop);
+    CPPUNIT_TEST(testSleepsThroughTicksThatCannotMatter);
     CPPUNIT_TEST(testBacktestOverAFewCandles);
     CPPUNIT_TEST(testBacktestRefusesAStartOutsideTheGrid);
     CPPUNIT_TEST_SUITE_END();
@@ -174,6 +175,43 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("stop_loss"), str(r.state()->getObject("grid"), "reason"));
         CPPUNIT_ASSERT(contains(str(s, "note"), "by its stop loss"));
         CPPUNIT_ASSERT_EQUAL(std::string("0.000"), r.kernel->exchange().wallet().base.toString());
+    }
+
+    void testSleepsThroughTicksThatCannotMatter() {
+        // ABI 1.5: a running grid with an order on every interval needs a tick only
+        // at its stop loss or take profit; the host skips every price in between.
+        Rig r(params([](Json& j) {
+            j->set("stop_loss", "80.00");
+            j->set("take_profit", "130.00");
+        }));
+        r.kernel->tick("120.00", at(1));  // waiting for a price inside the grid: every tick matters
+        CPPUNIT_ASSERT(!r.host.sleeping("bot1"));
+        r.kernel->tick("100.00", at(2));
+        std::optional<bourse_wake> band = r.host.sleeping("bot1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT_EQUAL(std::string("80.00"), Decimal(band->at_or_below).toString());
+        CPPUNIT_ASSERT_EQUAL(std::string("130.00"), Decimal(band->at_or_above).toString());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), band->at_ns);
+        // Paused, the same two triggers.
+        r.kernel->control(R"({"action":"pause"})");
+        band = r.host.sleeping("bot1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT_EQUAL(std::string("130.00"), Decimal(band->at_or_above).toString());
+
+        // Trailing up: the top line wakes it first; no stop loss, no lower bound.
+        Rig t(params([](Json& j) { j->set("trailing_up", true); }));
+        t.kernel->tick("100.00", at(1));
+        band = t.host.sleeping("bot1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), band->at_or_below.mantissa);
+        CPPUNIT_ASSERT_EQUAL(std::string("110.00"), Decimal(band->at_or_above).toString());
+        // Above its top line it shifts; whatever it sleeps through next lies above that price.
+        t.kernel->tick("111.00", at(2));
+        band = t.host.sleeping("bot1");
+        CPPUNIT_ASSERT(!band || Decimal(band->at_or_above).compare(Decimal::parse("111.00")) > 0);
+        // Stopping (orders being cancelled, the base sold) sleeps no more.
+        t.kernel->control(R"({"action":"stop","close":true})");
+        CPPUNIT_ASSERT(!t.host.sleeping("bot1"));
     }
 
     void testStopKeepingTheBase() {
