@@ -72,6 +72,7 @@ class FakeHostTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testThrowingTimerIsLoggedAndKeepsRunning);
     CPPUNIT_TEST(testExceptionsBecomeStatuses);
     CPPUNIT_TEST(testLifecycleHelpers);
+    CPPUNIT_TEST(testPositionSleepOnlyInsideACallAndChecked);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -368,6 +369,52 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1 timer(s) still scheduled after stop"), p.violations()[0]);
         CPPUNIT_ASSERT_EQUAL(BOURSE_OK, p.create());  // again, like a reload
         CPPUNIT_ASSERT_THROW(PluginUnderTest(scriptedModule, "nope", host), std::runtime_error);
+    }
+
+    void testPositionSleepOnlyInsideACallAndChecked() {
+        FakeHost host;
+        Raw raw(host);
+        Host h(host.api(), &raw.ctx);
+        // Like every venue call: only inside a product call, for its position.
+        CPPUNIT_ASSERT_THROW(h.sleep("p1", Decimal(95, 0), Decimal(105, 0)), Error);
+        {
+            FakeHost::ProductCall call(host, "p1");
+            CPPUNIT_ASSERT_THROW(h.sleep("p1", Decimal(105, 0), Decimal(95, 0)), Error);
+            CPPUNIT_ASSERT_EQUAL(std::string("position_sleep: at_or_below must be under at_or_above"), host.lastError);
+            CPPUNIT_ASSERT_THROW(h.sleep("p1", Decimal(-1, 0), std::nullopt), Error);
+            CPPUNIT_ASSERT_THROW(h.sleep("p2", Decimal(95, 0), std::nullopt), Error);
+            CPPUNIT_ASSERT(h.sleep("p1", Decimal(9500, 2), Decimal(105, 0), 77));
+            CPPUNIT_ASSERT(!host.sleeping("p1"));  // applied with the call, not before
+            call.commit();
+        }
+        const std::optional<bourse_wake> band = host.sleeping("p1");
+        CPPUNIT_ASSERT(band);
+        CPPUNIT_ASSERT(Decimal(band->at_or_below) == Decimal(95, 0));
+        CPPUNIT_ASSERT(Decimal(band->at_or_above) == Decimal(105, 0));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(77), band->at_ns);
+        {
+            // A call that is not committed changes nothing; a committed one without a band wakes it.
+            FakeHost::ProductCall dropped(host, "p1");
+            CPPUNIT_ASSERT(h.sleep("p1", Decimal(1, 0), std::nullopt));
+        }
+        CPPUNIT_ASSERT(Decimal(host.sleeping("p1")->at_or_below) == Decimal(95, 0));
+        {
+            FakeHost::ProductCall call(host, "p1");
+            call.commit();
+        }
+        CPPUNIT_ASSERT(!host.sleeping("p1"));
+
+        // The rules every host applies (the kernel's table uses the same function).
+        bourse_wake w{sizeof(bourse_wake), {0, 0}, {0, 0}, 0};
+        CPPUNIT_ASSERT(wakeProblem(w).empty());  // no bound: asleep until a fill or a request
+        w.at_ns = -1;
+        CPPUNIT_ASSERT(!wakeProblem(w).empty());
+        w = bourse_wake{sizeof(bourse_wake), {1, 19}, {0, 0}, 0};
+        CPPUNIT_ASSERT(!wakeProblem(w).empty());
+        w = bourse_wake{sizeof(bourse_wake), {9999, 2}, {100, 0}, 0};
+        CPPUNIT_ASSERT(wakeProblem(w).empty());
+        w.at_or_above = {9999, 2};
+        CPPUNIT_ASSERT(!wakeProblem(w).empty());
     }
 };
 

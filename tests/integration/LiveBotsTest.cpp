@@ -37,7 +37,8 @@ std::string configYaml(const FakeBinance& fake) {
            "      rest_url: " +
            fake.restUrl() + "\n      ws_url: " + fake.wsUrl() +
            "\n      symbols: [BTCUSDT]\n"
-           "  - { id: dca-bot, library: bourse-plugin-dca-bot }\n";
+           "  - { id: dca-bot, library: bourse-plugin-dca-bot }\n"
+           "  - { id: grid-bot, library: bourse-plugin-grid-bot }\n";
 }
 
 // 20 USDT at market, then safety orders of 30 and 60 USDT 1 % and 2 % lower; take profit 1 %.
@@ -107,6 +108,7 @@ std::string createBot(const BourseProcess& b, const std::string& token, const st
 class LiveBotsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LiveBotsTest);
     CPPUNIT_TEST(dcaDealRunsOnTheExchangeWithSignedOrders);
+    CPPUNIT_TEST(gridTradesOnTheExchangeAndSellsItsBaseOnStop);
     CPPUNIT_TEST(exchangeRefusalsPutTheBotInErrorWithItsMessage);
     CPPUNIT_TEST(rateLimitAndClockSkewAreWaitedOut);
     CPPUNIT_TEST(fillsWhileDownAreFoundOnRestart);
@@ -160,6 +162,53 @@ public:
         CPPUNIT_ASSERT(eventually([&] { return details(b, token, id)->getValue<std::string>("status") == "stopped"; }));
         CPPUNIT_ASSERT(eventually([&] { return fake.openOrders() == 0; }));
         CPPUNIT_ASSERT_EQUAL(std::string("10000.00"), wallet(b, token).available);
+        assertLedgerVerifies(b);
+    }
+
+    void gridTradesOnTheExchangeAndSellsItsBaseOnStop() {
+        // Lines 59000, 59500, 60000, 60500, 61000 with the price at 60000: buys rest
+        // below, the base for the sells above is bought at market on the exchange.
+        Exchange x;
+        FakeBinance& fake = x.fake;
+        BourseProcess b(configYaml(fake));
+        const std::string token = traderWithKeys(b);
+        auto r = b.post("/api/v1/bots",
+                        R"({"product":"grid-bot","symbol":"BTCUSDT","venue":"binance","client_order_id":"live-grid",)"
+                        R"("params":{"lower":"59000","upper":"61000","grid_count":4,"spacing":"arithmetic",)"
+                        R"("investment":"400"}})",
+                        token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+        const std::string id = r.json()->getValue<std::string>("id");
+        const double btcBefore = std::stod(fake.freeBalance("fakeBinanceApiKey0001", "BTC"));
+        CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + id + "/start", "", token).status);
+        CPPUNIT_ASSERT_MESSAGE(
+            b.logs(), eventually([&] {
+                const auto d = details(b, token, id);
+                int open = 0;
+                const auto orders = d->getArray("orders");
+                for (std::size_t i = 0; i < orders->size(); ++i)
+                    open += orders->getObject(static_cast<unsigned>(i))->getValue<std::string>("status") == "open";
+                return open == 4;  // one order on every interval
+            }));
+        CPPUNIT_ASSERT_EQUAL(4, fake.openOrders());
+        // Down through 59500 (its buy fills on the exchange), back up through 60000 (the sell above it).
+        fake.setPrice("BTCUSDT", "59400");
+        fake.setPrice("BTCUSDT", "60100");
+        CPPUNIT_ASSERT_MESSAGE(b.logs(), eventually([&] {
+                                   const auto s = details(b, token, id)->getObject("summary");
+                                   return s->optValue<int>("completed_pairs", 0) == 1 &&
+                                          cents(s->getValue<std::string>("grid_profit")) > 0;
+                               }));
+        // Stop and sell: the open orders are cancelled on the exchange, the base sold there.
+        CPPUNIT_ASSERT_EQUAL(200, b.post("/api/v1/bots/" + id + "/stop", R"({"close":true})", token).status);
+        CPPUNIT_ASSERT_MESSAGE(
+            b.logs(), eventually([&] { return details(b, token, id)->getValue<std::string>("status") == "stopped"; }));
+        CPPUNIT_ASSERT(eventually([&] { return fake.openOrders() == 0; }));
+        // Everything it bought is sold again, but for what each of its two buys (the
+        // start's and the one at 59500) left below the lot step after Binance took
+        // its commission in BTC: no order can sell that.
+        const double btcLeft = std::stod(fake.freeBalance("fakeBinanceApiKey0001", "BTC")) - btcBefore;
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(btcLeft), btcLeft >= 0 && btcLeft < 2 * 0.00001);
         assertLedgerVerifies(b);
     }
 

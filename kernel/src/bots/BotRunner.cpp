@@ -372,58 +372,101 @@ void BotRunner::process(const std::map<std::string, PriceTick>& prices) {
     drainDeliveries();
 }
 
-void BotRunner::executeRound(const std::vector<Crossing>& crossings) {
-    if (crossings.empty()) return;
-    const std::int64_t now = _clock.nowNs();
+/// What the executions of a transaction leave to do once it is committed.
+struct BotRunner::Executed {
     std::map<std::string, std::string> rejections;         // bot → why its first refused order was refused
     std::vector<std::pair<BotFill, std::int64_t>> stored;  // with the timestamp of the price that caused it
-    _commits.run([&](PreparedSession& w) {
-        rejections.clear();
-        stored.clear();
-        for (const Crossing& crossing : crossings)
-            for (const auto& [botId, orders] : crossing.byBot) {
-                const std::int64_t price = crossing.price;
-                const auto it = _live.find(botId);
-                if (it == _live.end()) continue;
-                const Bot& bot = it->second;
-                for (auto order : orders) {
-                    const Execution e = _venue.execute(bot, order, price);
-                    BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
-                    order.updatedNs = now;
-                    std::string why;
-                    if (e.qty == 0) {
-                        why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
-                              Decimal(price, bot.priceScale).toString();
-                    } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
-                               Ledger::Result::Insufficient) {
-                        why = "order " + order.clientOrderId + ": insufficient " +
-                              (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
-                    }
-                    if (why.empty()) {
-                        fill.qty = e.qty;
-                        fill.price = e.price;
-                        fill.fee = e.fee;
-                        order.filledQty += e.qty;
-                        order.status = "filled";
-                    } else {
-                        order.status = "rejected";
-                        order.reason = why;
-                        rejections.emplace(bot.id, why);
-                    }
-                    BotStore::updateOrder(w, order);
-                    BotStore::insertFill(w, fill);
-                    stored.emplace_back(fill, crossing.priceTsNs);
+};
+
+void BotRunner::executeRound(const std::vector<Crossing>& crossings) {
+    if (crossings.empty()) return;
+    Executed done;
+    try {
+        _commits.run([&](PreparedSession& w) { executeIn(w, crossings, done); });
+    } catch (...) {
+        restore(crossings);
+        throw;
+    }
+    afterExecution(crossings, done);
+}
+
+std::vector<BotRunner::Crossing> BotRunner::crossArrived() {
+    std::vector<std::pair<std::string, PriceTick>> arrived;
+    {
+        std::lock_guard lock(_mutex);
+        for (const auto& [symbol, tick] : _prices)
+            if (_wakes.hasBots(symbol)) arrived.emplace_back(symbol, tick);
+    }
+    std::vector<Crossing> out;
+    for (const auto& [symbol, tick] : arrived) {
+        _lastPrice[symbol] = tick.price.mantissa;
+        Crossing c{tick.price.mantissa, tick.tsNs, {}};
+        for (auto& order : _venue.crossed(symbol, tick.price.mantissa))
+            c.byBot[order.botId].push_back(std::move(order));
+        if (!c.byBot.empty()) out.push_back(std::move(c));
+    }
+    return out;
+}
+
+void BotRunner::restore(const std::vector<Crossing>& crossings) {
+    for (const Crossing& c : crossings)
+        for (const auto& [botId, orders] : c.byBot)
+            for (const auto& o : orders)
+                _venue.add(o);
+}
+
+void BotRunner::executeIn(PreparedSession& w, const std::vector<Crossing>& crossings, Executed& done) {
+    const std::int64_t now = _clock.nowNs();
+    auto& [rejections, stored] = done;
+    rejections.clear();  // the op may run twice (CommitQueue): assigned, not appended
+    stored.clear();
+    for (const Crossing& crossing : crossings)
+        for (const auto& [botId, orders] : crossing.byBot) {
+            const std::int64_t price = crossing.price;
+            const auto it = _live.find(botId);
+            if (it == _live.end()) continue;
+            const Bot& bot = it->second;
+            for (auto order : orders) {
+                const Execution e = _venue.execute(bot, order, price);
+                BotFill fill{newId("f"), bot.id, order.clientOrderId, order.side, 0, 0, 0, true, false, now};
+                order.updatedNs = now;
+                std::string why;
+                if (e.qty == 0) {
+                    why = "order " + order.clientOrderId + ": the amount buys less than one lot at " +
+                          Decimal(price, bot.priceScale).toString();
+                } else if (Ledger::apply(w, PaperVenue::fillTx(bot, order, e, fill.id), now) ==
+                           Ledger::Result::Insufficient) {
+                    why = "order " + order.clientOrderId + ": insufficient " +
+                          (order.side == "BUY" ? bot.quote : bot.base) + " balance in the bot";
                 }
-                if (const auto r = rejections.find(bot.id); r != rejections.end())
-                    BotStore::setStatus(w, bot.id, "error", r->second, now);
-                // One equity point per execution round, valued at this price, from the
-                // balances as this transaction leaves them.
-                BotHoldings h;
-                h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
-                h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
-                BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
+                if (why.empty()) {
+                    fill.qty = e.qty;
+                    fill.price = e.price;
+                    fill.fee = e.fee;
+                    order.filledQty += e.qty;
+                    order.status = "filled";
+                } else {
+                    order.status = "rejected";
+                    order.reason = why;
+                    rejections.emplace(bot.id, why);
+                }
+                BotStore::updateOrder(w, order);
+                BotStore::insertFill(w, fill);
+                stored.emplace_back(fill, crossing.priceTsNs);
             }
-    });
+            if (const auto r = rejections.find(bot.id); r != rejections.end())
+                BotStore::setStatus(w, bot.id, "error", r->second, now);
+            // One equity point per execution round, valued at this price, from the
+            // balances as this transaction leaves them.
+            BotHoldings h;
+            h.quote = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.quote)).value_or(0);
+            h.base = w.first<Poco::Int64>(kBalance, BotStore::account(bot, bot.base)).value_or(0);
+            BotStore::recordEquity(w, bot.id, now, equityMinor(bot, h, price));
+        }
+}
+
+void BotRunner::afterExecution(const std::vector<Crossing>& crossings, const Executed& done) {
+    const auto& [rejections, stored] = done;
     const std::int64_t committed = _clock.nowNs();
     for (const Crossing& crossing : crossings)
         _tickToFill.observe(static_cast<double>(committed - crossing.priceTsNs) / 1e9);
@@ -562,6 +605,10 @@ bool BotRunner::commitRound(Round& round) {
     std::vector<BotFill> ends;  // a cancelled resting order ends with an empty fill
     for (const auto& o : round.ended)
         ends.push_back(BotFill{newId("f"), o.botId, o.clientOrderId, "", 0, 0, 0, true, false, now});
+    // Prices that arrived while the products decided execute in this same
+    // commit: waiting for the next round would add a round's time to their latency.
+    const std::vector<Crossing> arrived = crossArrived();
+    Executed executed;
     try {
         _commits.run([&](PreparedSession& w) {
             fresh.clear();
@@ -580,10 +627,12 @@ bool BotRunner::commitRound(Round& round) {
                 BotStore::markDelivered(w, id);
             for (const auto& [botId, status] : round.statuses)
                 BotStore::setStatus(w, botId, status.first, status.second, now);
+            executeIn(w, arrived, executed);  // last: a refused execution's error status wins
         });
     } catch (const std::exception& e) {
         // Nothing of the round happened: the bots go back to what is stored.
         log::error("bots", "a round of bot decisions could not be stored", {{"error", e.what()}});
+        restore(arrived);
         for (const auto& id : round.touched)
             resync(id);
         return false;
@@ -591,6 +640,7 @@ bool BotRunner::commitRound(Round& round) {
     for (const auto& id : round.touched)
         if (const auto it = _live.find(id); it != _live.end()) it->second.updatedNs = now;
     applySleeps(round);
+    afterExecution(arrived, executed);
     for (const auto& f : ends)
         queueDelivery(f);
     // Limit orders rest on the book; market orders execute at once at the last price.

@@ -64,6 +64,7 @@ class CallScope;
 class Gauge;
 class Histogram;
 class Metrics;
+class PreparedSession;
 
 class BotRunner {
 public:
@@ -136,8 +137,17 @@ private:
         std::int64_t price = 0, priceTsNs = 0;
         std::map<std::string, std::vector<BotOrder>> byBot;
     };
+    struct Executed;
     /// Executes the crossed or market orders of every symbol of a round in one transaction.
     void executeRound(const std::vector<Crossing>& crossings);
+    /// The executions, inside a transaction (run on the committing thread; may run twice).
+    void executeIn(PreparedSession& w, const std::vector<Crossing>& crossings, Executed& done);
+    /// After their commit: latency, events, the fills queued for delivery, refused orders' errors.
+    void afterExecution(const std::vector<Crossing>& crossings, const Executed& done);
+    /// What the prices that arrived since the round began cross (taken off the book).
+    std::vector<Crossing> crossArrived();
+    /// Puts the orders of crossings that could not be executed back on the book.
+    void restore(const std::vector<Crossing>& crossings);
     /// Delivers the stored, undelivered fills of the bots in _needDelivery, oldest first, round after round.
     void drainDeliveries();
     /// Calls into the product with a scope open and adds what it did to `round`.

@@ -45,47 +45,61 @@ std::int64_t notionalMinor(std::int64_t price, int priceScale, std::int64_t qty,
 }
 
 void PaperVenue::add(const BotOrder& order) {
-    SymbolBook& book = _book[order.symbol];
+    const auto book = _book.try_emplace(order.symbol).first;
     const std::uint64_t seq = _next++;
-    if (order.type == "MARKET")
-        book.markets.insert(seq);
+    const bool market = order.type == "MARKET", buy = order.side == "BUY";
+    if (market)
+        book->second.markets.insert(seq);
     else
-        (order.side == "BUY" ? book.buys : book.sells).emplace(order.price, seq);
-    _where[key(order.botId, order.clientOrderId)] = {order.symbol, seq};
-    book.orders.emplace(seq, order);
+        (buy ? book->second.buys : book->second.sells).emplace(order.price, seq);
+    _where[key(order.botId, order.clientOrderId)] = {book, seq};
+    book->second.orders.emplace(seq, Resting{order.botId, order.clientOrderId, order.price, order.qty,
+                                             order.quoteAmount, order.filledQty, order.createdNs, buy, market});
 }
 
-BotOrder PaperVenue::take(SymbolBook& book, std::uint64_t seq) {
-    const auto it = book.orders.find(seq);
-    BotOrder order = std::move(it->second);
-    book.orders.erase(it);
-    if (order.type == "MARKET") {
-        book.markets.erase(seq);
+BotOrder PaperVenue::take(Books::iterator book, std::uint64_t seq) {
+    SymbolBook& b = book->second;
+    const auto it = b.orders.find(seq);
+    Resting r = std::move(it->second);
+    b.orders.erase(it);
+    if (r.market) {
+        b.markets.erase(seq);
     } else {
-        auto& index = order.side == "BUY" ? book.buys : book.sells;
-        auto [first, last] = index.equal_range(order.price);
+        auto& index = r.buy ? b.buys : b.sells;
+        auto [first, last] = index.equal_range(r.price);
         for (; first != last; ++first)
             if (first->second == seq) {
                 index.erase(first);
                 break;
             }
     }
-    _where.erase(key(order.botId, order.clientOrderId));
+    _where.erase(key(r.botId, r.clientOrderId));
+    BotOrder order;
+    order.botId = std::move(r.botId);
+    order.clientOrderId = std::move(r.clientOrderId);
+    order.symbol = book->first;
+    order.side = r.buy ? "BUY" : "SELL";
+    order.type = r.market ? "MARKET" : "LIMIT";
+    order.price = r.price;
+    order.qty = r.qty;
+    order.quoteAmount = r.quoteAmount;
+    order.filledQty = r.filledQty;
+    order.createdNs = order.updatedNs = r.createdNs;
     return order;
 }
 
 bool PaperVenue::remove(const std::string& botId, const std::string& clientOrderId) {
     const auto it = _where.find(key(botId, clientOrderId));
     if (it == _where.end()) return false;
-    const auto [symbol, seq] = it->second;
-    take(_book.at(symbol), seq);
+    const auto [book, seq] = it->second;
+    take(book, seq);
     return true;
 }
 
 void PaperVenue::removeBot(const std::string& botId) {
-    for (auto& [symbol, book] : _book) {
+    for (auto book = _book.begin(); book != _book.end(); ++book) {
         std::vector<std::uint64_t> mine;
-        for (const auto& [seq, o] : book.orders)
+        for (const auto& [seq, o] : book->second.orders)
             if (o.botId == botId) mine.push_back(seq);
         for (const std::uint64_t seq : mine)
             take(book, seq);
@@ -94,14 +108,14 @@ void PaperVenue::removeBot(const std::string& botId) {
 
 std::vector<BotOrder> PaperVenue::crossed(const std::string& symbol, std::int64_t price) {
     std::vector<BotOrder> out;
-    const auto it = _book.find(symbol);
-    if (it == _book.end()) return out;
-    SymbolBook& book = it->second;
-    std::vector<std::uint64_t> hit(book.markets.begin(), book.markets.end());
-    for (auto b = book.buys.lower_bound(price); b != book.buys.end(); ++b)
-        hit.push_back(b->second);
-    for (auto s = book.sells.begin(); s != book.sells.end() && s->first <= price; ++s)
-        hit.push_back(s->second);
+    const auto book = _book.find(symbol);
+    if (book == _book.end()) return out;
+    SymbolBook& b = book->second;
+    std::vector<std::uint64_t> hit(b.markets.begin(), b.markets.end());
+    for (auto i = b.buys.lower_bound(price); i != b.buys.end(); ++i)
+        hit.push_back(i->second);
+    for (auto i = b.sells.begin(); i != b.sells.end() && i->first <= price; ++i)
+        hit.push_back(i->second);
     std::sort(hit.begin(), hit.end());  // oldest first
     out.reserve(hit.size());
     for (const std::uint64_t seq : hit)

@@ -73,20 +73,28 @@ private:
     /// sell's (sells from the lowest up), any price for a market order. Each
     /// lookup is logarithmic in the book: a round with thousands of bots on a
     /// symbol touches only the orders its price crosses.
+    /// What the book keeps of an open order: tens of thousands rest at once,
+    /// and a whole BotOrder (seven strings) cost twice as much.
+    struct Resting {
+        std::string botId, clientOrderId;
+        std::int64_t price = 0, qty = 0, quoteAmount = 0, filledQty = 0, createdNs = 0;
+        bool buy = true, market = false;
+    };
     struct SymbolBook {
-        std::map<std::uint64_t, BotOrder> orders;  ///< by arrival: oldest first
+        std::map<std::uint64_t, Resting> orders;  ///< by arrival: oldest first
         std::multimap<std::int64_t, std::uint64_t> buys, sells;
         std::set<std::uint64_t> markets;
     };
-    /// Takes the order with arrival number `seq` off `book`'s indexes and returns it.
-    BotOrder take(SymbolBook& book, std::uint64_t seq);
+    using Books = std::map<std::string, SymbolBook>;  ///< by symbol (node-based: iterators stay valid)
+    /// Takes the order with arrival number `seq` off its book's indexes and returns it whole.
+    BotOrder take(Books::iterator book, std::uint64_t seq);
     static std::string key(const std::string& botId, const std::string& clientOrderId) {
         return botId + '\n' + clientOrderId;
     }
 
     PaperTerms _terms;
-    std::map<std::string, SymbolBook> _book;                                        ///< by symbol
-    std::unordered_map<std::string, std::pair<std::string, std::uint64_t>> _where;  ///< key() → (symbol, seq)
+    Books _book;
+    std::unordered_map<std::string, std::pair<Books::iterator, std::uint64_t>> _where;  ///< key() → (book, seq)
     std::uint64_t _next = 0;
 };
 

@@ -10,7 +10,7 @@
 #include "storage/KvStore.h"
 #include "util/Clock.h"
 
-#include <bourse/decimal.hpp>
+#include <bourse/plugin.hpp>
 
 #include <Poco/Exception.h>
 
@@ -322,13 +322,7 @@ bourse_status positionSleep(bourse_host_ctx* ctx, bourse_str positionId, const b
     if (!scope) return outsideScope(ctx);
     if (!wake || wake->struct_size < sizeof(bourse_wake))
         return fail(ctx, BOURSE_E_INVALID, "position_sleep: wake is null or too small");
-    const Decimal below(wake->at_or_below), above(wake->at_or_above);
-    for (const Decimal& d : {below, above})
-        if (d.mantissa < 0 || d.scale < 0 || d.scale > Decimal::kMaxScale)
-            return fail(ctx, BOURSE_E_INVALID, "position_sleep: a bound must be positive (0: none), scale 0..18");
-    if (wake->at_ns < 0) return fail(ctx, BOURSE_E_INVALID, "position_sleep: at_ns must not be negative (0: none)");
-    if (below.mantissa != 0 && above.mantissa != 0 && below.compare(above) >= 0)
-        return fail(ctx, BOURSE_E_INVALID, "position_sleep: at_or_below must be under at_or_above");
+    if (const std::string problem = wakeProblem(*wake); !problem.empty()) return fail(ctx, BOURSE_E_INVALID, problem);
     std::string error;
     const bourse_status st = scope->sleep(ctx->pluginId, str(positionId), *wake, error);
     return st == BOURSE_OK ? st : fail(ctx, st, error);

@@ -45,6 +45,13 @@ PreparedSession::~PreparedSession() {
         sqlite3_finalize(prepared.stmt);
 }
 
+std::int64_t PreparedSession::cacheBytes() const {
+    if (!_db) return 0;
+    int current = 0, highest = 0;
+    sqlite3_db_status(_db, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0);
+    return current;
+}
+
 void PreparedSession::begin() {
     // On PostgreSQL BEGIN does not wait: it travels with the transaction's first statement.
     if (_pg)

@@ -55,6 +55,9 @@ public:
     PreparedSession& operator=(const PreparedSession&) = delete;
 
     [[nodiscard]] bool isPostgres() const noexcept { return _pg != nullptr; }
+    /// Bytes SQLite's page cache holds for this connection (0 on PostgreSQL):
+    /// memory that grows with the database up to cache_size, not with what is live.
+    [[nodiscard]] std::int64_t cacheBytes() const;
 
     /// Transaction control. On SQLite begin() takes the write lock up front
     /// (BEGIN IMMEDIATE), like Database::beginWrite.

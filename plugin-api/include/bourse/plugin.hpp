@@ -258,6 +258,20 @@ struct KycRequest {
 /// Wraps the host-services table for one instance. Owned by the instance holder
 /// the declare macro generates; plugin objects get a reference that stays valid
 /// for their whole life.
+/// Why a host refuses `wake` in position_sleep, or "" when it is acceptable:
+/// bounds positive or absent (mantissa 0) with a scale of 0..18, at_ns not
+/// negative (0: absent), at_or_below under at_or_above when both are set.
+inline std::string wakeProblem(const bourse_wake& wake) {
+    for (const bourse_decimal& d : {wake.at_or_below, wake.at_or_above})
+        if (d.mantissa < 0 || d.scale < 0 || d.scale > Decimal::kMaxScale)
+            return "position_sleep: a bound must be positive (0: none), scale 0..18";
+    if (wake.at_ns < 0) return "position_sleep: at_ns must not be negative (0: none)";
+    if (wake.at_or_below.mantissa != 0 && wake.at_or_above.mantissa != 0 &&
+        Decimal(wake.at_or_below).compare(Decimal(wake.at_or_above)) >= 0)
+        return "position_sleep: at_or_below must be under at_or_above";
+    return {};
+}
+
 class Host {
 public:
     Host(const bourse_host_api* api, bourse_host_ctx* ctx) : _api(api), _ctx(ctx) {}

@@ -502,12 +502,8 @@ private:
                     return fail(c, BOURSE_E_INVALID, "position: only the position being called may be acted on");
                 if (!w || w->struct_size < sizeof(bourse_wake))
                     return fail(c, BOURSE_E_INVALID, "position_sleep: wake is null or too small");
-                const bool below = w->at_or_below.mantissa != 0, above = w->at_or_above.mantissa != 0;
-                if (w->at_or_below.mantissa < 0 || w->at_or_above.mantissa < 0 || w->at_ns < 0 ||
-                    (below && above &&
-                     Decimal(w->at_or_below.mantissa, w->at_or_below.scale)
-                             .compare(Decimal(w->at_or_above.mantissa, w->at_or_above.scale)) >= 0))
-                    return fail(c, BOURSE_E_INVALID, "position_sleep: bounds must be positive, below under above");
+                if (const std::string problem = wakeProblem(*w); !problem.empty())
+                    return fail(c, BOURSE_E_INVALID, problem);
                 h._call->wake = *w;
                 return BOURSE_OK;
             };
