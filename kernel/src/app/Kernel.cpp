@@ -26,6 +26,7 @@
 #include "storage/CommitQueue.h"
 #include "storage/Database.h"
 #include "storage/KvStore.h"
+#include "storage/WalCheckpointer.h"
 #include "stream/StreamHub.h"
 #include "trading/PositionService.h"
 #include "util/Clock.h"
@@ -107,6 +108,8 @@ void Kernel::start() {
 
     // Money core: group commit, tokens, accounts, positions.
     _commits = std::make_unique<CommitQueue>(*_db, *_metrics);
+    if (const auto path = _db->sqlitePath())
+        _checkpointer = std::make_unique<WalCheckpointer>(*path, std::chrono::milliseconds(100));
     const auto& sec = _config.security;
     _tokens = std::make_unique<TokenService>(*_db, *_clock, TokenService::resolveSecret(*_db, sec.jwtSecret),
                                              sec.accessTokenTtlS, sec.refreshTokenTtlS);
@@ -244,6 +247,7 @@ void Kernel::stop() {
     _ws->stop();
     _market->stop();
     _commits->stop();
+    if (_checkpointer) _checkpointer->stop();
     log::info("kernel", "stopped");
 }
 

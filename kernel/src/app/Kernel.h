@@ -20,6 +20,7 @@ namespace bourse {
 class AccountService;
 class AuditLog;
 class CommitQueue;
+class WalCheckpointer;
 class PositionService;
 class BotRunner;
 class BotService;
@@ -100,6 +101,7 @@ private:
     std::unique_ptr<HistoryBackfill> _history;
     std::unique_ptr<StreamHub> _stream;
     std::unique_ptr<CommitQueue> _commits;
+    std::unique_ptr<WalCheckpointer> _checkpointer;  ///< SQLite only
     std::unique_ptr<TokenService> _tokens;
     std::unique_ptr<AccountService> _accounts;
     std::unique_ptr<PositionService> _positions;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ public:
     void rollback(Poco::Data::Session& s) const noexcept;
 
     [[nodiscard]] bool isPostgres() const noexcept { return _postgres; }
+    /// The database file on SQLite; nullopt on PostgreSQL.
+    [[nodiscard]] std::optional<std::string> sqlitePath() const {
+        return _postgres ? std::nullopt : std::optional<std::string>(_target);
+    }
     /// "sqlite:/path/to/bourse.db" or "postgresql" (the DSN may hold a password).
     [[nodiscard]] std::string describe() const;
 
