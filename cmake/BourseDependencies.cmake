@@ -9,6 +9,7 @@ if(NOT TARGET PostgreSQL::client)
   target_link_libraries(PostgreSQL::client INTERFACE PostgreSQL::PostgreSQL)
 endif()
 find_package(SQLite3 REQUIRED)  # the kernel tunes SQLite process-wide before Poco opens it
+find_package(ZLIB REQUIRED)  # live bots keep their saved state deflated in memory
 find_package(Poco 1.11 REQUIRED COMPONENTS Foundation Net Util JSON Data DataSQLite DataPostgreSQL Crypto JWT NetSSL)
 
 # Boost.DLL (header-only) needs Boost.Filesystem in 1.74.

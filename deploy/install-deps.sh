@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libpoco-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev libssl-dev
+  libpoco-dev zlib1g-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev libssl-dev
   libcppunit-dev libargon2-dev libpq-dev libsqlite3-dev
   postgresql
 )

@@ -243,6 +243,16 @@ int main(int argc, char** argv) {
         "SQLite page cache grew %.0f KiB of it: %.1f KiB per bot with it)\n",
         (static_cast<double>(rssAfter - rssBefore) - cacheKib) / bots, rssBefore, rssAfter, cacheKib,
         static_cast<double>(rssAfter - rssBefore) / bots);
+    // What the kernel keeps of each bot's state (the text the products saved), by product.
+    kernel.commits().run([&](PreparedSession& w) {
+        for (const char* product : {"dca-bot", "grid-bot"})
+            std::printf("  state JSON         %s: %lld bytes per bot on average\n", product,
+                        static_cast<long long>(
+                            w.first<Poco::Int64>("SELECT CAST(AVG(LENGTH(state_json)) AS INTEGER) FROM bots WHERE "
+                                                 "product = $1",
+                                                 std::string(product))
+                                .value_or(0)));
+    });
     std::printf("  heap in use        %.1f KiB per bot (malloc'd and not freed, database cache included)\n",
                 static_cast<double>(heapAfter - heapBefore) / 1024.0 / bots);
     kernel.stop();

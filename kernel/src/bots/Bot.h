@@ -27,7 +27,7 @@ struct Bot {
     std::string idPrefix;            ///< starts every client order id of the bot
     std::string clientOrderId;       ///< the creator's idempotency key
     std::string paramsJson;          ///< the terms the product accepted
-    std::string stateJson = "{}";    ///< the product's state as last saved
+    std::string stateJson = "{}";    ///< the product's state as last saved (deflated in the runner: StateText.h)
     std::uint64_t stateVersion = 0;  ///< new whenever stateJson is set in the runner (bourse_position.state_version)
     std::int64_t createdNs = 0, updatedNs = 0;
 

@@ -1,5 +1,7 @@
 #include "bots/BotJson.h"
 
+#include "bots/StateText.h"
+
 #include "bots/PaperVenue.h"
 #include "ledger/Currencies.h"
 #include "ledger/Ledger.h"
@@ -96,7 +98,7 @@ std::optional<std::string_view> memberText(std::string_view json, std::string_vi
 
 }  // namespace
 
-bourse_position cPosition(const Bot& b) {
+bourse_position cPosition(const Bot& b, const std::string& stateJson) {
     return bourse_position{sizeof(bourse_position),
                            {b.id.data(), b.id.size()},
                            {b.userId.data(), b.userId.size()},
@@ -105,7 +107,7 @@ bourse_position cPosition(const Bot& b) {
                            b.createdNs,
                            0,
                            {b.paramsJson.data(), b.paramsJson.size()},
-                           {b.stateJson.data(), b.stateJson.size()},
+                           {stateJson.data(), stateJson.size()},
                            b.stateVersion};
 }
 
@@ -147,7 +149,7 @@ Poco::JSON::Object::Ptr botJson(const Bot& bot, const BotHoldings& holdings, std
     o->set("equity", money(equity, bot.quote));
     if (bot.status != "stopped" && bot.status != "deleted") o->set("pnl", money(equity - bot.capital, bot.quote));
     if (price) o->set("price", Decimal(*price, bot.priceScale).toString());
-    const auto summary = objectMember(bot.stateJson, "summary");
+    const auto summary = objectMember(stateText::plain(bot.stateJson), "summary");
     o->set("summary", summary ? summary : Poco::JSON::Object::Ptr(new Poco::JSON::Object));
     for (const char* key : {"params", "preview", "worst_case"})
         if (const auto member = objectMember(bot.paramsJson, key)) o->set(key, member);

@@ -32,7 +32,7 @@ Poco::JSON::Object::Ptr fillJson(const Bot& bot, const BotFill& fill);
 /// Quote minor units the holdings are worth at `price` (the base valued as if sold).
 std::int64_t equityMinor(const Bot& bot, const BotHoldings& holdings, std::optional<std::int64_t> price);
 /// The C view of a bot for its product's calls; borrows the bot's strings.
-bourse_position cPosition(const Bot& bot);
+bourse_position cPosition(const Bot& bot, const std::string& stateJson);
 /// A JSON object member of `json` ("" when absent or not an object / not JSON).
 Poco::JSON::Object::Ptr objectMember(const std::string& json, const std::string& key);
 

@@ -2,6 +2,7 @@
 
 #include "bots/BinanceVenue.h"
 #include "bots/BotStore.h"
+#include "bots/StateText.h"
 #include "http/HttpError.h"
 #include "http/Router.h"
 #include "ledger/Currencies.h"
@@ -547,7 +548,8 @@ bool BotRunner::callProduct(const std::string& botId,
     CallScope scope(bot, _clock.nowNs());
     try {
         ProductCallScope::Enter enter(scope);
-        const bourse_position pos = cPosition(bot);
+        const std::string state = stateText::plain(bot.stateJson);  // borrowed by pos
+        const bourse_position pos = cPosition(bot, state);
         fn(*instance, pos);
     } catch (const PluginError& e) {
         if (e.status() == BOURSE_E_UNAVAILABLE) return false;
@@ -577,7 +579,7 @@ bool BotRunner::callProduct(const std::string& botId,
     for (auto& o : scope.placed)
         round.placed.push_back(std::move(o));
     if (scope.state) {
-        bot.stateJson = *scope.state;
+        bot.stateJson = stateText::compact(*scope.state);
         bot.stateVersion = ++_stateVersions;
         round.states[bot.id] = *scope.state;
     }
@@ -812,7 +814,7 @@ void BotRunner::review(const std::string& botId) {
     auto it = _live.find(botId);
     if (it == _live.end()) return;
     Bot& bot = it->second;
-    const auto summary = objectMember(bot.stateJson, "summary");
+    const auto summary = objectMember(stateText::plain(bot.stateJson), "summary");
     if (!summary) return;
     const std::string error = summary->optValue<std::string>("error", "");
     if (!error.empty() && bot.status != "error" && bot.status != "stopping") setStatus(bot, "error", error);
@@ -824,7 +826,8 @@ void BotRunner::finish(Bot& bot) {
     const auto instance = _plugins.instance(bot.product);
     if (instance) {
         try {
-            const bourse_position pos = cPosition(bot);
+            const std::string state = stateText::plain(bot.stateJson);  // borrowed by pos
+            const bourse_position pos = cPosition(bot, state);
             (void)instance->settle(pos, nullptr);
         } catch (const PluginError& e) {
             log::warn("bots", "settle failed on a finished bot", {{"bot", bot.id}, {"error", e.what()}});
@@ -906,6 +909,7 @@ void BotRunner::adopt(Bot bot) {
     } catch (const Poco::Exception&) {
         // Not an object: handed over as it is, the product will say what is wrong.
     }
+    bot.stateJson = stateText::compact(bot.stateJson);
     bot.stateVersion = ++_stateVersions;
     const std::string id = bot.id;
     _wakes.add(id, bot.symbol, bot.product);
@@ -929,7 +933,11 @@ Bot& BotRunner::liveBot(const std::string& botId) {
 }
 
 Bot BotRunner::loadOwned(const std::string& botId) const {
-    if (const auto it = _live.find(botId); it != _live.end()) return it->second;
+    if (const auto it = _live.find(botId); it != _live.end()) {
+        Bot copy = it->second;
+        copy.stateJson = stateText::plain(copy.stateJson);
+        return copy;
+    }
     const auto bot = BotStore::find(_db, botId);
     if (!bot) throw HttpError::notFound("bot not found");
     return *bot;

@@ -204,7 +204,7 @@ Poco::JSON::Object::Ptr BotService::create(const std::string& userId, const BotR
     created = true;
     try {
         if (const auto instance = _plugins.instance(bot.product)) {
-            const bourse_position pos = cPosition(bot);
+            const bourse_position pos = cPosition(bot, bot.stateJson);
             const std::string state = instance->open(pos, nullptr);
             if (!state.empty() && state.front() == '{') {
                 bot.stateJson = state;
