@@ -87,6 +87,11 @@ public:
         if (o.type == "LIMIT") {
             o.price = *price;
             if (o.price <= 0 || o.qty <= 0) return refuse(error, "order: a limit order needs a positive price and qty");
+            try {
+                (void)notionalMinor(o.price, _bot.priceScale, o.qty, _bot.qtyScale, currencyDecimals(_bot.quote), true);
+            } catch (const std::overflow_error&) {
+                return refuse(error, "order: price × qty is beyond what the venue can book");
+            }
             if (o.quoteAmount != 0) return refuse(error, "quote_amount: only for market buys");
         } else if (!((o.qty > 0 && o.quoteAmount == 0) || (o.qty == 0 && o.quoteAmount > 0 && o.side == "BUY"))) {
             return refuse(error, "order: a market order has a qty, or (a buy) a quote_amount");
@@ -384,11 +389,32 @@ void BotRunner::executeRound(const std::vector<Crossing>& crossings) {
     Executed done;
     try {
         _commits.run([&](PreparedSession& w) { executeIn(w, crossings, done); });
-    } catch (...) {
-        restore(crossings);
-        throw;
+        afterExecution(crossings, done);
+        return;
+    } catch (const std::exception& e) {
+        log::warn("bots", "a round of executions failed; executing bot by bot", {{"error", e.what()}});
     }
-    afterExecution(crossings, done);
+    // One bot's order that cannot be executed (an amount out of range) must not
+    // hold up every other bot's: each bot on its own. A bot whose executions
+    // cannot be stored stops trading; its orders stay open in the database and
+    // off the book, so they are not tried again round after round.
+    for (const Crossing& crossing : crossings)
+        for (const auto& [botId, orders] : crossing.byBot) {
+            const std::vector<Crossing> one{Crossing{crossing.price, crossing.priceTsNs, {{botId, orders}}}};
+            Executed mine;
+            try {
+                _commits.run([&](PreparedSession& w) { executeIn(w, one, mine); });
+            } catch (const std::exception& e) {
+                log::error("bots", "a bot's executions could not be stored", {{"bot", botId}, {"error", e.what()}});
+                if (const auto it = _live.find(botId); it != _live.end()) try {
+                        setStatus(it->second, "error", std::string("execution failed: ") + e.what());
+                    } catch (const std::exception&) {
+                        it->second.status = "error";  // the database is down: stop it here at least
+                    }
+                continue;
+            }
+            afterExecution(one, mine);
+        }
 }
 
 std::vector<BotRunner::Crossing> BotRunner::crossArrived() {
@@ -556,6 +582,7 @@ bool BotRunner::callProduct(const std::string& botId,
         // The product failed on this bot: it trades no more until the owner stops it.
         log::error("bots", "the product failed on a bot", {{"bot", bot.id}, {"error", e.what()}});
         const std::string why = std::string("product error: ") + e.what();
+        round.sleeps.erase(bot.id);  // an earlier call's band in this round no longer holds
         round.statuses[bot.id] = {"error", why};
         if (!deliveredFill.empty()) round.delivered.push_back(deliveredFill);
         round.touched.insert(bot.id);
@@ -563,8 +590,15 @@ bool BotRunner::callProduct(const std::string& botId,
         bot.error = why;
         return true;
     }
-    if (scope.band) round.sleeps[bot.id] = *scope.band;
+    // The band of the bot's last call in the round: a later call without one leaves it awake.
+    if (scope.band)
+        round.sleeps[bot.id] = *scope.band;
+    else
+        round.sleeps.erase(bot.id);
     if (scope.empty() && deliveredFill.empty() && newStatus.empty()) return true;
+    // Deflated before anything changes: nothing below may fail halfway.
+    std::optional<std::string> compacted;
+    if (scope.state) compacted = stateText::compact(*scope.state);
     round.touched.insert(bot.id);
     // Cancels of orders still resting end them now; the end is a fill to deliver.
     for (const auto& id : scope.cancelled)
@@ -579,7 +613,7 @@ bool BotRunner::callProduct(const std::string& botId,
     for (auto& o : scope.placed)
         round.placed.push_back(std::move(o));
     if (scope.state) {
-        bot.stateJson = stateText::compact(*scope.state);
+        bot.stateJson = std::move(*compacted);
         bot.stateVersion = ++_stateVersions;
         round.states[bot.id] = *scope.state;
     }
@@ -634,6 +668,8 @@ bool BotRunner::commitRound(Round& round) {
     } catch (const std::exception& e) {
         // Nothing of the round happened: the bots go back to what is stored.
         log::error("bots", "a round of bot decisions could not be stored", {{"error", e.what()}});
+        // The prices' orders back on the book first: a resync then replaces a
+        // touched bot's orders with what the database holds, without doubles.
         restore(arrived);
         for (const auto& id : round.touched)
             resync(id);

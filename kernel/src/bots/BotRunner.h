@@ -9,8 +9,11 @@
 // latest price, never a backlog). A round takes every new price at once:
 // resting orders they cross execute (one transaction for all the executions,
 // each its own balanced ledger transaction with its order and fill rows), the
-// fills are delivered, then every running bot on those symbols gets its tick —
-// a few commits per round however many bots run.
+// fills are delivered, then the running bots those prices concern get their
+// tick: the awake ones, and those whose quiet band a price leaves (WakeIndex;
+// a product says after each call which prices it can sleep through) — a few
+// commits per round however many bots run. Prices that arrive while products
+// decide execute in the commit of those decisions, not a round later.
 //
 // What a product does inside a call (orders placed and cancelled, state saved)
 // is recorded in a CallScope and committed in one transaction after the call,

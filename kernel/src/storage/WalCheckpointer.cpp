@@ -15,6 +15,7 @@ WalCheckpointer::WalCheckpointer(const std::string& databasePath, std::chrono::m
         sqlite3_close(_db);
         throw std::runtime_error("storage: cannot open " + databasePath + " for checkpoints: " + why);
     }
+    sqlite3_busy_timeout(_db, 5000);  // the read below may meet a writer's lock for a moment
     // A connection learns that the database is in WAL mode when it first reads
     // it; until then every checkpoint would answer "not in WAL mode" and do nothing.
     if (sqlite3_exec(_db, "PRAGMA journal_mode", nullptr, nullptr, nullptr) != SQLITE_OK) {

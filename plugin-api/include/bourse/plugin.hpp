@@ -255,9 +255,6 @@ struct KycRequest {
 // Host: the host-services table as a C++ object
 // --------------------------------------------------------------------------
 
-/// Wraps the host-services table for one instance. Owned by the instance holder
-/// the declare macro generates; plugin objects get a reference that stays valid
-/// for their whole life.
 /// Why a host refuses `wake` in position_sleep, or "" when it is acceptable:
 /// bounds positive or absent (mantissa 0) with a scale of 0..18, at_ns not
 /// negative (0: absent), at_or_below under at_or_above when both are set.
@@ -272,6 +269,9 @@ inline std::string wakeProblem(const bourse_wake& wake) {
     return {};
 }
 
+/// Wraps the host-services table for one instance. Owned by the instance holder
+/// the declare macro generates; plugin objects get a reference that stays valid
+/// for their whole life.
 class Host {
 public:
     Host(const bourse_host_api* api, bourse_host_ctx* ctx) : _api(api), _ctx(ctx) {}
@@ -438,7 +438,7 @@ public:
         wake.struct_size = sizeof wake;
         if (atOrBelow) wake.at_or_below = atOrBelow->toC();
         if (atOrAbove) wake.at_or_above = atOrAbove->toC();
-        wake.at_ns = atNs.value_or(0);
+        wake.at_ns = atNs ? std::max<std::int64_t>(*atNs, 1) : 0;  // 0 would mean "no time"
         check(_api->position_sleep(_ctx, toStr(positionId), &wake), "position_sleep");
         return true;
     }

@@ -222,8 +222,8 @@ public:
     std::vector<SavedState> savedStates;
     std::vector<Sleep> sleeps;
 
-    /// The band a position sleeps in now: set by its last committed call, if
-    /// that call set one (a call that set none leaves it awake).
+    /// The band a position sleeps in now: set by its last call if that call was
+    /// committed and set one (every call starts the position awake, as in the kernel).
     [[nodiscard]] std::optional<bourse_wake> sleeping(const std::string& positionId) const {
         const auto it = _asleep.find(positionId);
         if (it == _asleep.end()) return std::nullopt;
@@ -260,6 +260,7 @@ public:
     public:
         ProductCall(FakeHost& host, std::string positionId) : _host(host) {
             if (_host._call) throw std::logic_error("FakeHost::ProductCall: a product call is already open");
+            _host._asleep.erase(positionId);  // every call starts the position awake, committed or not
             _host._call.emplace(Pending{std::move(positionId), {}, {}, std::nullopt, std::nullopt});
         }
         ProductCall(const ProductCall&) = delete;
@@ -274,7 +275,6 @@ public:
             for (auto& c : p.cancels)
                 _host.venueCancels.push_back(std::move(c));
             if (p.state) _host.savedStates.push_back({p.positionId, std::move(*p.state)});
-            _host._asleep.erase(p.positionId);  // every call starts the position awake
             if (p.wake) {
                 _host.sleeps.push_back({p.positionId, *p.wake});
                 _host._asleep[p.positionId] = *p.wake;

@@ -1,7 +1,7 @@
 //
 // bourse/botkit/BotProduct.h — the part of a bot product that does not depend
 // on the bot: engines in memory per position, ticks/fills/control into them,
-// their intents out to the venue, their state saved when it changed.
+// their intents out to the venue, their state saved, the ticks they can sleep through told.
 //
 // A product derives from BotProduct, implements validate() (and open(),
 // command()) and restore(): the BotSession of a stored position, built from
@@ -120,9 +120,10 @@ private:
     Entry& entryFor(const Position& position);
     /// Saves the session's full state; its change key is unknown until a tick needs it.
     void save(const std::string& positionId, Entry& e);
-    /// One call: the step, its intents to the venue, the state saved if it
-    /// changed. `tick`: a tick that decided nothing skips the change check
-    /// (see BotSession::tickMovesKey).
+    /// One call: the step, its intents to the venue, then the state saved —
+    /// always after a fill or a request, after a tick only if its change key
+    /// moved (a tick that decided nothing is not even checked, see
+    /// BotSession::tickMovesKey) — and the quiet band told to the host.
     template <class Step>
     void run(const Position& position, Step&& step, bool tick = false);
 
