@@ -104,12 +104,6 @@ struct SavedState {
     std::string json;
 };
 
-/// A position_sleep the host applied: the band of the position's last committed call.
-struct Sleep {
-    std::string positionId;
-    bourse_wake wake;
-};
-
 class FakeHost {
 public:
     /// Answers one outbound request. Return status 0 with `error` set to
@@ -220,7 +214,6 @@ public:
     std::vector<OrderRequest> venueOrders;
     std::vector<VenueCancel> venueCancels;
     std::vector<SavedState> savedStates;
-    std::vector<Sleep> sleeps;
 
     /// The band a position sleeps in now: set by its last call if that call was
     /// committed and set one (every call starts the position awake, as in the kernel).
@@ -275,10 +268,7 @@ public:
             for (auto& c : p.cancels)
                 _host.venueCancels.push_back(std::move(c));
             if (p.state) _host.savedStates.push_back({p.positionId, std::move(*p.state)});
-            if (p.wake) {
-                _host.sleeps.push_back({p.positionId, *p.wake});
-                _host._asleep[p.positionId] = *p.wake;
-            }
+            if (p.wake) _host._asleep[p.positionId] = *p.wake;
         }
 
     private:

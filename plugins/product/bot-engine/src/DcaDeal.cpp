@@ -1,5 +1,7 @@
 #include <bourse/bots/DcaDeal.h>
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace bourse::bots {
@@ -195,19 +197,24 @@ void DcaDeal::onTick(const Decimal& price, TimeNs ts) {
     reconcile(ts);
 }
 
+int DcaDeal::openSafetyOrders() const {
+    return static_cast<int>(std::count_if(s_.orders.begin(), s_.orders.end(), [](const DealOrder& o) {
+        return o.role == DealOrderRole::Safety && !o.done;
+    }));
+}
+
+bool DcaDeal::safetyOrderDue(int open) const {
+    const int maxActive = params_.maxActiveSafetyOrders == 0 ? params_.maxSafetyOrders : params_.maxActiveSafetyOrders;
+    return open < maxActive && s_.safetyOrdersPlaced < static_cast<int>(ladder_.size());
+}
+
 std::optional<QuietBand> DcaDeal::quietBand() const {
     // Exactly the states in which onTick() would neither trigger nor place anything.
     if (s_.status != DealStatus::Active || s_.qty.mantissa <= 0 || s_.tpStale) return std::nullopt;
-    const int maxActive = params_.maxActiveSafetyOrders == 0 ? params_.maxSafetyOrders : params_.maxActiveSafetyOrders;
-    int openSafety = 0;
-    bool takeProfitOpen = false;
-    for (const DealOrder& o : s_.orders) {
-        if (o.done) continue;
-        if (o.role == DealOrderRole::Safety) ++openSafety;
-        if (o.role == DealOrderRole::TakeProfit) takeProfitOpen = true;
-    }
-    if (!takeProfitOpen) return std::nullopt;
-    if (openSafety < maxActive && s_.safetyOrdersPlaced < static_cast<int>(ladder_.size())) return std::nullopt;
+    const bool takeProfitOpen = std::any_of(s_.orders.begin(), s_.orders.end(), [](const DealOrder& o) {
+        return o.role == DealOrderRole::TakeProfit && !o.done;
+    });
+    if (!takeProfitOpen || safetyOrderDue(openSafetyOrders())) return std::nullopt;
     QuietBand band;
     band.wakeAtOrBelow = stopLossPrice();
     return band;
@@ -228,12 +235,8 @@ void DcaDeal::beginClosing(CloseReason reason, TimeNs /*ts*/) {
 void DcaDeal::reconcile(TimeNs ts) {
     if (s_.status == DealStatus::Active) {
         // Safety orders: keep up to max_active on the book, next ones as earlier ones fill.
-        const int maxActive =
-            params_.maxActiveSafetyOrders == 0 ? params_.maxSafetyOrders : params_.maxActiveSafetyOrders;
-        int open = 0;
-        for (const DealOrder& o : s_.orders)
-            if (o.role == DealOrderRole::Safety && !o.done) ++open;
-        while (open < maxActive && s_.safetyOrdersPlaced < static_cast<int>(ladder_.size())) {
+        int open = openSafetyOrders();
+        while (safetyOrderDue(open)) {
             const SafetyOrderStep& step = ladder_[static_cast<std::size_t>(s_.safetyOrdersPlaced)];
             ++s_.safetyOrdersPlaced;
             if (step.qty.mantissa <= 0 || step.price.mantissa <= 0) continue;  // below one lot: skipped

@@ -150,6 +150,9 @@ private:
     void applyExecution(DealOrder& order, const Decimal& qty, const Decimal& price, std::int64_t fee);
     DealOrder* openTakeProfit();
     bool anyOpen() const;
+    [[nodiscard]] int openSafetyOrders() const;
+    /// True when another safety order of the ladder belongs on the book, `open` being there.
+    [[nodiscard]] bool safetyOrderDue(int open) const;
     void beginClosing(CloseReason reason, TimeNs ts);
     void reconcile(TimeNs ts);
 
